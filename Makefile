@@ -1,0 +1,97 @@
+# keaha: a terminal dashboard for ISC Kea DHCP High Availability.
+#   make            build ./keaha
+#   make check      install what tests need, run unit, fixture, layering and lab tests
+#   make demo       install what is missing, start the Kea lab, open keaha on it
+#   make asan       ASan + UBSan build running unit/fixture tests and a lab smoke test
+#   make bench      benchmark figures (bench/RESULTS.md)
+
+VERSION := 0.1.0
+CC ?= cc
+PKGS := libuv libcurl libcjson
+UI_PKGS := ncursesw
+CFLAGS_WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-format-nonliteral -Wno-format-truncation
+ifeq ($(CI),true)
+CFLAGS_WARN += -Werror
+endif
+CFLAGS ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(UI_PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) $(UI_PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CFLAGS_WARN) -Werror -D_DEFAULT_SOURCE -D_GNU_SOURCE -DKEAHA_VERSION='"$(VERSION)"' \
+	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS = $(PKG_LIBS) -lm
+
+B ?= build
+CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+UI_SRC := $(wildcard ui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+UI_OBJ := $(UI_SRC:%.c=$(B)/%.o)
+MAIN_OBJ := $(B)/src/main.o
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+
+SHARED ?= $(abspath ../shared)
+export KEAHA_FIXTURES ?= $(SHARED)/kea/fixtures
+export KEAHA_FIXTURES3 ?= $(SHARED)/kea/kea3/fixtures
+
+all: keaha
+
+keaha: $(B)/keaha
+	cp $< $@
+
+$(B)/keaha: $(MAIN_OBJ) $(CORE_OBJ) $(UI_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/fakeagent: bench/fakeagent.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(shell pkg-config --libs libuv)
+
+deps:
+	@scripts/deps.sh build
+
+# Unit and fixture tests: fast, no network.
+unit: $(TEST_BIN)
+	@scripts/run-unit.sh $(TEST_BIN)
+
+# The layering rules of docs/ARCHITECTURE.md, checked on the source.
+lint:
+	@scripts/lint.sh
+
+check:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory CI=$(CI) keaha $(TEST_BIN) $(B)/fakeagent
+	@scripts/lint.sh
+	@scripts/run-unit.sh $(TEST_BIN)
+	@tests/lab/run-tests.sh
+
+asan:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		build-asan/keaha $(TEST_BIN:$(B)/%=build-asan/%) build-asan/fakeagent
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		scripts/run-unit.sh $(TEST_BIN:$(B)/%=build-asan/%)
+	@KEAHA=build-asan/keaha tests/lab/run-tests.sh smoke
+
+demo:
+	@scripts/deps.sh build lab
+	@$(MAKE) --no-print-directory keaha
+	@scripts/demo.sh
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll
+	@bench/run.sh
+
+clean:
+	rm -rf build build-asan keaha
+
+.PHONY: all deps unit lint check asan demo bench clean
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,57 @@
+/*
+ * keaha's own configuration: $XDG_CONFIG_HOME/keaha/config or --config FILE.
+ * An INI-like file: a [keaha] section of preferences (the product's names
+ * where it has them) and one [server NAME] section per Kea server. Secrets
+ * are never in this file: a server names a password *file*.
+ */
+#ifndef KEAHA_CONFIG_H
+#define KEAHA_CONFIG_H
+
+#include <stdbool.h>
+
+#include "model.h"
+
+#define CONFIG_ERR_LEN 300
+
+struct server_conf {
+	char name[KEA_NAME_LEN];
+	char url[KEA_URL_LEN];
+	bool auto_name;            /* given as a bare URL: named after it */
+	enum transport_kind transport;
+	struct server_auth auth;
+	char *password;            /* read from auth.password_file; never printed */
+};
+
+struct keaha_config {
+	double poll_interval;      /* seconds */
+	double request_timeout;    /* seconds */
+	bool replicate;            /* keaReplicateConfig */
+	char agent_host[KEA_NAME_LEN]; /* keaControlAgentHost */
+	int agent_port;            /* keaControlAgentPort */
+	char hooks_location[KEA_URL_LEN]; /* keaHooksLocation */
+	char theme[KEA_NAME_LEN];
+	char source[KEA_URL_LEN];  /* the file read, "" for none */
+	int nservers;
+	struct server_conf *servers;
+};
+
+void config_defaults(struct keaha_config *c);
+void config_free(struct keaha_config *c);
+
+/* Reads a configuration file; false with a message naming file and line. */
+bool config_load(struct keaha_config *c, const char *path, char *err, size_t errlen);
+bool config_parse(struct keaha_config *c, const char *text, const char *source,
+		  char *err, size_t errlen);
+/* The default file: $XDG_CONFIG_HOME/keaha/config (or ~/.config/...). */
+void config_default_path(char *out, size_t size);
+
+/* Adds a server given by URL on the command line; false with a message. */
+bool config_add_url(struct keaha_config *c, const char *url, char *err, size_t errlen);
+
+/*
+ * Completes a management URL: a bare host gets http:// and the default
+ * agent port, a missing path gets "/". False when it is not a URL keaha can use.
+ */
+bool config_normalize_url(const struct keaha_config *c, const char *in, char *out, size_t size);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * keaha's command line: global options, then a subcommand. Parsing and
+ * usage errors end here (exit 64); everything else is the subcommands'.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "status_cmd.h"
+#include "topology.h"
+#include "util.h"
+
+#define EXIT_USAGE 64
+
+static const char usage_text[] =
+	"Usage: keaha [OPTIONS] status [--json] [--timeout S] [URL...]\n"
+	"       keaha --help | --version\n"
+	"\n"
+	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
+	"\n"
+	"Commands:\n"
+	"  status            poll every discovered peer once and print each relationship's\n"
+	"                    verdict (OK, Impaired, Service down, Unreachable); read-only.\n"
+	"                    Exit: 0 all OK, 1 some impaired, 2 some service down or split\n"
+	"                    brain, 3 some unreachable or nothing discovered, 64 usage error.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config FILE   keaha configuration (default $XDG_CONFIG_HOME/keaha/config)\n"
+	"      --json          one JSON object instead of a table (status)\n"
+	"  -t, --timeout S     bound on the whole status run in seconds (default 10)\n"
+	"      --state-dir DIR remembered topology (default $XDG_STATE_HOME/keaha)\n"
+	"      --no-state      neither read nor write the remembered topology\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       keaha's version\n"
+	"\n"
+	"URL: a Kea Control Agent (Kea 2.x) or a Kea >= 2.7.2 daemon's HTTP socket,\n"
+	"e.g. http://10.0.0.1:8000/ or 10.0.0.1 (keaControlAgentPort is added).\n"
+	"The dashboard (keaha without a command) is not built yet; see README.md.\n";
+
+struct cli {
+	const char *config_path;
+	bool json;
+	double timeout;
+	char state_dir[512];
+	bool no_state;
+};
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "keaha: %s\nTry 'keaha --help'.\n", msg);
+	return EXIT_USAGE;
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	if (end == s || *end || d <= 0 || d > 86400)
+		return false;
+	*out = d;
+	return true;
+}
+
+/* Reads the configuration: --config must exist; the default file may not. */
+static bool load_config(struct keaha_config *cfg, const struct cli *c)
+{
+	char path[512], err[CONFIG_ERR_LEN];
+
+	config_defaults(cfg);
+	if (c->config_path)
+		strlcpy_(path, c->config_path, sizeof(path));
+	else
+		config_default_path(path, sizeof(path));
+	if (!c->config_path && access(path, F_OK) != 0)
+		return true;
+	if (!config_load(cfg, path, err, sizeof(err))) {
+		fprintf(stderr, "keaha: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
+static int run_status(struct cli *c, int argc, char **argv)
+{
+	struct keaha_config cfg;
+	struct status_opts so = { .json = c->json, .timeout = c->timeout };
+	char err[CONFIG_ERR_LEN];
+	int code;
+
+	if (!load_config(&cfg, c))
+		return EXIT_USAGE;
+	for (int i = 0; i < argc; i++) {
+		if (!config_add_url(&cfg, argv[i], err, sizeof(err))) {
+			config_free(&cfg);
+			return usage_error(err);
+		}
+	}
+	if (cfg.nservers == 0) {
+		config_free(&cfg);
+		return usage_error("no Kea server to ask: give URLs or a configuration file");
+	}
+	if (!c->no_state) {
+		if (!c->state_dir[0])
+			topology_default_dir(c->state_dir, sizeof(c->state_dir));
+		so.state_dir = c->state_dir;
+	}
+	code = status_cmd_run(&cfg, &so);
+	config_free(&cfg);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "no-state", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli c = { .timeout = 10.0 };
+	int opt;
+
+	/* Options may come before or after the subcommand. */
+	while ((opt = getopt_long(argc, argv, "c:t:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': c.config_path = optarg; break;
+		case 'j': c.json = true; break;
+		case 't':
+			if (!parse_seconds(optarg, &c.timeout))
+				return usage_error("--timeout wants seconds, more than 0");
+			break;
+		case 's': strlcpy_(c.state_dir, optarg, sizeof(c.state_dir)); break;
+		case 'n': c.no_state = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
+		default: return usage_error("unknown option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("the dashboard is not built yet; use 'keaha status'");
+	if (strcmp(argv[optind], "status") == 0)
+		return run_status(&c, argc - optind - 1, argv + optind + 1);
+	return usage_error("unknown command");
+}

@@ -1,0 +1,358 @@
+/*
+ * The model's storage and the rules for applying what was learnt. Servers
+ * are never removed, so a relationship's peers can point at them by index.
+ * Relationships are rebuilt from the daemons' HA configurations whenever a
+ * configuration arrives (discovery); their verdicts live with them.
+ */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const fault_texts[] = {
+#define X(e, text) text,
+	FAULTS(X)
+#undef X
+};
+
+const char *fault_text(enum fault f)
+{
+	return (unsigned)f < FAULT_COUNT ? fault_texts[f] : "error";
+}
+
+const char *reach_name(enum reach r)
+{
+	static const char *const names[] = { "pending", "ok", "down", "unknown" };
+
+	return (unsigned)r < ARRAY_LEN(names) ? names[r] : "unknown";
+}
+
+const char *rel_status_name(enum rel_status s)
+{
+	static const char *const names[] = { "ok", "impaired", "service-down", "unreachable" };
+
+	return (unsigned)s < ARRAY_LEN(names) ? names[s] : "unreachable";
+}
+
+const char *rel_status_label(enum rel_status s)
+{
+	static const char *const labels[] = { "OK", "Impaired", "Service down", "Unreachable" };
+
+	return (unsigned)s < ARRAY_LEN(labels) ? labels[s] : "Unreachable";
+}
+
+const char *transport_kind_name(enum transport_kind k)
+{
+	static const char *const names[] = { "auto", "agent", "direct" };
+
+	return (unsigned)k < ARRAY_LEN(names) ? names[k] : "auto";
+}
+
+bool transport_kind_parse(const char *s, enum transport_kind *out)
+{
+	for (int k = TRANSPORT_AUTO; k <= TRANSPORT_DIRECT; k++) {
+		if (util_streq(s, transport_kind_name((enum transport_kind)k))) {
+			*out = (enum transport_kind)k;
+			return true;
+		}
+	}
+	return false;
+}
+
+void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void model_free(struct model *m)
+{
+	free(m->servers);
+	free(m->rels);
+	memset(m, 0, sizeof(*m));
+}
+
+static void changed(struct model *m)
+{
+	m->generation++;
+}
+
+/* "HTTP://Host:8000" and "http://host:8000/" name the same endpoint. */
+bool model_url_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	if (la != lb)
+		return false;
+	for (size_t i = 0; i < la; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return la > 0;
+}
+
+int model_find_server(const struct model *m, const char *name)
+{
+	for (int i = 0; i < m->nservers; i++)
+		if (strcmp(m->servers[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int model_find_server_url(const struct model *m, const char *url)
+{
+	for (int i = 0; i < m->nservers; i++)
+		if (model_url_same(m->servers[i].url, url))
+			return i;
+	return -1;
+}
+
+int model_find_rel(const struct model *m, const char *name)
+{
+	for (int i = 0; i < m->nrels; i++)
+		if (strcmp(m->rels[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int model_add_server(struct model *m, const char *name, const char *url, enum server_origin origin)
+{
+	struct server *s;
+	int i = model_find_server(m, name);
+
+	if (i >= 0)
+		return i;
+	if (m->nservers == m->cap_servers) {
+		m->cap_servers = m->cap_servers ? m->cap_servers * 2 : 16;
+		m->servers = xrealloc(m->servers, (size_t)m->cap_servers * sizeof(*m->servers));
+	}
+	s = &m->servers[m->nservers];
+	memset(s, 0, sizeof(*s));
+	strlcpy_(s->name, name, sizeof(s->name));
+	strlcpy_(s->url, url, sizeof(s->url));
+	s->origin = origin;
+	changed(m);
+	return m->nservers++;
+}
+
+void model_set_endpoint(struct model *m, int s, enum transport_kind kind,
+			const bool has_service[KEA_SERVICE_COUNT], double now)
+{
+	struct server *sv = &m->servers[s];
+
+	sv->transport = kind;
+	sv->probed = true;
+	for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
+		sv->d[i].present = has_service[i];
+		if (has_service[i] && !sv->d[i].has_config)
+			sv->d[i].config_wanted = true;
+	}
+	model_endpoint_ok(m, s, now);
+}
+
+void model_set_version(struct model *m, int s, const char *version)
+{
+	if (strcmp(m->servers[s].version, version) != 0) {
+		strlcpy_(m->servers[s].version, version, sizeof(m->servers[s].version));
+		changed(m);
+	}
+}
+
+void model_endpoint_ok(struct model *m, int s, double now)
+{
+	struct server *sv = &m->servers[s];
+
+	sv->last_answer = now;
+	if (sv->reach != REACH_OK || sv->fault != FAULT_NONE) {
+		sv->reach = REACH_OK;
+		sv->fault = FAULT_NONE;
+		sv->error[0] = '\0';
+		changed(m);
+	}
+}
+
+static void set_daemon_reach(struct model *m, struct daemon *d, enum reach r, enum fault f,
+			     const char *msg, double now)
+{
+	if (d->reach != r)
+		d->reach_since = now;
+	if (r == REACH_OK)
+		d->first_failure = 0;
+	else if (d->first_failure == 0)
+		d->first_failure = now;
+	if (d->reach != r || d->fault != f || strcmp(d->error, msg ? msg : "") != 0)
+		changed(m);
+	d->reach = r;
+	d->fault = f;
+	strlcpy_(d->error, msg ? msg : "", sizeof(d->error));
+}
+
+/*
+ * An endpoint that does not answer: a direct daemon that refuses connections
+ * is not running; anything else (an agent that refuses, a timeout, TLS) only
+ * says keaha cannot see the daemons behind it.
+ */
+void model_endpoint_fault(struct model *m, int s, enum fault f, const char *msg, double now)
+{
+	struct server *sv = &m->servers[s];
+	bool known_down = f == FAULT_REFUSED && sv->transport == TRANSPORT_DIRECT;
+
+	if (sv->reach != (known_down ? REACH_DOWN : REACH_UNKNOWN) || sv->fault != f)
+		changed(m);
+	sv->reach = known_down ? REACH_DOWN : REACH_UNKNOWN;
+	sv->fault = f;
+	strlcpy_(sv->error, msg ? msg : fault_text(f), sizeof(sv->error));
+	for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
+		struct daemon *d = &sv->d[i];
+		if (d->present || !sv->probed)
+			set_daemon_reach(m, d, known_down ? REACH_DOWN : REACH_UNKNOWN, f,
+					 sv->error, now);
+	}
+}
+
+void model_daemon_fault(struct model *m, int s, enum kea_service svc, enum fault f,
+			const char *msg, double now)
+{
+	enum reach r = f == FAULT_NOT_RUNNING ? REACH_DOWN : REACH_UNKNOWN;
+
+	set_daemon_reach(m, &m->servers[s].d[svc], r, f, msg ? msg : fault_text(f), now);
+}
+
+/* Notes when each HA entry changed state, as far as keaha has seen. */
+static void track_states(struct daemon *d, const struct kea_status *st, double now)
+{
+	for (int i = 0; i < st->nrels; i++) {
+		enum ha_state s = st->rel[i].local.state;
+		if (d->seen_state[i] != s || d->state_since[i] == 0) {
+			d->seen_state[i] = s;
+			d->state_since[i] = now;
+			if (s == HA_STATE_PARTNER_DOWN)
+				d->last_partner_down[i] = now;
+		}
+	}
+}
+
+void model_apply_status(struct model *m, int s, enum kea_service svc,
+			const struct kea_status *st, double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	/* A reload counter that went down means a new configuration: rediscover. */
+	if (d->has_status && st->reload >= 0 && st->reload < d->status.reload)
+		d->config_wanted = true;
+	if (!d->has_status || memcmp(&d->status, st, sizeof(*st)) != 0)
+		changed(m);
+	track_states(d, st, now);
+	d->status = *st;
+	d->has_status = true;
+	d->status_at = now;
+	d->present = true;
+	if (!st->has_ha)
+		set_daemon_reach(m, d, REACH_OK, FAULT_NO_HA, "HA hook not loaded", now);
+	else
+		set_daemon_reach(m, d, REACH_OK, FAULT_NONE, "", now);
+	model_endpoint_ok(m, s, now);
+}
+
+void model_apply_heartbeat(struct model *m, int s, enum kea_service svc, int ha_index,
+			   const struct ha_heartbeat *hb, double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	if (ha_index < 0 || ha_index >= HA_MAX_RELS)
+		return;
+	if (!d->has_hb[ha_index] || d->hb[ha_index].state != hb->state ||
+	    d->hb[ha_index].unsent_update_count != hb->unsent_update_count)
+		changed(m);
+	d->hb[ha_index] = *hb;
+	d->has_hb[ha_index] = true;
+	d->hb_at = now;
+}
+
+void model_apply_clock(struct model *m, int s, enum kea_service svc, double offset, double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	if (!d->has_clock || (long)(d->clock_offset + 0.5) != (long)(offset + 0.5))
+		changed(m);
+	d->has_clock = true;
+	d->clock_offset = offset;
+	d->clock_at = now;
+}
+
+void model_apply_config(struct model *m, int s, enum kea_service svc,
+			const struct kea_config *c, double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	d->config = *c;
+	d->has_config = true;
+	d->config_at = now;
+	d->config_wanted = false;
+	d->present = true;
+	changed(m);
+}
+
+void model_apply_pool(struct model *m, int s, enum kea_service svc,
+		      const struct kea_pool_usage *p, double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	if (memcmp(&d->pool, p, sizeof(*p)) != 0)
+		changed(m);
+	d->pool = *p;
+	d->pool_at = now;
+}
+
+void model_peer_view(const struct model *m, const struct relationship *r, int i,
+		     struct peer_view *out)
+{
+	const struct rel_peer *p = &r->peer[i];
+	const struct daemon *d;
+
+	memset(out, 0, sizeof(*out));
+	out->peer = p;
+	out->ha_index = -1;
+	out->reach = REACH_PENDING;
+	if (p->server < 0 || p->server >= m->nservers)
+		return;
+	out->server = &m->servers[p->server];
+	d = out->daemon = &out->server->d[r->service];
+	out->reach = d->reach;
+	if (d->reach != REACH_OK || !d->has_status)
+		return;
+	for (int k = 0; k < d->status.nrels; k++) {
+		const char *local = d->status.rel[k].local.server_name;
+		if ((!*local && d->status.nrels == 1) || strcmp(local, p->name) == 0) {
+			out->ha_index = k;
+			break;
+		}
+	}
+	if (out->ha_index < 0) {
+		/* Answering without HA: it serves every client, uncoordinated. */
+		out->serving = !d->status.dhcp_disabled;
+		return;
+	}
+	out->status = &d->status.rel[out->ha_index];
+	out->hb = d->has_hb[out->ha_index] ? &d->hb[out->ha_index] : NULL;
+	out->state = out->status->local.state;
+	out->serving = ha_state_serves(out->state) && out->status->local.scopes.n > 0 &&
+		       !d->status.dhcp_disabled;
+}
+
+int model_add_rel(struct model *m)
+{
+	if (m->nrels == m->cap_rels) {
+		m->cap_rels = m->cap_rels ? m->cap_rels * 2 : 16;
+		m->rels = xrealloc(m->rels, (size_t)m->cap_rels * sizeof(*m->rels));
+	}
+	memset(&m->rels[m->nrels], 0, sizeof(m->rels[0]));
+	changed(m);
+	return m->nrels++;
+}

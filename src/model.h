@@ -1,0 +1,240 @@
+/*
+ * The model: every Kea server keaha knows, the DHCP daemons behind each, and
+ * the failover relationships discovered from their configurations. Decoded
+ * records are applied here with a time stamp; the model notes what changed
+ * (for events and redraws) but never sends, draws or reads the clock itself.
+ */
+#ifndef KEAHA_MODEL_H
+#define KEAHA_MODEL_H
+
+#include <stdbool.h>
+
+#include "decode.h"
+#include "kea.h"
+
+#define MODEL_ERR_LEN 200
+
+/* How well keaha can see one daemon. */
+enum reach {
+	REACH_PENDING, /* not asked yet */
+	REACH_OK,      /* the daemon answered status-get */
+	REACH_DOWN,    /* known not running: agent says offline, or direct endpoint refuses */
+	REACH_UNKNOWN, /* no usable answer */
+};
+
+#define FAULTS(X) \
+	X(NONE, "none") \
+	X(REFUSED, "connection refused") \
+	X(TIMEOUT, "timeout") \
+	X(DNS, "name not resolved") \
+	X(TLS, "TLS error") \
+	X(AUTH, "authentication failed") \
+	X(HTTP, "HTTP error") \
+	X(HA_LISTENER, "HA-only listener") \
+	X(MALFORMED, "malformed reply") \
+	X(TOO_LARGE, "reply too large") \
+	X(NOT_RUNNING, "DHCP server not running") \
+	X(HUNG, "DHCP server not answering") \
+	X(NOT_CONFIGURED, "service not configured") \
+	X(NO_HA, "HA hook not loaded") \
+	X(KEA_ERROR, "command failed") \
+	X(PARTIAL, "server state unknown: verify") \
+	X(OTHER, "error")
+
+enum fault {
+#define X(e, text) FAULT_##e,
+	FAULTS(X)
+#undef X
+	FAULT_COUNT
+};
+
+enum server_origin {
+	ORIGIN_CONFIG,     /* listed in keaha's configuration or on the command line */
+	ORIGIN_DISCOVERED, /* a peer found in another server's HA configuration */
+	ORIGIN_REMEMBERED, /* known from an earlier run ($XDG_STATE_HOME/keaha) */
+};
+
+enum transport_kind {
+	TRANSPORT_AUTO,
+	TRANSPORT_AGENT,  /* Kea Control Agent: requests carry "service" */
+	TRANSPORT_DIRECT, /* the DHCP daemon's own HTTP socket (Kea >= 2.7.2) */
+};
+
+/* One DHCP daemon (kea-dhcp4 or kea-dhcp6) behind a server's endpoint. */
+struct daemon {
+	bool present;            /* the endpoint serves this service */
+	enum reach reach;
+	enum fault fault;
+	char error[MODEL_ERR_LEN];
+	double reach_since;      /* when reach last changed */
+	double first_failure;    /* start of the current run of failures, 0 when fine */
+
+	bool has_status;
+	struct kea_status status;
+	double status_at;
+
+	bool has_config;
+	struct kea_config config;
+	double config_at;
+	bool config_wanted;      /* ask config-get at the next chance */
+
+	struct ha_heartbeat hb[HA_MAX_RELS];
+	bool has_hb[HA_MAX_RELS];
+	double hb_at;
+
+	bool has_clock;
+	double clock_offset;     /* seconds, positive when the server is ahead of keaha */
+	double clock_at;
+
+	struct kea_pool_usage pool;
+	double pool_at;
+
+	/* Per HA entry in status-get: when keaha saw its state change. */
+	enum ha_state seen_state[HA_MAX_RELS];
+	double state_since[HA_MAX_RELS];
+	double last_partner_down[HA_MAX_RELS];
+};
+
+struct server_auth {
+	char user[KEA_NAME_LEN];
+	char password_file[KEA_URL_LEN];
+	char ca_file[KEA_URL_LEN];
+	char cert_file[KEA_URL_LEN];
+	char key_file[KEA_URL_LEN];
+	char proxy[KEA_URL_LEN];
+};
+
+struct server {
+	char name[KEA_NAME_LEN];
+	char url[KEA_URL_LEN];      /* the management URL keaha uses */
+	struct server_auth auth;
+	enum server_origin origin;
+	bool auto_name;             /* named after its URL: renamed to its this-server-name */
+	enum transport_kind transport_conf;
+	enum transport_kind transport; /* as detected (or configured) */
+	char version[32];
+
+	enum reach reach;           /* of the endpoint itself */
+	enum fault fault;
+	char error[MODEL_ERR_LEN];
+	double last_answer;         /* last time the endpoint answered at all */
+	double last_round;          /* last complete poll round */
+	bool probed;                /* endpoint kind known */
+	char note[MODEL_ERR_LEN];   /* e.g. "peer URL is an HA-only listener" */
+
+	struct daemon d[KEA_SERVICE_COUNT];
+};
+
+struct rel_peer {
+	char name[KEA_NAME_LEN];
+	char ha_url[KEA_URL_LEN];
+	enum ha_role role;
+	bool auto_failover;
+	int server;                 /* index in model.servers, -1 when none */
+};
+
+#define REL_MAX_FAULTS 6
+
+enum rel_status {
+	REL_OK,
+	REL_IMPAIRED,
+	REL_SERVICE_DOWN,
+	REL_UNREACHABLE,
+	REL_STATUS_COUNT
+};
+
+struct verdict {
+	enum rel_status status;
+	bool split_brain;
+	bool failover_pending;
+	int failover_progress;      /* percent, -1 when none */
+	bool clock_terminated;      /* HA terminated (clock skew) */
+	char reason[320];
+	char next_step[240];
+	int source_of_truth;        /* peer index, -1 when none */
+	bool has_skew;
+	double clock_skew;          /* seconds, the largest difference Kea acts on */
+	int skew_level;             /* 0 fine, 1 warn (> 30 s), 2 critical (> 60 s) */
+};
+
+struct relationship {
+	char name[KEA_NAME_LEN * 2 + 8];
+	enum kea_service service;
+	struct ha_rel_config conf;  /* as the first peer to answer has it */
+	bool conf_known;
+	int npeers;
+	struct rel_peer peer[HA_MAX_PEERS];
+	int nfaults;
+	char fault[REL_MAX_FAULTS][MODEL_ERR_LEN];
+	bool remembered;            /* known only from an earlier run so far */
+	int conf_from;              /* server whose configuration conf is, -1 when none */
+
+	struct verdict verdict;
+	double verdict_since;       /* when the status last changed, as keaha saw it */
+};
+
+/* What one peer of a relationship looks like right now (derived, borrowed). */
+struct peer_view {
+	const struct rel_peer *peer;
+	const struct server *server;         /* NULL when no server is known */
+	const struct daemon *daemon;         /* NULL when no server is known */
+	const struct ha_rel_status *status;  /* its HA entry in status-get, or NULL */
+	const struct ha_heartbeat *hb;
+	int ha_index;
+	enum reach reach;
+	enum ha_state state;
+	bool serving;
+};
+
+struct model {
+	int nservers, cap_servers;
+	struct server *servers;
+	int nrels, cap_rels;
+	struct relationship *rels;
+	unsigned generation;        /* bumped on every change: views redraw when it moves */
+	unsigned topology_generation; /* bumped when relationships are rebuilt */
+};
+
+void model_init(struct model *m);
+void model_free(struct model *m);
+
+/* Adds a server (or returns the existing one with that name); index. */
+int model_add_server(struct model *m, const char *name, const char *url, enum server_origin origin);
+int model_find_server(const struct model *m, const char *name);
+int model_find_server_url(const struct model *m, const char *url);
+int model_find_rel(const struct model *m, const char *name);
+
+/* Applying what the poller learnt, at time now. */
+void model_set_endpoint(struct model *m, int s, enum transport_kind kind,
+			const bool has_service[KEA_SERVICE_COUNT], double now);
+void model_set_version(struct model *m, int s, const char *version);
+void model_endpoint_ok(struct model *m, int s, double now);
+void model_endpoint_fault(struct model *m, int s, enum fault f, const char *msg, double now);
+void model_daemon_fault(struct model *m, int s, enum kea_service svc, enum fault f,
+			const char *msg, double now);
+void model_apply_status(struct model *m, int s, enum kea_service svc,
+			const struct kea_status *st, double now);
+void model_apply_heartbeat(struct model *m, int s, enum kea_service svc, int ha_index,
+			   const struct ha_heartbeat *hb, double now);
+void model_apply_clock(struct model *m, int s, enum kea_service svc, double offset, double now);
+void model_apply_config(struct model *m, int s, enum kea_service svc,
+			const struct kea_config *c, double now);
+void model_apply_pool(struct model *m, int s, enum kea_service svc,
+		      const struct kea_pool_usage *p, double now);
+
+/* Appends a relationship slot (zeroed) and returns its index. */
+int model_add_rel(struct model *m);
+/* Whether two management URLs name the same endpoint. */
+bool model_url_same(const char *a, const char *b);
+
+void model_peer_view(const struct model *m, const struct relationship *r, int i,
+		     struct peer_view *out);
+
+const char *fault_text(enum fault f);
+const char *reach_name(enum reach r);
+const char *rel_status_name(enum rel_status s);   /* "ok", "impaired", ... */
+const char *rel_status_label(enum rel_status s);  /* "OK", "Impaired", ... */
+const char *transport_kind_name(enum transport_kind k);
+bool transport_kind_parse(const char *s, enum transport_kind *out);
+
+#endif

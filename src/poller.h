@@ -1,0 +1,54 @@
+/*
+ * Poller: decides what to ask each server and when. Per server one round
+ * every interval: identify the endpoint (agent or daemon) once, config-get
+ * where a configuration is wanted, status-get, ha-heartbeat per relationship,
+ * statistic-get-all at a slower pace. One request in flight per endpoint,
+ * a timeout per request, back-off for servers that do not answer. Replies go
+ * to decode and into the model; the poller itself knows no HA rules.
+ */
+#ifndef KEAHA_POLLER_H
+#define KEAHA_POLLER_H
+
+#include <stdbool.h>
+
+#include <uv.h>
+
+#include "config.h"
+#include "model.h"
+
+struct poller_opts {
+	double interval;        /* seconds between rounds */
+	double timeout;         /* seconds per request */
+	double stats_interval;  /* seconds between pool statistics, 0 for never */
+	bool once;              /* one round per server (keaha status) */
+	double deadline;        /* once: seconds from start after which nothing is sent */
+};
+
+struct poller_stats {
+	unsigned long requests;
+	unsigned long failures;
+	int in_flight;
+	int servers;
+	int servers_failing;
+	double oldest_round;    /* seconds since the least recent complete round */
+};
+
+typedef void (*poller_update_fn)(void *ctx);
+
+struct poller;
+
+struct poller *poller_new(uv_loop_t *loop, struct model *m, const struct keaha_config *cfg,
+			  const struct poller_opts *o);
+/* Called after every reply applied to the model (and after discovery). */
+void poller_on_update(struct poller *p, poller_update_fn fn, void *ctx);
+void poller_start(struct poller *p);
+/* A round now for every server not already in one. */
+void poller_refresh(struct poller *p);
+/* Once mode: every server has finished its round (or given up). */
+bool poller_done(const struct poller *p);
+/* Cancels every request and timer; poller_free after the loop closed them. */
+void poller_stop(struct poller *p);
+void poller_free(struct poller *p);
+void poller_get_stats(const struct poller *p, struct poller_stats *out);
+
+#endif

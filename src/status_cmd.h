@@ -1,0 +1,21 @@
+/*
+ * `keaha status`: poll every discovered peer once, in parallel, within a
+ * deadline, judge, print, and exit like a monitoring plugin. It only reads.
+ */
+#ifndef KEAHA_STATUS_CMD_H
+#define KEAHA_STATUS_CMD_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+struct status_opts {
+	bool json;
+	double timeout;            /* seconds for the whole run */
+	const char *state_dir;     /* remembered topology, NULL for none */
+};
+
+/* Returns the process exit status. */
+int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o);
+
+#endif

@@ -1,0 +1,431 @@
+/*
+ * libcurl multi on libuv, after curl's multi-uv example, with its three gaps
+ * closed: finished transfers are read after every curl_multi_socket_action
+ * (the timer's too, or a transfer that times out last is never reported);
+ * HTTP status codes are the caller's to judge (a 404 is a completed
+ * transfer); poll errors are passed to curl as CURL_CSELECT_ERR.
+ *
+ * Endpoints are spread over several multi handles: libcurl 7.88 walks the
+ * whole connection pool of a multi after every kept-alive transfer, so one
+ * multi costs more per request as endpoints grow (shared/PERF-NOTES.md).
+ */
+#include "transport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "decode.h"
+#include "util.h"
+
+#define ENDPOINTS_PER_SHARD 128
+#define BUFFER_SIZE 1024 /* Kea's status replies are under 1 KB */
+
+struct shard {
+	struct transport *t;
+	CURLM *multi;
+	uv_timer_t timer;
+	int nendpoints;
+	struct shard *next;
+};
+
+struct transport {
+	uv_loop_t *loop;
+	struct shard *shards;
+	struct transport_stats stats;
+	bool curl_inited;
+};
+
+struct endpoint {
+	struct shard *shard;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *url;
+	char *body;             /* the request in flight */
+	struct sbuf reply;
+	size_t max_body;
+	bool too_large;
+	bool in_flight;
+	bool has_date;
+	double date;
+	double sent_at;
+	char errbuf[CURL_ERROR_SIZE];
+	transport_done_fn fn;
+	void *ctx;
+};
+
+/* One per socket curl watches. */
+struct sock_ctx {
+	uv_poll_t poll;
+	curl_socket_t fd;
+	struct shard *shard;
+};
+
+static const char *const error_texts[] = {
+	"ok", "connection refused", "timeout", "name not resolved", "TLS error",
+	"empty reply", "not an HTTP reply", "reply cut short", "reply too large", "error",
+};
+
+const char *transport_error_text(enum transport_error e)
+{
+	return (unsigned)e < ARRAY_LEN(error_texts) ? error_texts[e] : "error";
+}
+
+static enum transport_error classify(CURLcode rc, const struct endpoint *e)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return TRANSPORT_OK;
+	case CURLE_COULDNT_CONNECT:
+		return TRANSPORT_REFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return TRANSPORT_TIMEOUT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return TRANSPORT_DNS;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+		return TRANSPORT_TLS;
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		return strncmp(e->url, "https:", 6) == 0 ? TRANSPORT_TLS : TRANSPORT_OTHER;
+	case CURLE_GOT_NOTHING:
+		return TRANSPORT_EMPTY;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return TRANSPORT_PROTOCOL;
+	case CURLE_PARTIAL_FILE:
+		return TRANSPORT_CUT;
+	case CURLE_WRITE_ERROR:
+		return e->too_large ? TRANSPORT_TOO_LARGE : TRANSPORT_OTHER;
+	default:
+		return TRANSPORT_OTHER;
+	}
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *userp)
+{
+	struct endpoint *e = userp;
+	size_t len = size * n;
+
+	if (e->reply.len + len > e->max_body) {
+		e->too_large = true;
+		return 0; /* curl aborts with CURLE_WRITE_ERROR */
+	}
+	sbuf_add(&e->reply, data, len);
+	return len;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *userp)
+{
+	struct endpoint *e = userp;
+	size_t len = size * n;
+	char line[128];
+
+	if (len > 5 && len < sizeof(line) && strncasecmp(data, "Date:", 5) == 0) {
+		size_t k = len - 5;
+		memcpy(line, data + 5, k);
+		while (k > 0 && (line[k - 1] == '\r' || line[k - 1] == '\n'))
+			k--;
+		line[k] = '\0';
+		e->has_date = decode_http_date(line + strspn(line, " \t"), &e->date);
+	}
+	return len;
+}
+
+static void finish(struct endpoint *e, CURLcode rc)
+{
+	struct transport *t = e->shard->t;
+	struct transport_reply r;
+	transport_done_fn fn = e->fn;
+	void *ctx = e->ctx;
+
+	memset(&r, 0, sizeof(r));
+	r.error = classify(rc, e);
+	r.curl_code = (int)rc;
+	if (rc != CURLE_OK)
+		strlcpy_(r.message, e->too_large ? "reply too large" :
+			 e->errbuf[0] ? e->errbuf : curl_easy_strerror(rc), sizeof(r.message));
+	curl_easy_getinfo(e->easy, CURLINFO_RESPONSE_CODE, &r.http_status);
+	r.body = e->reply.s ? e->reply.s : "";
+	r.body_len = e->reply.len;
+	r.has_date = e->has_date;
+	r.date = e->date;
+	r.sent_at = e->sent_at;
+	r.rtt = util_wallclock() - e->sent_at;
+	curl_multi_remove_handle(e->shard->multi, e->easy);
+	e->in_flight = false;
+	t->stats.in_flight--;
+	if (r.error != TRANSPORT_OK)
+		t->stats.failed++;
+	if (fn)
+		fn(ctx, &r);
+}
+
+/* Reports every finished transfer; called after each curl_multi_socket_action. */
+static void read_finished(struct shard *sh)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(sh->multi, &left))) {
+		struct endpoint *e = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&e);
+		if (e)
+			finish(e, msg->data.result);
+	}
+}
+
+static void on_poll(uv_poll_t *handle, int status, int events)
+{
+	struct sock_ctx *sc = handle->data;
+	int flags = 0, running;
+
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	if (events & UV_READABLE)
+		flags |= CURL_CSELECT_IN;
+	if (events & UV_WRITABLE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(sc->shard->multi, sc->fd, flags, &running);
+	read_finished(sc->shard);
+}
+
+static void on_timer(uv_timer_t *timer)
+{
+	struct shard *sh = timer->data;
+	int running;
+
+	curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	read_finished(sh);
+}
+
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct shard *sh = userp;
+
+	(void)multi;
+	if (timeout_ms < 0)
+		uv_timer_stop(&sh->timer);
+	else
+		uv_timer_start(&sh->timer, on_timer, (uint64_t)timeout_ms, 0);
+	return 0;
+}
+
+static void free_sock(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
+{
+	struct shard *sh = userp;
+	struct sock_ctx *sc = socketp;
+	int events = 0;
+
+	(void)easy;
+	if (action == CURL_POLL_REMOVE) {
+		if (sc) {
+			uv_poll_stop(&sc->poll);
+			uv_close((uv_handle_t *)&sc->poll, free_sock);
+			curl_multi_assign(sh->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (!sc) {
+		sc = xcalloc(1, sizeof(*sc));
+		sc->fd = fd;
+		sc->shard = sh;
+		if (uv_poll_init_socket(sh->t->loop, &sc->poll, fd) != 0) {
+			free(sc);
+			return -1;
+		}
+		sc->poll.data = sc;
+		curl_multi_assign(sh->multi, fd, sc);
+	}
+	if (action != CURL_POLL_OUT)
+		events |= UV_READABLE;
+	if (action != CURL_POLL_IN)
+		events |= UV_WRITABLE;
+	uv_poll_start(&sc->poll, events, on_poll);
+	return 0;
+}
+
+struct transport *transport_new(uv_loop_t *loop)
+{
+	struct transport *t = xcalloc(1, sizeof(*t));
+
+	t->loop = loop;
+	t->curl_inited = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	return t;
+}
+
+static struct shard *shard_new(struct transport *t)
+{
+	struct shard *sh = xcalloc(1, sizeof(*sh));
+
+	sh->t = t;
+	sh->multi = curl_multi_init();
+	if (!sh->multi)
+		util_fatal("curl_multi_init failed");
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+	/* One kept-alive connection per endpoint: the pool must hold them all. */
+	curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, (long)ENDPOINTS_PER_SHARD + 8);
+	uv_timer_init(t->loop, &sh->timer);
+	sh->timer.data = sh;
+	sh->next = t->shards;
+	t->shards = sh;
+	return sh;
+}
+
+static struct shard *shard_with_room(struct transport *t)
+{
+	for (struct shard *sh = t->shards; sh; sh = sh->next)
+		if (sh->nendpoints < ENDPOINTS_PER_SHARD)
+			return sh;
+	return shard_new(t);
+}
+
+static void set_tls(CURL *c, const struct endpoint_opts *o)
+{
+	if (o->ca_file && *o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	if (o->cert_file && *o->cert_file)
+		curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert_file);
+	if (o->key_file && *o->key_file)
+		curl_easy_setopt(c, CURLOPT_SSLKEY, o->key_file);
+}
+
+struct endpoint *transport_endpoint_new(struct transport *t, const struct endpoint_opts *o)
+{
+	struct endpoint *e = xcalloc(1, sizeof(*e));
+	CURL *c = curl_easy_init();
+
+	if (!c)
+		util_fatal("curl_easy_init failed");
+	e->shard = shard_with_room(t);
+	e->shard->nendpoints++;
+	e->easy = c;
+	e->url = xstrdup(o->url);
+	sbuf_init(&e->reply);
+	e->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	e->headers = curl_slist_append(e->headers, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, e->url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, e->headers);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, e);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, e);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, e);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, e->errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, (long)BUFFER_SIZE);
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* Never a proxy from the environment: only one the configuration names. */
+	curl_easy_setopt(c, CURLOPT_PROXY, o->proxy ? o->proxy : "");
+	if (o->user && *o->user) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, o->password ? o->password : "");
+	}
+	set_tls(c, o);
+	return e;
+}
+
+void transport_cancel(struct endpoint *e)
+{
+	if (!e->in_flight)
+		return;
+	curl_multi_remove_handle(e->shard->multi, e->easy);
+	e->in_flight = false;
+	e->shard->t->stats.in_flight--;
+}
+
+void transport_endpoint_free(struct endpoint *e)
+{
+	if (!e)
+		return;
+	transport_cancel(e);
+	e->shard->nendpoints--;
+	curl_easy_cleanup(e->easy);
+	curl_slist_free_all(e->headers);
+	sbuf_free(&e->reply);
+	free(e->body);
+	free(e->url);
+	free(e);
+}
+
+bool transport_send(struct endpoint *e, const char *body, long timeout_ms, size_t max_body,
+		    transport_done_fn fn, void *ctx)
+{
+	if (e->in_flight)
+		return false;
+	free(e->body);
+	e->body = xstrdup(body);
+	e->reply.len = 0;
+	if (e->reply.s)
+		e->reply.s[0] = '\0';
+	e->max_body = max_body;
+	e->too_large = false;
+	e->has_date = false;
+	e->errbuf[0] = '\0';
+	e->fn = fn;
+	e->ctx = ctx;
+	curl_easy_setopt(e->easy, CURLOPT_POSTFIELDS, e->body);
+	curl_easy_setopt(e->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(e->body));
+	curl_easy_setopt(e->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(e->easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	e->sent_at = util_wallclock();
+	if (curl_multi_add_handle(e->shard->multi, e->easy) != CURLM_OK)
+		return false;
+	e->in_flight = true;
+	e->shard->t->stats.sent++;
+	e->shard->t->stats.in_flight++;
+	return true;
+}
+
+bool transport_busy(const struct endpoint *e)
+{
+	return e->in_flight;
+}
+
+static void free_shard(uv_handle_t *h)
+{
+	struct shard *sh = h->data;
+
+	curl_multi_cleanup(sh->multi);
+	free(sh);
+}
+
+void transport_free(struct transport *t)
+{
+	struct shard *sh, *next;
+
+	if (!t)
+		return;
+	for (sh = t->shards; sh; sh = next) {
+		next = sh->next;
+		uv_timer_stop(&sh->timer);
+		uv_close((uv_handle_t *)&sh->timer, free_shard);
+	}
+	if (t->curl_inited)
+		curl_global_cleanup();
+	free(t);
+}
+
+void transport_get_stats(const struct transport *t, struct transport_stats *out)
+{
+	*out = t->stats;
+}

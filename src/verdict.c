@@ -1,0 +1,370 @@
+/*
+ * The product's rules ("Fallback behavior and indicators") with Kea's facts:
+ * a peer is down when keaha knows its DHCP server is not running, unknown
+ * when keaha gets no usable answer. Judging collects the peers' views first,
+ * then decides the status from who is known to serve, then words the reason.
+ */
+#include "verdict.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+struct situation {
+	const struct model *m;
+	const struct relationship *r;
+	double now;
+	struct peer_view v[HA_MAX_PEERS];
+	int primary, partner;     /* peer indexes, -1 when absent */
+	bool any_serving;         /* an active peer is known to serve */
+	bool any_unknown;         /* an active peer gives no usable answer */
+	bool abnormal;            /* something short of OK */
+	char reason[320];
+	char next[240];
+};
+
+static void add_reason(struct situation *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct situation *s, const char *fmt, ...)
+{
+	size_t len = strlen(s->reason);
+	va_list ap;
+
+	if (len + 4 >= sizeof(s->reason))
+		return;
+	if (len)
+		len += (size_t)snprintf(s->reason + len, sizeof(s->reason) - len, "; ");
+	va_start(ap, fmt);
+	vsnprintf(s->reason + len, sizeof(s->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void set_next(struct situation *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The first next step set is the most urgent one; later ones do not replace it. */
+static void set_next(struct situation *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->next[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->next, sizeof(s->next), fmt, ap);
+	va_end(ap);
+}
+
+int verdict_failover_progress(const struct ha_remote *remote)
+{
+	long u, left;
+
+	if (!remote || !remote->present || !remote->communication_interrupted)
+		return -1;
+	u = remote->unacked_clients;
+	left = remote->unacked_clients_left;
+	return (int)floor(100.0 * (double)u / (double)(u + left + 1));
+}
+
+static bool is_active(const struct situation *s, int i)
+{
+	enum ha_role role = s->r->peer[i].role;
+
+	if (s->r->conf.mode == HA_MODE_PASSIVE_BACKUP)
+		return role == HA_ROLE_PRIMARY;
+	return ha_role_is_active(role);
+}
+
+static const char *peer_name(const struct situation *s, int i)
+{
+	return s->r->peer[i].name;
+}
+
+static void find_roles(struct situation *s)
+{
+	s->primary = s->partner = -1;
+	for (int i = 0; i < s->r->npeers; i++) {
+		enum ha_role role = s->r->peer[i].role;
+		if (role == HA_ROLE_PRIMARY && s->primary < 0)
+			s->primary = i;
+		else if ((role == HA_ROLE_SECONDARY || role == HA_ROLE_STANDBY) && s->partner < 0)
+			s->partner = i;
+	}
+}
+
+/* "unreachable (connection refused) for 42 s" / "DHCP server not running for 3 min". */
+static void describe_failure(const struct situation *s, int i, char *out, size_t size)
+{
+	const struct peer_view *v = &s->v[i];
+	const struct daemon *d = v->daemon;
+	char age[32] = "";
+	const char *why = d && d->error[0] ? d->error : "no answer yet";
+
+	if (d && d->first_failure > 0 && s->now - d->first_failure >= 1.0)
+		util_format_age(s->now - d->first_failure, age, sizeof(age));
+	if (!v->server)
+		snprintf(out, size, "%s unknown (no management URL)", peer_name(s, i));
+	else if (v->reach == REACH_DOWN)
+		snprintf(out, size, "%s down (%s)%s%s", peer_name(s, i), why, age[0] ? " for " : "", age);
+	else
+		snprintf(out, size, "%s unreachable (%s)%s%s", peer_name(s, i), why,
+			 age[0] ? " for " : "", age);
+}
+
+static const char *scope_words(const struct peer_view *v)
+{
+	if (!v->serving)
+		return "serves no clients";
+	if (v->status && v->status->remote.present &&
+	    v->status->local.scopes.n > 1)
+		return "serves all clients";
+	return "serves its own clients";
+}
+
+/* Looks at each peer: who serves, who cannot be seen, what is out of the ordinary. */
+static void survey_peers(struct situation *s)
+{
+	const struct relationship *r = s->r;
+
+	for (int i = 0; i < r->npeers; i++) {
+		struct peer_view *v = &s->v[i];
+		bool active = is_active(s, i);
+		enum ha_state normal = ha_state_normal(r->conf.mode, r->peer[i].role);
+		char line[200];
+
+		model_peer_view(s->m, r, i, v);
+		if (active && v->serving)
+			s->any_serving = true;
+		if (v->reach == REACH_PENDING || v->reach == REACH_UNKNOWN) {
+			if (active)
+				s->any_unknown = true;
+			s->abnormal = true;
+			describe_failure(s, i, line, sizeof(line));
+			add_reason(s, "%s", line);
+			set_next(s, "check that keaha can reach %s (%s)", peer_name(s, i),
+				 v->server ? v->server->url : "add a [server] entry with its management URL");
+		} else if (v->reach == REACH_DOWN) {
+			s->abnormal = true;
+			describe_failure(s, i, line, sizeof(line));
+			add_reason(s, "%s", line);
+			if (r->peer[i].role == HA_ROLE_BACKUP)
+				set_next(s, "start %s's DHCP server, then sync its leases: a backup "
+					 "does not resync by itself", peer_name(s, i));
+			else
+				set_next(s, "start %s's DHCP server", peer_name(s, i));
+		} else if (v->ha_index < 0) {
+			s->abnormal = true;
+			add_reason(s, "%s runs without HA (hook not loaded)", peer_name(s, i));
+			set_next(s, "reload %s's configuration: its HA hook failed to load",
+				 peer_name(s, i));
+		} else if (v->daemon->status.dhcp_disabled && active) {
+			s->abnormal = true;
+			add_reason(s, "%s has DHCP switched off (by %s) in %s", peer_name(s, i),
+				   v->daemon->status.dhcp_disabled_by[0] ?
+				   v->daemon->status.dhcp_disabled_by : "Kea",
+				   ha_state_name(v->state));
+		} else if (v->state != normal) {
+			s->abnormal = true;
+			if (r->peer[i].role == HA_ROLE_BACKUP || !ha_state_serves(v->state))
+				add_reason(s, "%s in %s", peer_name(s, i), ha_state_name(v->state));
+			else
+				add_reason(s, "%s in %s %s", peer_name(s, i), ha_state_name(v->state),
+					   scope_words(v));
+		}
+	}
+}
+
+/* "A cannot reach B" as A itself reports it, when keaha itself sees both. */
+static void survey_partners(struct situation *s, struct verdict *out)
+{
+	const struct peer_view *p, *q;
+	bool p_lost, q_lost, p_down, q_down;
+
+	if (s->primary < 0 || s->partner < 0)
+		return;
+	p = &s->v[s->primary];
+	q = &s->v[s->partner];
+	if (!p->status || !q->status)
+		return;
+	if (p->state == HA_STATE_TERMINATED || q->state == HA_STATE_TERMINATED)
+		return;
+	p_lost = p->status->remote.communication_interrupted;
+	q_lost = q->status->remote.communication_interrupted;
+	p_down = p->state == HA_STATE_PARTNER_DOWN;
+	q_down = q->state == HA_STATE_PARTNER_DOWN;
+	if ((p_down && q_down) || (p_lost && q_lost)) {
+		out->split_brain = true;
+		s->abnormal = true;
+		add_reason(s, "split brain: %s and %s cannot reach each other although keaha "
+			   "reaches both", p->peer->name, q->peer->name);
+		s->next[0] = '\0';
+		set_next(s, "peers cannot reach each other: check their URLs, auth, TLS, firewall");
+	} else if (p_lost != q_lost) {
+		const struct peer_view *who = p_lost ? p : q, *whom = p_lost ? q : p;
+		s->abnormal = true;
+		add_reason(s, "%s cannot reach %s (communication interrupted for %ld s)",
+			   who->peer->name, whom->peer->name, who->status->remote.age);
+	}
+}
+
+static void judge_skew(struct situation *s, struct verdict *out)
+{
+	double lo = 0, hi = 0, noise = 1.0;
+	bool any = false, kea = false;
+
+	for (int i = 0; i < s->r->npeers; i++) {
+		const struct peer_view *v = &s->v[i];
+		if (!is_active(s, i) || !v->status || !v->status->remote.has_clock_skew)
+			continue;
+		kea = true;
+		if (fabs((double)v->status->remote.clock_skew) > out->clock_skew)
+			out->clock_skew = fabs((double)v->status->remote.clock_skew);
+	}
+	for (int i = 0; !kea && i < s->r->npeers; i++) {
+		const struct daemon *d = s->v[i].daemon;
+		if (!is_active(s, i) || !d || !d->has_clock || s->v[i].reach != REACH_OK)
+			continue;
+		if (!any || d->clock_offset < lo)
+			lo = d->clock_offset;
+		if (!any || d->clock_offset > hi)
+			hi = d->clock_offset;
+		any = true;
+	}
+	if (kea)
+		noise = 0;
+	else if (any)
+		out->clock_skew = round(hi - lo);
+	out->has_skew = kea || any;
+	if (!out->has_skew)
+		return;
+	out->skew_level = out->clock_skew - noise > SKEW_CRIT_S ? 2 :
+			  out->clock_skew - noise > SKEW_WARN_S ? 1 : 0;
+	if (out->skew_level) {
+		s->abnormal = true;
+		add_reason(s, "clocks differ by %.0f s (Kea %s above %.0f s)", out->clock_skew,
+			   out->skew_level == 2 ? "terminates HA" : "warns", out->skew_level == 2 ?
+			   SKEW_CRIT_S : SKEW_WARN_S);
+		set_next(s, "synchronize the servers' clocks (NTP): Kea terminates HA above %.0f s",
+			 SKEW_CRIT_S);
+	}
+}
+
+static void judge_terminated(struct situation *s, struct verdict *out)
+{
+	for (int i = 0; i < s->r->npeers; i++) {
+		if (s->v[i].state == HA_STATE_TERMINATED) {
+			out->clock_terminated = true;
+			s->next[0] = '\0';
+			set_next(s, "HA terminated (clock skew): fix NTP, then re-apply each "
+				 "terminated server's configuration (config-set of its config-get)");
+			return;
+		}
+	}
+}
+
+/* A hot-standby standby that still waits for unanswered clients before taking over. */
+static bool failover_pending(const struct situation *s, struct verdict *out)
+{
+	const struct peer_view *q;
+
+	if (s->partner < 0 || s->r->conf.mode != HA_MODE_HOT_STANDBY)
+		return false;
+	q = &s->v[s->partner];
+	if (q->reach != REACH_OK || !q->status || q->state != HA_STATE_HOT_STANDBY)
+		return false;
+	if (s->primary >= 0 && s->v[s->primary].serving)
+		return false;
+	out->failover_pending = true;
+	out->failover_progress = verdict_failover_progress(&q->status->remote);
+	if (out->failover_progress < 0)
+		out->failover_progress = 0;
+	return true;
+}
+
+static bool is_truth_candidate(const struct peer_view *v)
+{
+	return v->reach == REACH_OK && v->status && ha_state_serves(v->state);
+}
+
+/* The primary while it answers and is active; else its partner (product rules). */
+static int source_of_truth(const struct situation *s)
+{
+	if (s->primary >= 0 && is_truth_candidate(&s->v[s->primary]))
+		return s->primary;
+	if (s->partner >= 0 && is_truth_candidate(&s->v[s->partner]))
+		return s->partner;
+	for (int i = 0; s->r->conf.mode == HA_MODE_PASSIVE_BACKUP && i < s->r->npeers; i++)
+		if (s->r->peer[i].role == HA_ROLE_BACKUP && s->v[i].reach == REACH_OK &&
+		    s->v[i].status)
+			return i;
+	return -1;
+}
+
+static void decide(struct situation *s, struct verdict *out)
+{
+	if (s->any_serving) {
+		out->status = s->abnormal || s->r->nfaults ? REL_IMPAIRED : REL_OK;
+		if (!s->abnormal && s->r->nfaults) {
+			add_reason(s, "configuration fault: %s", s->r->fault[0]);
+			set_next(s, "make the peers' HA configurations agree");
+		}
+	} else if (failover_pending(s, out)) {
+		out->status = REL_IMPAIRED;
+		add_reason(s, "failover pending: %s takes over when clients go unanswered (%d%%)",
+			   peer_name(s, s->partner), out->failover_progress);
+	} else if (s->any_unknown) {
+		out->status = REL_UNREACHABLE;
+	} else {
+		out->status = REL_SERVICE_DOWN;
+		s->next[0] = '\0';
+		set_next(s, "no server answers DHCP: start %s or %s",
+			 s->primary >= 0 ? peer_name(s, s->primary) : "the primary",
+			 s->partner >= 0 ? peer_name(s, s->partner) : "its partner");
+	}
+	if (out->status == REL_OK)
+		snprintf(s->reason, sizeof(s->reason), "all peers reachable and in their normal states");
+}
+
+void verdict_judge(const struct model *m, const struct relationship *r, double now,
+		   struct verdict *out)
+{
+	struct situation s;
+
+	memset(&s, 0, sizeof(s));
+	memset(out, 0, sizeof(*out));
+	s.m = m;
+	s.r = r;
+	s.now = now;
+	out->failover_progress = -1;
+	find_roles(&s);
+	survey_peers(&s);
+	survey_partners(&s, out);
+	judge_skew(&s, out);
+	judge_terminated(&s, out);
+	decide(&s, out);
+	out->source_of_truth = source_of_truth(&s);
+	strlcpy_(out->reason, s.reason, sizeof(out->reason));
+	strlcpy_(out->next_step, s.next, sizeof(out->next_step));
+}
+
+void verdict_update_all(struct model *m, double now, verdict_change_fn fn, void *ctx)
+{
+	for (int i = 0; i < m->nrels; i++) {
+		struct relationship *r = &m->rels[i];
+		struct verdict v;
+		enum rel_status old = r->verdict.status;
+		bool first = r->verdict_since == 0;
+
+		verdict_judge(m, r, now, &v);
+		if (first || v.status != old) {
+			r->verdict_since = now;
+			if (!first && fn)
+				fn(ctx, r, old, now);
+		}
+		if (memcmp(&v, &r->verdict, sizeof(v)) != 0)
+			m->generation++;
+		r->verdict = v;
+	}
+}

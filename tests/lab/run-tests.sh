@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Integration tests of `keaha status` on the project's real Kea lab (loopback only).
+#   tests/lab/run-tests.sh          every scenario
+#   tests/lab/run-tests.sh smoke    one start, one OK check (for make asan)
+# Each scenario starts from a lab in normal states and checks what keaha says
+# with jq. Prints "lab: N passed, N failed" last; exits 1 on any failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+KEAHA=${KEAHA:-$top/keaha}
+case "$KEAHA" in /*) ;; *) KEAHA=$top/$KEAHA ;; esac
+export LAB_NET=${LAB_NET:-9}
+export LAB_DIR=${LAB_DIR:-/tmp/keaha-test-lab.$$}
+STATE=$LAB_DIR.state
+LAB="$here/lab.sh"
+pass=0 fail=0 failed_names=""
+
+cleanup() { "$LAB" stop >/dev/null 2>&1; rm -rf "$STATE"; }
+trap cleanup EXIT INT TERM
+
+ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
+nok()  { fail=$((fail + 1)); failed_names="$failed_names $1"; echo "FAIL - $1: $2"; }
+
+# keaha status --json on the primaries-only config, into $OUT and $RC.
+status() {
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" status --json --timeout "${1:-8}")
+	RC=$?
+}
+
+# rel NAME FIELD: a field of one relationship in the last status.
+rel() { jq -r --arg n "$1" ".relationships[] | select(.name == \$n) | $2" <<<"$OUT"; }
+
+expect() { # NAME ACTUAL WANTED
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi
+}
+
+# Polls keaha (bounded) until relationship REL has status WANT.
+wait_status() { # REL WANT SECONDS
+	local i
+	for ((i = 0; i < $3 * 2; i++)); do
+		status 4
+		[ "$(rel "$1" .status)" = "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+restart_lab() {
+	"$LAB" stop >/dev/null 2>&1
+	"$LAB" start lb hs bk >/dev/null || { echo "lab did not start"; exit 1; }
+}
+
+LB4=lb-primary+lb-secondary/dhcp4
+LB6=lb-primary+lb-secondary/dhcp6
+HS4=hs-primary+hs-standby/dhcp4
+BK4=bk-primary+bk-secondary/dhcp4
+
+t_all_ok() {
+	status
+	expect "all OK: exit 0" "$RC" 0
+	expect "all OK: 5 relationships discovered from 3 primaries" "$(jq '.relationships | length' <<<"$OUT")" 5
+	expect "all OK: backup discovered" "$(rel $BK4 '.peers[] | select(.role == "backup") | .reachable')" true
+	expect "all OK: source of truth is the primary" "$(rel $LB4 '."source-of-truth"')" lb-primary
+	expect "all OK: DHCPv6 relationship ok" "$(rel $LB6 .status)" ok
+}
+
+t_primary_killed() {
+	"$LAB" kill lb-primary >/dev/null
+	if wait_status $LB4 impaired 15; then ok "primary killed: impaired"; else nok "primary killed: impaired" "$(rel $LB4 .status)"; fi
+	expect "primary killed: source of truth is the secondary" "$(rel $LB4 '."source-of-truth"')" lb-secondary
+	expect "primary killed: DHCPv6 impaired too" "$(rel $LB6 .status)" impaired
+	expect "primary killed: exit 1" "$RC" 1
+	expect "primary killed: others unaffected" "$(rel $HS4 .status)" ok
+}
+
+t_both_dhcp_killed() {
+	for h in hs-primary hs-standby; do "$LAB" kill $h dhcp4 >/dev/null; done
+	if wait_status $HS4 service-down 10; then ok "both DHCP servers killed: service down"; else nok "both DHCP servers killed: service down" "$(rel $HS4 .status): $(rel $HS4 .reason)"; fi
+	expect "both DHCP servers killed: exit 2" "$RC" 2
+	expect "both DHCP servers killed: no source of truth" "$(rel $HS4 '."source-of-truth"')" null
+}
+
+t_agents_stopped() {
+	for h in hs-primary hs-standby; do "$LAB" stop-host $h agent >/dev/null; done
+	if wait_status $HS4 unreachable 10; then ok "all agents stopped: unreachable"; else nok "all agents stopped: unreachable" "$(rel $HS4 .status)"; fi
+	expect "all agents stopped: exit 3" "$RC" 3
+}
+
+t_agent_frozen() {
+	local t0 t1
+	"$LAB" freeze bk-secondary agent >/dev/null
+	t0=$(date +%s.%N)
+	status 5
+	t1=$(date +%s.%N)
+	"$LAB" thaw bk-secondary agent >/dev/null
+	# Functional bound with generous slack, not a speed test.
+	if awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 9) }'; then ok "agent frozen: status returns within its deadline"
+	else nok "agent frozen: status returns within its deadline" "took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') s"; fi
+	expect "agent frozen: its relationship not OK" "$(rel $BK4 .status)" impaired
+	expect "agent frozen: its peer reported as timeout" "$(rel $BK4 '.peers[] | select(.name == "bk-secondary") | .error')" timeout
+	expect "agent frozen: other relationships unaffected" "$(rel $LB4 .status)" ok
+}
+
+t_backup_killed() {
+	"$LAB" kill bk-backup >/dev/null
+	if wait_status $BK4 impaired 10; then ok "backup killed: impaired"; else nok "backup killed: impaired" "$(rel $BK4 .status)"; fi
+	expect "backup killed: reason names the backup" "$(rel $BK4 .reason | grep -c bk-backup)" 1
+	expect "backup killed: source of truth stays the primary" "$(rel $BK4 '."source-of-truth"')" bk-primary
+}
+
+t_clock_skew() {
+	"$LAB" skew hs-standby +45s >/dev/null
+	"$LAB" wait-state hs-standby dhcp4 hot-standby 20 >/dev/null
+	if wait_status $HS4 impaired 15; then ok "skew 45 s: impaired"; else nok "skew 45 s: impaired" "$(rel $HS4 .status)"; fi
+	local skew
+	skew=$(rel $HS4 '."clock-skew"')
+	if [ "$skew" != null ] && awk -v s="$skew" 'BEGIN { exit !(s >= 43 && s <= 47) }'; then ok "skew 45 s: shown ($skew s)"; else nok "skew 45 s: shown" "$skew"; fi
+	expect "skew 45 s: standby offset positive" "$(rel $HS4 '.peers[] | select(.name == "hs-standby") | ."clock-offset" > 40')" true
+}
+
+t_discovery_remembered() {
+	status >/dev/null                       # remembers the topology
+	"$LAB" kill lb-primary >/dev/null
+	rm -f "$LAB_DIR"/dummy
+	if wait_status $LB4 impaired 15; then ok "primary down at start: relationship remembered"; else nok "primary down at start: relationship remembered" "$(rel $LB4 .status)"; fi
+}
+
+t_smoke() {
+	status
+	expect "smoke: exit 0" "$RC" 0
+	expect "smoke: 5 relationships" "$(jq '.relationships | length' <<<"$OUT")" 5
+}
+
+[ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
+if [ "${1:-}" = smoke ]; then
+	scenarios=(t_smoke)
+else
+	scenarios=(t_all_ok t_primary_killed t_both_dhcp_killed t_agents_stopped t_agent_frozen
+		   t_backup_killed t_clock_skew t_discovery_remembered)
+fi
+for t in "${scenarios[@]}"; do
+	restart_lab
+	$t
+done
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "lab: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
