@@ -48,7 +48,7 @@ $(B)/%.o: %.c
 
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(UI_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
 $(B)/fakeagent: bench/fakeagent.c
 	@mkdir -p $(dir $@)
