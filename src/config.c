@@ -193,8 +193,10 @@ static bool set_server_key(struct keaha_config *c, struct server_conf *s, const 
 	};
 
 	if (!strcmp(k, "url")) {
+		/* Completed in finish_servers: keaControlAgentPort may come later. */
 		*why = "url is not an http:// or https:// URL";
-		return config_normalize_url(c, v, s->url, sizeof(s->url));
+		return config_normalize_url(c, v, s->url, sizeof(s->url)) &&
+		       strlcpy_(s->url, v, sizeof(s->url)) < sizeof(s->url);
 	}
 	if (!strcmp(k, "transport")) {
 		*why = "transport wants auto, agent or direct";
@@ -251,11 +253,18 @@ static bool fail(char *err, size_t errlen, const char *src, int line, const char
 
 static bool finish_servers(struct keaha_config *c, char *err, size_t errlen)
 {
+	char url[KEA_URL_LEN];
+
 	for (int i = 0; i < c->nservers; i++) {
 		if (!c->servers[i].url[0]) {
 			snprintf(err, errlen, "%s: server %s has no url", c->source, c->servers[i].name);
 			return false;
 		}
+		if (!config_normalize_url(c, c->servers[i].url, url, sizeof(url))) {
+			snprintf(err, errlen, "%s: server %s: url too long", c->source, c->servers[i].name);
+			return false;
+		}
+		strlcpy_(c->servers[i].url, url, sizeof(c->servers[i].url));
 	}
 	return true;
 }

@@ -12,11 +12,13 @@
 #include "status_cmd.h"
 #include "topology.h"
 #include "util.h"
+#include "watch_cmd.h"
 
 #define EXIT_USAGE 64
 
 static const char usage_text[] =
 	"Usage: keaha [OPTIONS] status [--json] [--timeout S] [URL...]\n"
+	"       keaha [OPTIONS] watch [--json] [--events FILE] [--duration S] [URL...]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
@@ -26,11 +28,15 @@ static const char usage_text[] =
 	"                    verdict (OK, Impaired, Service down, Unreachable); read-only.\n"
 	"                    Exit: 0 all OK, 1 some impaired, 2 some service down or split\n"
 	"                    brain, 3 some unreachable or nothing discovered, 64 usage error.\n"
+	"  watch             poll continuously; print one line per change (reachability,\n"
+	"                    HA state, verdict) as it happens, until interrupted; read-only.\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE   keaha configuration (default $XDG_CONFIG_HOME/keaha/config)\n"
 	"      --json          one JSON object instead of a table (status)\n"
 	"  -t, --timeout S     bound on the whole status run in seconds (default 10)\n"
+	"      --events FILE   also append every event to FILE as JSON lines (watch)\n"
+	"      --duration S    stop watching after S seconds (default: until interrupted)\n"
 	"      --state-dir DIR remembered topology (default $XDG_STATE_HOME/keaha)\n"
 	"      --no-state      neither read nor write the remembered topology\n"
 	"  -h, --help          this text\n"
@@ -46,6 +52,8 @@ struct cli {
 	double timeout;
 	char state_dir[512];
 	bool no_state;
+	const char *events_file;
+	double duration;
 };
 
 static int usage_error(const char *msg)
@@ -84,31 +92,56 @@ static bool load_config(struct keaha_config *cfg, const struct cli *c)
 	return true;
 }
 
+/* The configuration plus URLs from the command line; false after a usage error. */
+static bool gather_servers(struct keaha_config *cfg, struct cli *c, int argc, char **argv, int *code)
+{
+	char err[CONFIG_ERR_LEN];
+
+	*code = EXIT_USAGE;
+	if (!load_config(cfg, c))
+		return false;
+	for (int i = 0; i < argc; i++) {
+		if (!config_add_url(cfg, argv[i], err, sizeof(err))) {
+			config_free(cfg);
+			*code = usage_error(err);
+			return false;
+		}
+	}
+	if (cfg->nservers == 0) {
+		config_free(cfg);
+		*code = usage_error("no Kea server to ask: give URLs or a configuration file");
+		return false;
+	}
+	if (!c->no_state && !c->state_dir[0])
+		topology_default_dir(c->state_dir, sizeof(c->state_dir));
+	return true;
+}
+
 static int run_status(struct cli *c, int argc, char **argv)
 {
 	struct keaha_config cfg;
 	struct status_opts so = { .json = c->json, .timeout = c->timeout };
-	char err[CONFIG_ERR_LEN];
 	int code;
 
-	if (!load_config(&cfg, c))
-		return EXIT_USAGE;
-	for (int i = 0; i < argc; i++) {
-		if (!config_add_url(&cfg, argv[i], err, sizeof(err))) {
-			config_free(&cfg);
-			return usage_error(err);
-		}
-	}
-	if (cfg.nservers == 0) {
-		config_free(&cfg);
-		return usage_error("no Kea server to ask: give URLs or a configuration file");
-	}
-	if (!c->no_state) {
-		if (!c->state_dir[0])
-			topology_default_dir(c->state_dir, sizeof(c->state_dir));
-		so.state_dir = c->state_dir;
-	}
+	if (!gather_servers(&cfg, c, argc, argv, &code))
+		return code;
+	so.state_dir = c->no_state ? NULL : c->state_dir;
 	code = status_cmd_run(&cfg, &so);
+	config_free(&cfg);
+	return code;
+}
+
+static int run_watch(struct cli *c, int argc, char **argv)
+{
+	struct keaha_config cfg;
+	struct watch_opts wo = { .json = c->json, .duration = c->duration,
+				 .events_file = c->events_file };
+	int code;
+
+	if (!gather_servers(&cfg, c, argc, argv, &code))
+		return code;
+	wo.state_dir = c->no_state ? NULL : c->state_dir;
+	code = watch_cmd_run(&cfg, &wo);
 	config_free(&cfg);
 	return code;
 }
@@ -121,6 +154,8 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "no-state", no_argument, NULL, 'n' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -139,6 +174,11 @@ int main(int argc, char **argv)
 			break;
 		case 's': strlcpy_(c.state_dir, optarg, sizeof(c.state_dir)); break;
 		case 'n': c.no_state = true; break;
+		case 'e': c.events_file = optarg; break;
+		case 'd':
+			if (!parse_seconds(optarg, &c.duration))
+				return usage_error("--duration wants seconds, more than 0");
+			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");
@@ -148,5 +188,7 @@ int main(int argc, char **argv)
 		return usage_error("the dashboard is not built yet; use 'keaha status'");
 	if (strcmp(argv[optind], "status") == 0)
 		return run_status(&c, argc - optind - 1, argv + optind + 1);
+	if (strcmp(argv[optind], "watch") == 0)
+		return run_watch(&c, argc - optind - 1, argv + optind + 1);
 	return usage_error("unknown command");
 }

@@ -121,8 +121,27 @@ t_clock_skew() {
 t_discovery_remembered() {
 	status >/dev/null                       # remembers the topology
 	"$LAB" kill lb-primary >/dev/null
-	rm -f "$LAB_DIR"/dummy
 	if wait_status $LB4 impaired 15; then ok "primary down at start: relationship remembered"; else nok "primary down at start: relationship remembered" "$(rel $LB4 .status)"; fi
+}
+
+t_watch_events() {
+	local ev=$LAB_DIR/events.jsonl pid i
+	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" watch --duration 20 \
+		--events "$ev" >"$LAB_DIR/watch.out" 2>&1 &
+	pid=$!
+	sleep 3
+	"$LAB" kill lb-primary >/dev/null
+	for ((i = 0; i < 30; i++)); do
+		grep -q '"subject":"lb-secondary dhcp4".*"to":"partner-down"' "$ev" 2>/dev/null && break
+		sleep 0.5
+	done
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	expect "watch: verdict change recorded" \
+		"$(jq -r --arg n $LB4 'select(.kind == "verdict" and .subject == $n and .to == "impaired") | .from' "$ev" | head -1)" ok
+	expect "watch: lb-secondary partner-down recorded" \
+		"$(grep -c '"subject":"lb-secondary dhcp4".*"to":"partner-down"' "$ev")" 1
+	expect "watch: events file is mode 0600" "$(stat -c %a "$ev")" 600
+	expect "watch: text lines printed" "$(grep -c 'lb-primary+lb-secondary/dhcp4: OK -> Impaired' "$LAB_DIR/watch.out")" 1
 }
 
 t_smoke() {
@@ -135,8 +154,8 @@ t_smoke() {
 if [ "${1:-}" = smoke ]; then
 	scenarios=(t_smoke)
 else
-	scenarios=(t_all_ok t_primary_killed t_both_dhcp_killed t_agents_stopped t_agent_frozen
-		   t_backup_killed t_clock_skew t_discovery_remembered)
+	scenarios=(${KEAHA_LAB_TESTS:-t_all_ok t_primary_killed t_both_dhcp_killed t_agents_stopped t_agent_frozen
+		   t_backup_killed t_clock_skew t_discovery_remembered t_watch_events})
 fi
 for t in "${scenarios[@]}"; do
 	restart_lab
