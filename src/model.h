@@ -120,6 +120,7 @@ struct server {
 	double last_answer;         /* last time the endpoint answered at all */
 	double last_round;          /* last complete poll round */
 	bool probed;                /* endpoint kind known */
+	bool ha_listener_only;      /* Kea 3 HA listener: status and heartbeat only */
 	char note[MODEL_ERR_LEN];   /* e.g. "peer URL is an HA-only listener" */
 
 	struct daemon d[KEA_SERVICE_COUNT];

@@ -211,13 +211,13 @@ static bool step_at(const struct target *t, int pos, struct step *s)
 	}
 	if (pos == 1) {
 		s->kind = STEP_VERSION;
-		return sv->probed && !sv->version[0];
+		return sv->probed && !sv->version[0] && !sv->ha_listener_only;
 	}
 	if (pos < POS_STATUS) {
 		s->kind = STEP_CONFIG;
 		s->svc = (enum kea_service)(pos - POS_CONFIG);
 		d = &sv->d[s->svc];
-		return d->present && (d->config_wanted || !d->has_config);
+		return d->present && !sv->ha_listener_only && (d->config_wanted || !d->has_config);
 	}
 	if (pos == POS_STATUS) {
 		s->kind = STEP_STATUS;
@@ -336,6 +336,30 @@ static void endpoint_failed(struct target *t, enum fault f, const char *msg)
 	finish_round(t);
 }
 
+/*
+ * A Kea 3 HA listener (a peer's HA url) refuses config-get with 403 but
+ * answers status-get and ha-heartbeat: keep watching through it, for the
+ * services its relationships name, and say it cannot be managed.
+ */
+static void use_ha_listener(struct target *t)
+{
+	struct model *m = t->p->m;
+	struct server *sv = &m->servers[t->server];
+	bool services[KEA_SERVICE_COUNT] = { false };
+
+	for (int i = 0; i < m->nrels; i++)
+		for (int k = 0; k < m->rels[i].npeers; k++)
+			if (m->rels[i].peer[k].server == t->server)
+				services[m->rels[i].service] = true;
+	sv->ha_listener_only = true;
+	snprintf(sv->note, sizeof(sv->note), "%s is an HA-only listener (HTTP 403 to config-get): "
+		 "watched, not managed; add a [server %s] entry with its management URL",
+		 sv->url, sv->name);
+	model_set_endpoint(m, t->server, TRANSPORT_DIRECT, services, now_wall());
+	for (int i = 0; i < KEA_SERVICE_COUNT; i++)
+		sv->d[i].config_wanted = false;
+}
+
 static bool check_http(struct target *t, const struct transport_reply *r)
 {
 	char msg[MODEL_ERR_LEN];
@@ -350,6 +374,11 @@ static bool check_http(struct target *t, const struct transport_reply *r)
 	}
 	if (r->http_status == 200)
 		return true;
+	if (r->http_status == 403 && t->cur.kind == STEP_PROBE) {
+		use_ha_listener(t);
+		run_next(t);
+		return false;
+	}
 	if (r->http_status == 401)
 		endpoint_failed(t, FAULT_AUTH, "HTTP 401: authentication failed (check user and password-file)");
 	else if (r->http_status == 403)
@@ -431,7 +460,18 @@ static void apply_config(struct target *t, enum kea_service svc, const struct ke
 		sync_targets(t->p);
 }
 
-static void apply_status(struct target *t, const struct kea_answer *a, int n)
+/* A direct daemon's HTTP Date header is its own clock (an agent's is the agent's). */
+static void apply_date_clock(struct target *t, enum kea_service svc, const struct transport_reply *r)
+{
+	const struct server *sv = &t->p->m->servers[t->server];
+
+	if (sv->transport == TRANSPORT_DIRECT && r->has_date)
+		model_apply_clock(t->p->m, t->server, svc, r->date + 0.5 - (r->sent_at + r->rtt / 2),
+				  now_wall());
+}
+
+static void apply_status(struct target *t, const struct kea_answer *a, int n,
+			 const struct transport_reply *r)
 {
 	char err[DECODE_ERR_LEN];
 
@@ -442,8 +482,10 @@ static void apply_status(struct target *t, const struct kea_answer *a, int n)
 			daemon_error(t, svc, &a[i]);
 		else if (!decode_status(a[i].args, &st, err, sizeof(err)))
 			model_daemon_fault(t->p->m, t->server, svc, FAULT_MALFORMED, err, now_wall());
-		else
+		else {
 			model_apply_status(t->p->m, t->server, svc, &st, now_wall());
+			apply_date_clock(t, svc, r);
+		}
 	}
 }
 
@@ -498,7 +540,7 @@ static void apply_reply(struct target *t, const struct transport_reply *r)
 		break;
 	}
 	case STEP_CONFIG: apply_config(t, s->svc, &a[0]); break;
-	case STEP_STATUS: apply_status(t, a, n); break;
+	case STEP_STATUS: apply_status(t, a, n, r); break;
 	case STEP_HEARTBEAT: apply_heartbeat(t, s, &a[0], r); break;
 	case STEP_STATS: apply_stats(t, s->svc, &a[0]); break;
 	default: break;
