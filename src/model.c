@@ -230,6 +230,7 @@ static void track_states(struct daemon *d, const struct kea_status *st, double n
 	for (int i = 0; i < st->nrels; i++) {
 		enum ha_state s = st->rel[i].local.state;
 		if (d->seen_state[i] != s || d->state_since[i] == 0) {
+			d->state_change_seen[i] = d->state_since[i] != 0;
 			d->seen_state[i] = s;
 			d->state_since[i] = now;
 			if (s == HA_STATE_PARTNER_DOWN)

@@ -91,7 +91,8 @@ struct daemon {
 
 	/* Per HA entry in status-get: when keaha saw its state change. */
 	enum ha_state seen_state[HA_MAX_RELS];
-	double state_since[HA_MAX_RELS];
+	double state_since[HA_MAX_RELS];      /* first sight, or the last change seen */
+	bool state_change_seen[HA_MAX_RELS];  /* false: in this state at least since state_since */
 	double last_partner_down[HA_MAX_RELS];
 };
 

@@ -21,7 +21,7 @@ static void add_str_or_null(cJSON *o, const char *key, const char *s)
 static void add_num_or_null(cJSON *o, const char *key, bool known, double v)
 {
 	if (known)
-		cJSON_AddNumberToObject(o, key, v);
+		cJSON_AddNumberToObject(o, key, v + 0.0); /* never "-0" */
 	else
 		cJSON_AddNullToObject(o, key);
 }
@@ -82,7 +82,7 @@ static void peer_status_json(cJSON *o, const struct relationship *r, const struc
 			d ? round(d->clock_offset) : 0);
 	add_num_or_null(o, "uptime", d && d->has_status && v->reach == REACH_OK,
 			d ? (double)d->status.uptime : 0);
-	add_num_or_null(o, "state-since", st && i >= 0 && d->state_since[i] > 0,
+	add_num_or_null(o, "state-since", st && i >= 0 && d->state_change_seen[i],
 			st && i >= 0 ? round(now - d->state_since[i]) : 0);
 	add_num_or_null(o, "last-partner-down", st && i >= 0 && d->last_partner_down[i] > 0,
 			st && i >= 0 ? round(now - d->last_partner_down[i]) : 0);

@@ -85,7 +85,7 @@ int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o)
 	struct poller_opts po = {
 		.interval = cfg->poll_interval,
 		.timeout = cfg->request_timeout,
-		.stats_interval = 0,
+		.stats_interval = 1, /* once: pool usage shows who carries the pools */
 		.once = true,
 		.deadline = o->timeout,
 	};
