@@ -256,8 +256,12 @@ static bool finish_servers(struct keaha_config *c, char *err, size_t errlen)
 	char url[KEA_URL_LEN];
 
 	for (int i = 0; i < c->nservers; i++) {
+		/* The product's keaControlAgentHost: where agents are when no url is given. */
+		if (!c->servers[i].url[0] && c->agent_host[0])
+			strlcpy_(c->servers[i].url, c->agent_host, sizeof(c->servers[i].url));
 		if (!c->servers[i].url[0]) {
-			snprintf(err, errlen, "%s: server %s has no url", c->source, c->servers[i].name);
+			snprintf(err, errlen, "%s: server %s has no url (and no keaControlAgentHost)",
+				 c->source, c->servers[i].name);
 			return false;
 		}
 		if (!config_normalize_url(c, c->servers[i].url, url, sizeof(url))) {

@@ -73,6 +73,17 @@ static void test_port_after_servers(void **state)
 	config_free(&c);
 }
 
+static void test_agent_host_default(void **state)
+{
+	struct keaha_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	(void)state;
+	assert_true(parse(&c, "[keaha]\nkeaControlAgentHost = 10.1.1.1\n[server a]\n", err));
+	assert_string_equal(c.servers[0].url, "http://10.1.1.1:8000/");
+	config_free(&c);
+}
+
 static void test_refusals(void **state)
 {
 	static const struct { const char *text; const char *needle; } bad[] = {
@@ -177,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_port_after_servers),
+		cmocka_unit_test(test_agent_host_default),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_urls_from_command_line),
