@@ -17,7 +17,7 @@ endif
 CFLAGS ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(UI_PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) $(UI_PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CFLAGS_WARN) -Werror -D_DEFAULT_SOURCE -D_GNU_SOURCE -DKEAHA_VERSION='"$(VERSION)"' \
+ALL_CFLAGS = $(CFLAGS_WARN) -Werror -D_DEFAULT_SOURCE -D_GNU_SOURCE -DKEAHA_VERSION='"$(VERSION)"' -DNCURSES_WIDECHAR=1 \
 	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS = $(PKG_LIBS) -lm
 
@@ -53,6 +53,10 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(UI_OBJ)
 $(B)/fakeagent: bench/fakeagent.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(shell pkg-config --libs libuv)
+
+$(B)/bench-poll: bench/bench-poll.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $(filter %.c %.o,$^) $(shell pkg-config --libs $(PKGS)) -lm
 
 deps:
 	@scripts/deps.sh build

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "config.h"
 #include "status_cmd.h"
 #include "topology.h"
@@ -17,13 +18,16 @@
 #define EXIT_USAGE 64
 
 static const char usage_text[] =
-	"Usage: keaha [OPTIONS] status [--json] [--timeout S] [URL...]\n"
+	"Usage: keaha [OPTIONS] [URL...]                  the dashboard\n"
+	"       keaha [OPTIONS] status [--json] [--timeout S] [URL...]\n"
 	"       keaha [OPTIONS] watch [--json] [--events FILE] [--duration S] [URL...]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
 	"\n"
 	"Commands:\n"
+	"  (none)            the dashboard: every relationship, worst first, with a details\n"
+	"                    pane; t triage, e events, S servers, ? help, q quit.\n"
 	"  status            poll every discovered peer once and print each relationship's\n"
 	"                    verdict (OK, Impaired, Service down, Unreachable); read-only.\n"
 	"                    Exit: 0 all OK, 1 some impaired, 2 some service down or split\n"
@@ -39,12 +43,20 @@ static const char usage_text[] =
 	"      --duration S    stop watching after S seconds (default: until interrupted)\n"
 	"      --state-dir DIR remembered topology (default $XDG_STATE_HOME/keaha)\n"
 	"      --no-state      neither read nor write the remembered topology\n"
+	"      --theme NAME    dashboard theme: default, light, high-contrast, monochrome\n"
+	"      --no-color      monochrome (also NO_COLOR=1, or a terminal with < 8 colours)\n"
+	"      --ascii         draw lines with ASCII (also in non-UTF-8 locales)\n"
+	"      --readonly      hide every action that changes a server\n"
+	"      --headless WxH  no terminal: run on a WxH virtual screen, then write it out\n"
+	"      --rounds N      headless: poll intervals to wait after the first round (1)\n"
+	"      --keys KEYS     headless: keys to press, e.g. \"j j <Enter> t\"\n"
+	"      --dump FILE     headless: the final screen as text (attributes in FILE.attr)\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       keaha's version\n"
 	"\n"
 	"URL: a Kea Control Agent (Kea 2.x) or a Kea >= 2.7.2 daemon's HTTP socket,\n"
 	"e.g. http://10.0.0.1:8000/ or 10.0.0.1 (keaControlAgentPort is added).\n"
-	"The dashboard (keaha without a command) is not built yet; see README.md.\n";
+	"";
 
 struct cli {
 	const char *config_path;
@@ -54,6 +66,7 @@ struct cli {
 	bool no_state;
 	const char *events_file;
 	double duration;
+	struct ui_opts ui;
 };
 
 static int usage_error(const char *msg)
@@ -131,6 +144,31 @@ static int run_status(struct cli *c, int argc, char **argv)
 	return code;
 }
 
+static int run_dashboard(struct cli *c, int argc, char **argv)
+{
+	struct keaha_config cfg;
+	int code;
+
+	if (!gather_servers(&cfg, c, argc, argv, &code))
+		return code;
+	c->ui.state_dir = c->no_state ? NULL : c->state_dir;
+	c->ui.events_file = c->events_file;
+	code = app_run(&cfg, &c->ui);
+	config_free(&cfg);
+	return code;
+}
+
+static bool parse_size(const char *s, int *w, int *h)
+{
+	return sscanf(s, "%dx%d", w, h) == 2 && *w >= 10 && *w <= 1000 && *h >= 5 && *h <= 500;
+}
+
+/* A word that cannot be a host is a mistyped command, not a URL. */
+static bool looks_like_url(const char *s)
+{
+	return strpbrk(s, ".:/[") != NULL;
+}
+
 static int run_watch(struct cli *c, int argc, char **argv)
 {
 	struct keaha_config cfg;
@@ -156,11 +194,19 @@ int main(int argc, char **argv)
 		{ "no-state", no_argument, NULL, 'n' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "theme", required_argument, NULL, 'T' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "ascii", no_argument, NULL, 'A' },
+		{ "readonly", no_argument, NULL, 'R' },
+		{ "headless", required_argument, NULL, 'H' },
+		{ "rounds", required_argument, NULL, 'N' },
+		{ "keys", required_argument, NULL, 'K' },
+		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli c = { .timeout = 10.0 };
+	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 } };
 	int opt;
 
 	/* Options may come before or after the subcommand. */
@@ -179,13 +225,27 @@ int main(int argc, char **argv)
 			if (!parse_seconds(optarg, &c.duration))
 				return usage_error("--duration wants seconds, more than 0");
 			break;
+		case 'T': c.ui.theme = optarg; break;
+		case 'C': c.ui.no_color = true; break;
+		case 'A': c.ui.ascii = true; break;
+		case 'R': c.ui.readonly = true; break;
+		case 'H':
+			if (!parse_size(optarg, &c.ui.width, &c.ui.height))
+				return usage_error("--headless wants WIDTHxHEIGHT, e.g. 120x40");
+			c.ui.headless = true;
+			break;
+		case 'N': c.ui.rounds = atoi(optarg); break;
+		case 'K': c.ui.keys = optarg; break;
+		case 'D': c.ui.dump = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");
 		}
 	}
-	if (optind >= argc)
-		return usage_error("the dashboard is not built yet; use 'keaha status'");
+	if (c.ui.headless && !c.ui.dump)
+		return usage_error("--headless needs --dump FILE");
+	if (optind >= argc || looks_like_url(argv[optind]))
+		return run_dashboard(&c, argc - optind, argv + optind);
 	if (strcmp(argv[optind], "status") == 0)
 		return run_status(&c, argc - optind - 1, argv + optind + 1);
 	if (strcmp(argv[optind], "watch") == 0)

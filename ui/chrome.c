@@ -1,0 +1,274 @@
+/*
+ * Shared keys and the frame. The status bar says how fresh the data is: the
+ * age of the oldest complete poll round, requests in flight, servers
+ * failing, the interval, and "STALE" once data is older than three intervals.
+ */
+#include "chrome.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "look.h"
+#include "util.h"
+
+static const char *view_title(const struct ui *ui)
+{
+	static char buf[160];
+	const struct view *v = ui_top_const(ui);
+
+	if (v->ops == &failover_view_ops && v->server >= 0)
+		snprintf(buf, sizeof(buf), "Failover Management for \"%s\"", ui->model->servers[v->server].name);
+	else if (v->ops == &failover_view_ops)
+		snprintf(buf, sizeof(buf), "Failover Management: all relationships");
+	else
+		snprintf(buf, sizeof(buf), "%s", v->ops->name);
+	return buf;
+}
+
+void chrome_draw_title(const struct ui *ui)
+{
+	const struct rect *r = &ui->layout.title;
+	int count[REL_STATUS_COUNT] = { 0 };
+	char right[160];
+	int x;
+
+	for (int i = 0; i < ui->model->nrels; i++)
+		count[ui->model->rels[i].verdict.status]++;
+	draw_fill(r->y, r->x, 1, r->w, ROLE_TITLE);
+	x = draw_textf(r->y, r->x, r->w, ROLE_TITLE, false, " keaha  %s", view_title(ui));
+	snprintf(right, sizeof(right), "%d OK  %d impaired  %d down  %d unreachable ",
+		 count[REL_OK], count[REL_IMPAIRED], count[REL_SERVICE_DOWN], count[REL_UNREACHABLE]);
+	if (draw_width(right) + x + 2 <= r->w)
+		draw_text(r->y, r->w - draw_width(right), draw_width(right), ROLE_TITLE, false, right);
+}
+
+void chrome_draw_status(const struct ui *ui, const struct poller *p)
+{
+	const struct rect *r = &ui->layout.status;
+	struct poller_stats st;
+	char age[32], text[256];
+	bool stale;
+
+	poller_get_stats(p, &st);
+	util_format_age(st.oldest_round, age, sizeof(age));
+	stale = st.oldest_round > 3 * ui->cfg->poll_interval;
+	snprintf(text, sizeof(text), " %s%s ago | %d in flight | %d of %d failing | every %.0f s%s | ? help  q quit",
+		 stale ? "STALE: oldest data " : "polled ", age, st.in_flight, st.servers_failing,
+		 st.servers, ui->cfg->poll_interval, ui->o->readonly ? " | read-only" : "");
+	draw_fill(r->y, r->x, 1, r->w, stale ? ROLE_STALE : ROLE_STATUSBAR);
+	draw_text(r->y, r->x, r->w, stale ? ROLE_STALE : ROLE_STATUSBAR, true, text);
+}
+
+void chrome_draw_prompt(const struct ui *ui)
+{
+	const struct rect *r = &ui->layout.prompt;
+
+	if (ui->in_command)
+		draw_textf(r->y, r->x, r->w, ROLE_PROMPT, true, ":%s", ui->cmdline);
+	else if (ui->filtering)
+		draw_textf(r->y, r->x, r->w, ROLE_PROMPT, true, "/%s", ui->filter);
+	else if (ui->message[0])
+		draw_text(r->y, r->x, r->w, ui->message_is_error ? ROLE_ERROR : ROLE_PROMPT, true, ui->message);
+	else if (ui->filter[0])
+		draw_textf(r->y, r->x, r->w, ROLE_DIM, true, "filter: %s  (/ then Esc clears)", ui->filter);
+}
+
+void chrome_draw_help(const struct ui *ui)
+{
+	struct rect outer = { 1, 0, ui->h - 2, ui->w };
+	struct rect box = layout_center(outer, ACTION_COUNT + 3, 78);
+	int y = box.y;
+
+	draw_fill(box.y, box.x, box.h, box.w, ROLE_NORMAL);
+	draw_text(y++, box.x + 1, box.w - 2, ROLE_HEADER, true, "keaha keys (any key closes)");
+	for (int a = 1; a < ACTION_COUNT && y < box.y + box.h; a++) {
+		const struct action_info *info = keys_action_info((enum action)a);
+		if (info->changes_server && ui->o->readonly)
+			continue;
+		draw_text(y, box.x + 1, 20, ROLE_KEY, true, info->keys);
+		draw_text(y++, box.x + 22, box.w - 23, ROLE_NORMAL, true, info->help);
+	}
+}
+
+void chrome_draw_too_small(const struct ui *ui)
+{
+	char msg[96];
+	int w;
+
+	snprintf(msg, sizeof(msg), "Terminal too small: need at least %dx%d (now %dx%d)",
+		 ui->layout.need_w, ui->layout.need_h, ui->w, ui->h);
+	w = draw_width(msg);
+	if (w > ui->w)
+		w = ui->w;
+	draw_text(ui->h / 2, (ui->w - w) / 2, w, ROLE_WARN, false, msg);
+}
+
+bool chrome_load_theme(struct ui *ui, const char *name, char *err, size_t errlen)
+{
+	const char *env = getenv("KEAHA_THEMES");
+	const char *dirs[] = { ui->o->themes_dir, env, "themes", "/usr/share/keaha/themes" };
+	struct theme t;
+
+	if (!strcmp(name, "default") || !strcmp(name, "monochrome")) {
+		theme_default(&ui->theme, !strcmp(name, "monochrome"));
+		draw_set_theme(&ui->theme);
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
+		if (dirs[i] && theme_load(&t, dirs[i], name, err, errlen)) {
+			ui->theme = t;
+			draw_set_theme(&ui->theme);
+			return true;
+		}
+		if (dirs[i] && !strstr(err, "no theme"))
+			return false; /* found but broken: say why */
+	}
+	return false;
+}
+
+/* ":servers", ":theme light", ":q"... */
+static enum ui_result run_command(struct ui *ui, const char *cmd)
+{
+	char err[300];
+
+	if (!strcmp(cmd, "q") || !strcmp(cmd, "quit"))
+		return UI_QUIT;
+	if (!strcmp(cmd, "servers"))
+		ui_push(ui, &servers_view_ops, -1);
+	else if (!strcmp(cmd, "relationships"))
+		ui_push(ui, &failover_view_ops, -1);
+	else if (!strcmp(cmd, "triage"))
+		ui_push(ui, &triage_view_ops, -1);
+	else if (!strcmp(cmd, "events"))
+		ui_push(ui, &events_view_ops, -1);
+	else if (!strcmp(cmd, "help"))
+		ui->help = true;
+	else if (!strncmp(cmd, "theme ", 6)) {
+		if (chrome_load_theme(ui, cmd + 6, err, sizeof(err)))
+			ui_message(ui, false, "theme %s", cmd + 6);
+		else
+			ui_message(ui, true, "%s", err);
+	} else if (*cmd)
+		ui_message(ui, true, "unknown command ':%s' (servers, relationships, triage, events, theme NAME, q)", cmd);
+	return UI_REDRAW;
+}
+
+/* Line editing for the command line and the filter; true when the line is done. */
+static bool edit_line(char *buf, size_t size, int code, bool is_keycode, bool *cancel)
+{
+	size_t len = strlen(buf);
+
+	*cancel = false;
+	if (!is_keycode && code == 27) {
+		*cancel = true;
+		return true;
+	}
+	if ((!is_keycode && (code == '\n' || code == '\r')) || (is_keycode && code == KEY_ENTER))
+		return true;
+	if ((is_keycode && code == KEY_BACKSPACE) || (!is_keycode && (code == 127 || code == 8))) {
+		if (len)
+			buf[len - 1] = '\0';
+		return false;
+	}
+	if (!is_keycode && code >= 32 && code < 127 && len + 1 < size) {
+		buf[len] = (char)code;
+		buf[len + 1] = '\0';
+	}
+	return false;
+}
+
+static enum ui_result line_key(struct ui *ui, int code, bool is_keycode)
+{
+	bool cancel;
+
+	if (ui->in_command) {
+		if (edit_line(ui->cmdline, sizeof(ui->cmdline), code, is_keycode, &cancel)) {
+			ui->in_command = false;
+			if (!cancel)
+				return run_command(ui, ui->cmdline);
+		}
+	} else if (edit_line(ui->filter, sizeof(ui->filter), code, is_keycode, &cancel)) {
+		ui->filtering = false;
+		if (cancel)
+			ui->filter[0] = '\0';
+	}
+	ui_top(ui)->sel = 0;
+	ui_top(ui)->top = 0;
+	return UI_REDRAW;
+}
+
+static enum ui_result navigate(struct ui *ui, enum action a)
+{
+	struct view *v = ui_top(ui);
+	int page = ui->layout.list.h - 1;
+
+	if (ui->focus_pane || v->pane_full) {
+		int step = a == ACTION_UP ? -1 : a == ACTION_DOWN ? 1 : a == ACTION_PAGE_UP ? -page :
+			   a == ACTION_PAGE_DOWN ? page : a == ACTION_HOME ? -10000 : 10000;
+		v->pane_scroll += step;
+		if (v->pane_scroll < 0)
+			v->pane_scroll = 0;
+		return UI_REDRAW;
+	}
+	if (ui_navigate(v, a, v->ops->rows(ui, v), page))
+		v->pane_scroll = 0;
+	return UI_REDRAW;
+}
+
+static enum ui_result global_action(struct ui *ui, enum action a)
+{
+	switch (a) {
+	case ACTION_QUIT: return UI_QUIT;
+	case ACTION_HELP: ui->help = true; return UI_REDRAW;
+	case ACTION_COMMAND: ui->in_command = true; ui->cmdline[0] = '\0'; return UI_REDRAW;
+	case ACTION_FILTER: ui->filtering = true; return UI_REDRAW;
+	case ACTION_REFRESH: poller_refresh(ui->poller); ui_message(ui, false, "polling every server now"); return UI_REDRAW;
+	case ACTION_SERVERS: ui_push(ui, &servers_view_ops, -1); return UI_REDRAW;
+	case ACTION_RELATIONSHIPS: ui_push(ui, &failover_view_ops, -1); return UI_REDRAW;
+	case ACTION_TRIAGE: ui_push(ui, &triage_view_ops, -1); return UI_REDRAW;
+	case ACTION_EVENTS: ui_push(ui, &events_view_ops, -1); return UI_REDRAW;
+	case ACTION_FOCUS: ui->focus_pane = !ui->focus_pane; return UI_REDRAW;
+	case ACTION_ADD:
+	case ACTION_REMOVE:
+		ui_message(ui, true, "the relationship wizard is not built yet: see 'keaha --help'");
+		return UI_REDRAW;
+	case ACTION_UP: case ACTION_DOWN: case ACTION_PAGE_UP: case ACTION_PAGE_DOWN:
+	case ACTION_HOME: case ACTION_END:
+		return navigate(ui, a);
+	default:
+		return UI_NONE;
+	}
+}
+
+enum ui_result chrome_key(struct ui *ui, int code, bool is_keycode)
+{
+	enum action a;
+	enum ui_result r;
+	struct view *v = ui_top(ui);
+
+	if (ui->in_command || ui->filtering)
+		return line_key(ui, code, is_keycode);
+	if (ui->help) {
+		ui->help = false;
+		return UI_REDRAW;
+	}
+	ui->message[0] = '\0';
+	a = keys_lookup(code, is_keycode);
+	if (a == ACTION_NONE)
+		return UI_NONE;
+	if (keys_action_info(a)->changes_server && ui->o->readonly) {
+		ui_message(ui, true, "read-only: %s is disabled", keys_action_info(a)->name);
+		return UI_REDRAW;
+	}
+	r = v->ops->key ? v->ops->key(ui, v, a, code) : UI_NONE;
+	if (r != UI_NONE)
+		return r;
+	if (a == ACTION_BACK) {
+		ui_pop(ui);
+		return UI_REDRAW;
+	}
+	return global_action(ui, a);
+}

@@ -1,0 +1,105 @@
+/*
+ * The dashboard's shared state and the view interface. Views are small
+ * tables of operations on a stack (ncdu, tig): draw reads the model through
+ * a const ui, key returns what must happen next (htop). Only ui/app.c owns
+ * the loop, the poller and curses setup.
+ */
+#ifndef KEAHA_UI_H
+#define KEAHA_UI_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "events.h"
+#include "keys.h"
+#include "layout.h"
+#include "model.h"
+#include "theme.h"
+
+struct ui_opts {
+	bool readonly;          /* hide every action that changes a server */
+	bool no_color;
+	bool ascii;
+	bool mouse;
+	const char *theme;      /* NULL: the configuration's, else "default" */
+	const char *themes_dir;
+	const char *state_dir;
+	const char *events_file;
+	/* Headless: no terminal; run, feed keys, write the screen, exit. */
+	bool headless;
+	int width, height;
+	int rounds;             /* poll intervals to wait after the first complete round */
+	const char *keys;       /* e.g. "j j <Enter>" */
+	const char *dump;       /* screen text to this file; attributes to FILE.attr */
+};
+
+enum ui_result {
+	UI_NONE,
+	UI_REDRAW,
+	UI_QUIT,
+};
+
+struct ui;
+struct view;
+
+struct view_ops {
+	const char *name;
+	void (*draw)(const struct ui *ui, struct view *v);
+	enum ui_result (*key)(struct ui *ui, struct view *v, enum action a, int ch);
+	/* Rows the list shows, for the generic up/down/page handling. */
+	int (*rows)(const struct ui *ui, const struct view *v);
+};
+
+struct view {
+	const struct view_ops *ops;
+	int sel, top;
+	int server;             /* failover view of one server, -1 for all */
+	int sort;
+	bool pane_full;         /* details opened full-screen (narrow terminals) */
+	int pane_scroll;
+};
+
+#define UI_MAX_VIEWS 8
+
+struct ui {
+	const struct ui_opts *o;
+	const struct keaha_config *cfg;
+	struct model *model;
+	struct events *events;
+	struct poller *poller;
+	struct theme theme;
+	bool utf8;
+	int w, h;
+	struct layout layout;
+	struct view stack[UI_MAX_VIEWS];
+	int depth;
+	char filter[64];
+	bool filtering;
+	char cmdline[128];
+	bool in_command;
+	char message[200];
+	bool message_is_error;
+	bool help;
+	bool focus_pane;
+	double now;
+};
+
+struct view *ui_top(struct ui *ui);
+const struct view *ui_top_const(const struct ui *ui);
+void ui_push(struct ui *ui, const struct view_ops *ops, int server);
+void ui_pop(struct ui *ui);
+void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Moves v->sel by an action over n rows, keeping it on screen (page = visible rows). */
+bool ui_navigate(struct view *v, enum action a, int n, int page);
+
+/* The views. */
+extern const struct view_ops failover_view_ops;
+extern const struct view_ops servers_view_ops;
+extern const struct view_ops triage_view_ops;
+extern const struct view_ops events_view_ops;
+
+/* The failover view's rows (relationship indexes, in order) and its selection. */
+int failover_rows(const struct ui *ui, const struct view *v, int *rows, int max);
+const struct relationship *failover_selected(const struct ui *ui, const struct view *v);
+
+#endif
