@@ -117,10 +117,35 @@ static const char *scope_words(const struct peer_view *v)
 {
 	if (!v->serving)
 		return "serves no clients";
-	if (v->status && v->status->remote.present &&
-	    v->status->local.scopes.n > 1)
+	/* Hot-standby and passive-backup have one scope: holding it is all clients. */
+	if (v->status && (v->status->mode != HA_MODE_LOAD_BALANCING ||
+			  v->status->local.scopes.n > 1))
 		return "serves all clients";
 	return "serves its own clients";
+}
+
+/*
+ * What the partner says of a peer keaha cannot reach: "I cannot reach B"
+ * versus "A cannot reach B" decide where the admin looks.
+ */
+static void next_step_unknown(struct situation *s, int i)
+{
+	const struct peer_view *v = &s->v[i];
+	int other = i == s->primary ? s->partner : i == s->partner ? s->primary : -1;
+	const struct peer_view *o = other >= 0 ? &s->v[other] : NULL;
+	const struct ha_remote *seen = o && o->status && o->status->remote.present ?
+				       &o->status->remote : NULL;
+
+	if (!v->server)
+		set_next(s, "add a [server %s] entry with its management URL", peer_name(s, i));
+	else if (seen && !seen->communication_interrupted && seen->last_state != HA_STATE_UNAVAILABLE)
+		set_next(s, "%s still reaches %s: check keaha's own path to %s (URL, firewall, auth, TLS)",
+			 peer_name(s, other), peer_name(s, i), v->server->url);
+	else if (seen)
+		set_next(s, "%s cannot reach %s either: check that host and its Kea processes",
+			 peer_name(s, other), peer_name(s, i));
+	else
+		set_next(s, "check that keaha can reach %s (%s)", peer_name(s, i), v->server->url);
 }
 
 /* Looks at each peer: who serves, who cannot be seen, what is out of the ordinary. */
@@ -128,13 +153,14 @@ static void survey_peers(struct situation *s)
 {
 	const struct relationship *r = s->r;
 
+	for (int i = 0; i < r->npeers; i++)
+		model_peer_view(s->m, r, i, &s->v[i]);
 	for (int i = 0; i < r->npeers; i++) {
 		struct peer_view *v = &s->v[i];
 		bool active = is_active(s, i);
 		enum ha_state normal = ha_state_normal(r->conf.mode, r->peer[i].role);
 		char line[200];
 
-		model_peer_view(s->m, r, i, v);
 		if (active && v->serving)
 			s->any_serving = true;
 		if (v->reach == REACH_PENDING || v->reach == REACH_UNKNOWN) {
@@ -143,8 +169,7 @@ static void survey_peers(struct situation *s)
 			s->abnormal = true;
 			describe_failure(s, i, line, sizeof(line));
 			add_reason(s, "%s", line);
-			set_next(s, "check that keaha can reach %s (%s)", peer_name(s, i),
-				 v->server ? v->server->url : "add a [server] entry with its management URL");
+			next_step_unknown(s, i);
 		} else if (v->reach == REACH_DOWN) {
 			s->abnormal = true;
 			describe_failure(s, i, line, sizeof(line));
@@ -276,6 +301,12 @@ static bool failover_pending(const struct situation *s, struct verdict *out)
 		return false;
 	if (s->primary >= 0 && s->v[s->primary].serving)
 		return false;
+	/* Only a standby that lost its primary takes over: one in touch with a
+	 * primary keaha reaches (e.g. a Kea 3 hub with DHCP switched off) never will. */
+	if (s->primary >= 0 && s->v[s->primary].reach == REACH_OK &&
+	    !q->status->remote.communication_interrupted &&
+	    q->status->remote.last_state != HA_STATE_UNAVAILABLE)
+		return false;
 	out->failover_pending = true;
 	out->failover_progress = verdict_failover_progress(&q->status->remote);
 	if (out->failover_progress < 0)
@@ -295,10 +326,6 @@ static int source_of_truth(const struct situation *s)
 		return s->primary;
 	if (s->partner >= 0 && is_truth_candidate(&s->v[s->partner]))
 		return s->partner;
-	for (int i = 0; s->r->conf.mode == HA_MODE_PASSIVE_BACKUP && i < s->r->npeers; i++)
-		if (s->r->peer[i].role == HA_ROLE_BACKUP && s->v[i].reach == REACH_OK &&
-		    s->v[i].status)
-			return i;
 	return -1;
 }
 
@@ -358,13 +385,13 @@ void verdict_update_all(struct model *m, double now, verdict_change_fn fn, void 
 		bool first = r->verdict_since == 0;
 
 		verdict_judge(m, r, now, &v);
+		if (memcmp(&v, &r->verdict, sizeof(v)) != 0)
+			m->generation++;
+		r->verdict = v; /* before fn: it is told the old status, and sees the new */
 		if (first || v.status != old) {
 			r->verdict_since = now;
 			if (!first && fn)
 				fn(ctx, r, old, now);
 		}
-		if (memcmp(&v, &r->verdict, sizeof(v)) != 0)
-			m->generation++;
-		r->verdict = v;
 	}
 }

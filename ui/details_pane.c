@@ -208,7 +208,7 @@ static void peer_block(const struct ui *ui, const struct relationship *r, int k,
 		ha_lines(ui, r, &pv, L);
 	else if (pv.reach == REACH_OK)
 		add(L, ROLE_DOWN, "HA state", "none: the HA hook is not loaded");
-	if (d && d->pool.known && d->pool.total > 0)
+	if (d && d->pool.known && d->pool.total > 0 && pv.reach == REACH_OK)
 		add(L, ROLE_NORMAL, "Pool usage", "%.1f%% (%.0f of %.0f)",
 		    100.0 * d->pool.assigned / d->pool.total, d->pool.assigned, d->pool.total);
 	if (d && d->has_clock && pv.reach == REACH_OK)

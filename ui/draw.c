@@ -197,24 +197,32 @@ void draw_fill(int y, int x, int h, int w, enum theme_role role)
 		draw_text(y + i, x, w, role, true, "");
 }
 
+/*
+ * Lines are plain characters, not the terminal's alternate character set:
+ * Unicode box drawing in UTF-8, '-' and '|' otherwise. Copied text and
+ * tmux captures then show what the screen shows.
+ */
+static void line_cell(int y, int x, wchar_t ch, enum theme_role role)
+{
+	wchar_t s[2] = { ch, L'\0' };
+
+	put_cell(y, x, ch, role);
+	if (D.curses && y >= 0 && y < D.h && x >= 0 && x < D.w)
+		mvaddnwstr(y, x, s, 1);
+}
+
 void draw_hline(int y, int x, int w, enum theme_role role)
 {
+	set_role(role);
 	for (int i = 0; i < w; i++)
-		put_cell(y, x + i, D.utf8 ? L'─' : L'-', role);
-	if (D.curses && w > 0) {
-		set_role(role);
-		mvhline(y, x, D.utf8 ? ACS_HLINE : '-', w);
-	}
+		line_cell(y, x + i, D.utf8 ? L'\u2500' : L'-', role);
 }
 
 void draw_vline(int y, int x, int h, enum theme_role role)
 {
+	set_role(role);
 	for (int i = 0; i < h; i++)
-		put_cell(y + i, x, D.utf8 ? L'│' : L'|', role);
-	if (D.curses && h > 0) {
-		set_role(role);
-		mvvline(y, x, D.utf8 ? ACS_VLINE : '|', h);
-	}
+		line_cell(y + i, x, D.utf8 ? L'\u2502' : L'|', role);
 }
 
 void draw_flush(void)
