@@ -4,12 +4,14 @@
 #   scripts/deps.sh lab     real Kea servers and tools for the loopback lab
 #   scripts/deps.sh check   build + lab + test tools (cmocka, jq, valgrind, tmux)
 #   scripts/deps.sh bench   build + what the benchmark uses
+#   scripts/deps.sh screenshots  build + lab + tmux, aha, headless chromium, fonts (make screenshots)
 # Uses apt-get as root, else sudo -n apt-get, else prints the exact command and fails.
 set -eu
 
 BUILD="gcc make pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev libncurses-dev"
-LAB="jq kea-dhcp4-server kea-dhcp6-server kea-ctrl-agent kea-admin libfaketime faketime curl procps"
+LAB="jq kea-dhcp4-server kea-dhcp6-server kea-ctrl-agent kea-admin libfaketime faketime curl procps openssl"
 TEST="libcmocka-dev jq tmux valgrind"
+SHOTS="tmux aha chromium fonts-dejavu-core"
 
 want=""
 for what in "${@:-build}"; do
@@ -18,7 +20,8 @@ for what in "${@:-build}"; do
 	lab)   want="$want $LAB" ;;
 	check) want="$want $BUILD $LAB $TEST" ;;
 	bench) want="$want $BUILD procps" ;;
-	*) echo "deps.sh: unknown set '$what' (build, lab, check, bench)" >&2; exit 64 ;;
+	screenshots) want="$want $BUILD $LAB $SHOTS" ;;
+	*) echo "deps.sh: unknown set '$what' (build, lab, check, bench, screenshots)" >&2; exit 64 ;;
 	esac
 done
 

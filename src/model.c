@@ -14,10 +14,21 @@
 #include "util.h"
 
 static const char *const fault_texts[] = {
-#define X(e, text) text,
+#define X(e, name, text) text,
 	FAULTS(X)
 #undef X
 };
+
+static const char *const fault_names[] = {
+#define X(e, name, text) name,
+	FAULTS(X)
+#undef X
+};
+
+const char *fault_name(enum fault f)
+{
+	return (unsigned)f < FAULT_COUNT ? fault_names[f] : "other";
+}
 
 const char *fault_text(enum fault f)
 {

@@ -22,27 +22,28 @@ enum reach {
 	REACH_UNKNOWN, /* no usable answer */
 };
 
+/* fault, machine-readable name (JSON "fault"), words */
 #define FAULTS(X) \
-	X(NONE, "none") \
-	X(REFUSED, "connection refused") \
-	X(TIMEOUT, "timeout") \
-	X(DNS, "name not resolved") \
-	X(TLS, "TLS error") \
-	X(AUTH, "authentication failed") \
-	X(HTTP, "HTTP error") \
-	X(HA_LISTENER, "HA-only listener") \
-	X(MALFORMED, "malformed reply") \
-	X(TOO_LARGE, "reply too large") \
-	X(NOT_RUNNING, "DHCP server not running") \
-	X(HUNG, "DHCP server not answering") \
-	X(NOT_CONFIGURED, "service not configured") \
-	X(NO_HA, "HA hook not loaded") \
-	X(KEA_ERROR, "command failed") \
-	X(PARTIAL, "server state unknown: verify") \
-	X(OTHER, "error")
+	X(NONE, "none", "none") \
+	X(REFUSED, "refused", "connection refused") \
+	X(TIMEOUT, "timeout", "timeout") \
+	X(DNS, "dns", "name not resolved") \
+	X(TLS, "tls", "TLS error") \
+	X(AUTH, "auth", "authentication failed") \
+	X(HTTP, "http", "HTTP error") \
+	X(HA_LISTENER, "ha-listener", "HA-only listener") \
+	X(MALFORMED, "malformed", "malformed reply") \
+	X(TOO_LARGE, "too-large", "reply too large") \
+	X(NOT_RUNNING, "not-running", "DHCP server not running") \
+	X(HUNG, "hung", "DHCP server not answering") \
+	X(NOT_CONFIGURED, "not-configured", "service not configured") \
+	X(NO_HA, "no-ha", "HA hook not loaded") \
+	X(KEA_ERROR, "kea-error", "command failed") \
+	X(PARTIAL, "partial", "server state unknown: verify") \
+	X(OTHER, "other", "error")
 
 enum fault {
-#define X(e, text) FAULT_##e,
+#define X(e, name, text) FAULT_##e,
 	FAULTS(X)
 #undef X
 	FAULT_COUNT
@@ -233,6 +234,7 @@ void model_peer_view(const struct model *m, const struct relationship *r, int i,
 		     struct peer_view *out);
 
 const char *fault_text(enum fault f);
+const char *fault_name(enum fault f);
 const char *reach_name(enum reach r);
 const char *rel_status_name(enum rel_status s);   /* "ok", "impaired", ... */
 const char *rel_status_label(enum rel_status s);  /* "OK", "Impaired", ... */

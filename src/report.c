@@ -108,6 +108,8 @@ static cJSON *peer_json(const struct model *m, const struct relationship *r, int
 	cJSON_AddStringToObject(o, "reach", reach_name(v.reach));
 	add_str_or_null(o, "error", v.daemon && v.reach != REACH_OK ? v.daemon->error :
 			v.daemon && v.daemon->fault == FAULT_NO_HA ? v.daemon->error : NULL);
+	add_str_or_null(o, "fault", v.daemon && v.daemon->fault != FAULT_NONE ?
+			fault_name(v.daemon->fault) : NULL);
 	cJSON_AddBoolToObject(o, "auto-failover", v.peer->auto_failover);
 	peer_status_json(o, r, &v, now);
 	return o;
@@ -168,6 +170,7 @@ static cJSON *server_json(const struct server *sv)
 	add_str_or_null(o, "version", sv->version);
 	cJSON_AddBoolToObject(o, "reachable", sv->reach == REACH_OK);
 	add_str_or_null(o, "error", sv->reach != REACH_OK ? sv->error : NULL);
+	add_str_or_null(o, "fault", sv->fault != FAULT_NONE ? fault_name(sv->fault) : NULL);
 	add_str_or_null(o, "note", sv->note);
 	for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
 		const struct daemon *d = &sv->d[i];

@@ -29,6 +29,7 @@ CURL_TIMEOUT=2                           # one request to an agent
 
 # The simulated hosts: name, index (address 127.0.N.(10+index), agent port
 # 8010+index), topology, HA role, DHCP services. Relationship = topology.
+# sec: agents with HTTPS (client certificates required) and basic auth.
 HOST_TABLE="
 lb-primary    1 lb    primary   dhcp4,dhcp6
 lb-secondary  2 lb    secondary dhcp4,dhcp6
@@ -39,8 +40,18 @@ bk-secondary  6 bk    secondary dhcp4
 bk-backup     7 bk    backup    dhcp4
 plain-a       8 plain none      dhcp4,dhcp6
 plain-b       9 plain none      dhcp4,dhcp6
+sec-primary   10 sec  primary   dhcp4
+sec-secondary 11 sec  secondary dhcp4
 "
-TOPOLOGIES="lb hs bk plain"
+TOPOLOGIES="lb hs bk plain sec"
+DEFAULT_TOPOLOGIES="lb hs bk plain" # start without arguments (sec: ask for it)
+
+# The secure topology (sec): basic-auth realm and users of its agents. keaha
+# (and this script's own requests) log in as KEAHA_USER, the HA peers as
+# HA_USER; the passwords are random, made at each start (files in LAB_DIR/tls).
+AUTH_REALM=keaha-lab
+KEAHA_USER=keaha
+HA_USER=kea-ha
 
 # ---------------------------------------------------------------- messages
 
@@ -90,13 +101,17 @@ topo_hosts() {
 
 # Topology number: picks the subnets, so the topologies never overlap.
 topo_num() {
-	case $1 in lb) echo 1 ;; hs) echo 2 ;; bk) echo 3 ;; plain) echo 4 ;; *) die "unknown topology '$1' (topologies: $TOPOLOGIES)" ;; esac
+	case $1 in lb) echo 1 ;; hs) echo 2 ;; bk) echo 3 ;; plain) echo 4 ;; sec) echo 5 ;; *) die "unknown topology '$1' (topologies: $TOPOLOGIES)" ;; esac
 }
 
 # Kea HA mode of a topology ("" for plain: no HA at all).
 topo_mode() {
-	case $1 in lb | bk) echo load-balancing ;; hs) echo hot-standby ;; *) echo "" ;; esac
+	case $1 in lb | bk | sec) echo load-balancing ;; hs) echo hot-standby ;; *) echo "" ;; esac
 }
+
+# Do a topology's / a host's agents want HTTPS, client certificates and basic auth?
+topo_secure() { [ "$1" = sec ]; }
+host_secure() { topo_secure "${H_TOPO[$1]}"; }
 
 # State a host's servers settle in when all is well ("" = no HA).
 normal_state() {
@@ -110,14 +125,22 @@ normal_state() {
 host_services() { echo "${H_SVCS[$1]}"; }
 host_addr() { echo "127.0.$LAB_NET.$((10 + H_IDX[$1]))"; }
 host_port() { echo $((8010 + H_IDX[$1])); }
-host_url() { echo "http://$(host_addr "$1"):$(host_port "$1")/"; }
+host_url() {
+	local scheme=http
+	host_secure "$1" && scheme=https
+	echo "$scheme://$(host_addr "$1"):$(host_port "$1")/"
+}
 host_dir() { echo "$LAB_DIR/hosts/$1"; }
+tls_dir() { echo "$LAB_DIR/tls"; }
 
 # DHCP ports: every daemon binds 127.0.0.1 or ::1 (the only addresses lo
 # really has), so ports must be unique across hosts AND across labs.
 # kind: server (kea -p, perfdhcp -N) or client (kea -P, perfdhcp -L).
+# Each lab has 100 ports, 10 per index modulo 10; indexes 1-9 use +1..+4 of
+# their ten, indexes 10-19 the free +5..+8 (so never the next lab's ports).
 dhcp_port() {
-	local base=$((20000 + LAB_NET * 100 + H_IDX[$1] * 10))
+	local idx=${H_IDX[$1]}
+	local base=$((20000 + LAB_NET * 100 + (idx % 10) * 10 + (idx / 10) * 4))
 	case $2/$3 in
 	dhcp4/server) echo $((base + 1)) ;;
 	dhcp4/client) echo $((base + 2)) ;;
@@ -288,16 +311,19 @@ wait_gone() { wait_until 5 proc_gone "$1" "$2" || { say "$1 $2 still running"; r
 
 # POST one command to a host's agent; prints the JSON answer. args: host
 # command [services (space separated)] [arguments-json]. Fails (curl's message)
-# if the agent does not answer within CURL_TIMEOUT.
+# if the agent does not answer within CURL_TIMEOUT. A secure host is asked
+# with keaha's client certificate and credentials (LAB_DIR/tls/curl.conf).
 kea_cmd() {
 	local body="{\"command\": \"$2\"" svcs
+	local -a opts=()
+	host_secure "$1" && opts=(-K "$(tls_dir)/curl.conf")
 	if [ -n "${3:-}" ]; then
 		# shellcheck disable=SC2086 # a list of words
 		svcs=$(printf '"%s", ' $3)
 		body+=", \"service\": [${svcs%, }]"
 	fi
 	[ -n "${4:-}" ] && body+=", \"arguments\": $4"
-	curl -sS --max-time "$CURL_TIMEOUT" -X POST -H 'Content-Type: application/json' \
+	curl -sS --max-time "$CURL_TIMEOUT" "${opts[@]+"${opts[@]}"}" -X POST -H 'Content-Type: application/json' \
 		-d "$body}" "$(host_url "$1")"
 }
 
@@ -319,20 +345,25 @@ ha_states() {
 # ---------------------------------------------------------------- configuration
 
 # The lab as JSON for the config generators (built without jq: jq 1.6 costs
-# 20 ms a start): timings, hook directory, and every host of the table with
-# its v6 server-id (a DUID-LL, unique per lab and host: lo has no MAC).
+# 20 ms a start): timings, hook directory, TLS directory and users (never the
+# passwords: the generators read them from their files), and every host of
+# the table with its v6 server-id (a DUID-LL, unique per lab and host: lo has
+# no MAC).
 lab_model() {
-	local h svcs sep=""
+	local h svcs sec sep=""
 	case $LAB_DIR$HOOKS_DIR in *[\"\\]*) die "LAB_DIR and KEA_HOOKS_DIR must not contain quotes or backslashes" ;; esac
-	printf '{"net": %d, "hooks_dir": "%s", "timings": {"heartbeat-delay": %d, "max-response-delay": %d, "max-ack-delay": %d, "max-unacked-clients": %d}, "hosts": {' \
-		"$LAB_NET" "$HOOKS_DIR" "$HEARTBEAT_DELAY" "$MAX_RESPONSE_DELAY" "$MAX_ACK_DELAY" "$MAX_UNACKED_CLIENTS"
+	printf '{"net": %d, "hooks_dir": "%s", "tls_dir": "%s", "realm": "%s", "keaha_user": "%s", "ha_user": "%s", "timings": {"heartbeat-delay": %d, "max-response-delay": %d, "max-ack-delay": %d, "max-unacked-clients": %d}, "hosts": {' \
+		"$LAB_NET" "$HOOKS_DIR" "$(tls_dir)" "$AUTH_REALM" "$KEAHA_USER" "$HA_USER" \
+		"$HEARTBEAT_DELAY" "$MAX_RESPONSE_DELAY" "$MAX_ACK_DELAY" "$MAX_UNACKED_CLIENTS"
 	for h in "${HOSTS[@]}"; do
 		# shellcheck disable=SC2086 # a list of words
 		svcs=$(printf '"%s", ' ${H_SVCS[$h]})
-		printf '%s"%s": {"idx": %d, "topo": "%s", "topo_num": %d, "mode": "%s", "role": "%s", "addr": "%s", "port": %d, "url": "%s", "dir": "%s", "services": [%s], "duid_ll": "02000000%02x%02x"}' \
+		sec=false
+		host_secure "$h" && sec=true
+		printf '%s"%s": {"idx": %d, "topo": "%s", "topo_num": %d, "mode": "%s", "role": "%s", "addr": "%s", "port": %d, "url": "%s", "dir": "%s", "services": [%s], "duid_ll": "02000000%02x%02x", "secure": %s}' \
 			"$sep" "$h" "${H_IDX[$h]}" "${H_TOPO[$h]}" "$(topo_num "${H_TOPO[$h]}")" "$(topo_mode "${H_TOPO[$h]}")" \
 			"${H_ROLE[$h]}" "$(host_addr "$h")" "$(host_port "$h")" "$(host_url "$h")" "$(host_dir "$h")" "${svcs%, }" \
-			"$LAB_NET" "${H_IDX[$h]}"
+			"$LAB_NET" "${H_IDX[$h]}" "$sec"
 		sep=", "
 	done
 	printf '}}\n'
@@ -343,18 +374,27 @@ lab_model() {
 # clients with pools split by HA_<server> classes in load-balancing, memfile
 # leases, WARN logs in the host directory, and the lease-cmds, stat-cmds and
 # HA hooks (peers = the topology's hosts, URLs = their agents) unless plain.
+# A secure host's HA talks HTTPS (its own certificate as client certificate)
+# with basic auth (HA_USER) to its peers' agents.
 dhcp_config() {
-	jq -n --argjson m "$MODEL" --arg host "$1" --arg v "${2#dhcp}" '
+	local pwfile=/dev/null
+	host_secure "$1" && pwfile=$(tls_dir)/ha.password
+	jq -n --argjson m "$MODEL" --arg host "$1" --arg v "${2#dhcp}" --rawfile hapw "$pwfile" '
 	$m.hosts[$host] as $me | $me.dir as $dir | $me.topo_num as $t
 	| [$m.hosts | to_entries[] | select(.value.topo == $me.topo)] as $peers
 	| def peer(role): [$peers[] | select(.value.role == role) | .key][0];
-	  (if $me.mode == "" then [] else [
+	  (if $me.secure then {"trust-anchor": ($m.tls_dir + "/ca.pem"),
+	                       "cert-file": ($m.tls_dir + "/" + $host + ".pem"),
+	                       "key-file": ($m.tls_dir + "/" + $host + ".key")} else {} end) as $tls
+	| (if $me.secure then {"basic-auth-user": $m.ha_user, "basic-auth-password": ($hapw | rtrimstr("\n"))}
+	   else {} end) as $auth
+	| (if $me.mode == "" then [] else [
 		{library: ($m.hooks_dir + "/libdhcp_lease_cmds.so")},
 		{library: ($m.hooks_dir + "/libdhcp_stat_cmds.so")},
 		{library: ($m.hooks_dir + "/libdhcp_ha.so"), parameters: {"high-availability": [
-			{"this-server-name": $host, mode: $me.mode} + $m.timings + {"sync-timeout": 15000,
+			{"this-server-name": $host, mode: $me.mode} + $m.timings + {"sync-timeout": 15000} + $tls + {
 			 peers: [$peers[] | {name: .key, url: .value.url, role: .value.role,
-			                     "auto-failover": (.value.role != "backup")}]}]}}
+			                     "auto-failover": (.value.role != "backup")} + $auth]}]}}
 	  ] end) as $hooks
 	| (if $v == "4" then ["10.\($t).1.10-10.\($t).1.250", "10.\($t).2.10-10.\($t).2.250", "10.\($t).1.10-10.\($t).2.250"]
 	   else ["fd00:0:0:\($t)::1:0/112", "fd00:0:0:\($t)::2:0/112", "fd00:0:0:\($t)::1:0-fd00:0:0:\($t)::2:ffff"] end) as $r
@@ -387,14 +427,69 @@ dhcp_config() {
 
 # The Control Agent configuration of one host: its address and port, one unix
 # socket per DHCP daemon of the host, WARN logs (INFO logs every heartbeat).
+# A secure host's agent: HTTPS with client certificates required (the lab
+# CA), basic auth for KEAHA_USER and HA_USER.
 agent_config() {
-	jq -n --argjson m "$MODEL" --arg host "$1" '
+	local kpw=/dev/null hpw=/dev/null
+	if host_secure "$1"; then kpw=$(tls_dir)/keaha.password hpw=$(tls_dir)/ha.password; fi
+	jq -n --argjson m "$MODEL" --arg host "$1" --rawfile kpw "$kpw" --rawfile hpw "$hpw" '
 	$m.hosts[$host] as $me
-	| {"Control-agent": {"http-host": $me.addr, "http-port": $me.port,
+	| {"Control-agent": ({"http-host": $me.addr, "http-port": $me.port,
 	    "control-sockets": ([$me.services[] | {key: ., value: {"socket-type": "unix",
 	                         "socket-name": ($me.dir + "/kea" + .[4:] + "-ctrl.sock")}}] | from_entries),
 	    loggers: [{name: "kea-ctrl-agent", severity: "WARN", debuglevel: 0,
-	               output_options: [{output: ($me.dir + "/kea-ctrl-agent.log"), flush: true}]}]}}'
+	               output_options: [{output: ($me.dir + "/kea-ctrl-agent.log"), flush: true}]}]}
+	  + if $me.secure then {
+	    "trust-anchor": ($m.tls_dir + "/ca.pem"), "cert-file": ($m.tls_dir + "/" + $host + ".pem"),
+	    "key-file": ($m.tls_dir + "/" + $host + ".key"), "cert-required": true,
+	    authentication: {type: "basic", realm: $m.realm, clients: [
+	      {user: $m.keaha_user, password: ($kpw | rtrimstr("\n"))},
+	      {user: $m.ha_user, password: ($hpw | rtrimstr("\n"))}]}} else {} end)}'
+}
+
+# The throwaway PKI and secrets of the secure topology, made afresh at each
+# start in LAB_DIR/tls (mode 0700): a CA; per secure host a certificate with
+# its address in subjectAltName (its agent's server certificate and its HA
+# client certificate); keaha's client certificate (CN keaha); random passwords
+# for KEAHA_USER (keaha.password), HA_USER (ha.password) and a wrong one
+# (wrong.password); curl.conf for this script's own requests. EC P-256 keys
+# (~10 ms each). Keys, passwords and curl.conf are mode 0600.
+write_tls() {
+	local d h n=1
+	d=$(tls_dir)
+	command -v openssl >/dev/null || die "openssl is missing (scripts/deps.sh lab)"
+	rm -rf "$d"
+	mkdir -m 700 "$d"
+	(
+		umask 077
+		cd "$d" || exit 1
+		ossl() { openssl "$@" 2>>openssl.err || { tail -n 5 openssl.err >&2; exit 1; }; }
+		# Our own minimal config: the system's openssl.cnf must not add extensions.
+		printf '[req]\ndistinguished_name = dn\n[dn]\n[ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\n' >req.cnf
+		ossl req -config req.cnf -extensions ca -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+			-nodes -keyout ca.key -out ca.pem -days 30 -subj "/CN=keaha lab CA $LAB_NET"
+		leaf() { # name eku [address]
+			ossl req -config req.cnf -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+				-nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$1"
+			printf 'basicConstraints = CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = %s\n%s' \
+				"$2" "${3:+subjectAltName = IP:$3
+}" >"$1.ext"
+			ossl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -set_serial "$((n++))" -days 30 \
+				-extfile "$1.ext" -out "$1.pem"
+			rm -f "$1.csr" "$1.ext"
+		}
+		for h in "${HOSTS[@]}"; do
+			host_secure "$h" && leaf "$h" serverAuth,clientAuth "$(host_addr "$h")"
+		done
+		leaf keaha clientAuth
+		chmod 644 ./*.pem
+		for h in keaha ha wrong; do
+			ossl rand -hex 12 >"$h.password"
+		done
+		printf 'cacert = "%s/ca.pem"\ncert = "%s/keaha.pem"\nkey = "%s/keaha.key"\nuser = "%s:%s"\n' \
+			"$d" "$d" "$d" "$KEAHA_USER" "$(cat keaha.password)" >curl.conf
+		rm -f req.cnf openssl.err
+	) || die "making the lab's certificates failed (openssl)"
 }
 
 # Create a fresh host directory with all its configs; checks socket path length
@@ -410,32 +505,56 @@ write_host() {
 		[ ${#sock} -le 100 ] || die "socket path too long (${#sock} > 100): $sock; use a shorter LAB_DIR"
 		dhcp_config "$host" "$svc" >"$(proc_conf "$host" "$svc")"
 	done
+	# A secure host's configs hold passwords.
+	if host_secure "$host"; then chmod 600 "$dir"/*.conf; fi
 }
 
-# keaha configuration listing some hosts (one [server] per host = HA peer name).
+# keaha configuration listing some hosts (one [server] per host = HA peer
+# name). A secure host's entry has keaha's credentials; VARIANT: ok, badpw (a
+# wrong password-file) or nocert (no client certificate). args: file variant hosts...
 write_keaha_conf() {
-	local file=$1 h
-	shift
+	local file=$1 variant=$2 h t pw=keaha
+	shift 2
+	t=$(tls_dir)
+	[ "$variant" = badpw ] && pw=wrong
 	{
 		echo "# keaha configuration for the Kea lab in $LAB_DIR (written by tests/lab/lab.sh)"
+		[ "$variant" = ok ] || echo "# For tests: the sec servers with $([ "$variant" = badpw ] && echo "a wrong password" || echo "no client certificate")"
 		echo "[keaha]"
 		echo "poll-interval = 1"
 		echo "request-timeout = 2"
 		for h in "$@"; do
 			printf '\n[server %s]\nurl = %s\n' "$h" "$(host_url "$h")"
+			host_secure "$h" || continue
+			printf 'user = %s\npassword-file = %s\nca = %s\n' "$KEAHA_USER" "$t/$pw.password" "$t/ca.pem"
+			[ "$variant" = nocert ] || printf 'cert = %s\nkey = %s\n' "$t/keaha.pem" "$t/keaha.key"
 		done
 	} >"$file"
 }
 
 # The lab's own description: keaha configs, hosts.tsv, and the lab number
-# (so later commands find the same addresses without LAB_NET).
+# (so later commands find the same addresses without LAB_NET). The primaries
+# config also lists every secure host: keaha manages a discovered peer
+# through the [server] entry of the same name, the only place for its
+# credentials. The keaha-sec-*.conf test configs (only with sec) list the
+# same servers as keaha-primaries.conf (so keaha's remembered topology is
+# the same), with the secure hosts' wrong password / missing client cert.
 write_lab_files() {
-	local h primaries=()
+	local h primaries=() secure=0
 	for h in "$@"; do
+		if host_secure "$h"; then
+			primaries+=("$h") secure=1
+			continue
+		fi
 		case ${H_ROLE[$h]} in primary | none) primaries+=("$h") ;; esac
 	done
-	write_keaha_conf "$LAB_DIR/keaha.conf" "$@"
-	write_keaha_conf "$LAB_DIR/keaha-primaries.conf" "${primaries[@]}"
+	write_keaha_conf "$LAB_DIR/keaha.conf" ok "$@"
+	write_keaha_conf "$LAB_DIR/keaha-primaries.conf" ok "${primaries[@]}"
+	rm -f "$LAB_DIR/keaha-sec-badpw.conf" "$LAB_DIR/keaha-sec-nocert.conf"
+	if [ $secure = 1 ]; then
+		write_keaha_conf "$LAB_DIR/keaha-sec-badpw.conf" badpw "${primaries[@]}"
+		write_keaha_conf "$LAB_DIR/keaha-sec-nocert.conf" nocert "${primaries[@]}"
+	fi
 	for h in "$@"; do
 		printf '%s\t%s\t%s\t%s\t%s\n' "$h" "$(host_addr "$h")" "$(host_port "$h")" \
 			"${H_SVCS[$h]// /,}" "$(host_dir "$h")"
@@ -483,7 +602,7 @@ running_items() {
 # Make sure Kea and the tools are installed (the project's deps script).
 ensure_deps() {
 	local b missing=0
-	for b in kea-dhcp4 kea-dhcp6 kea-ctrl-agent perfdhcp curl setsid; do
+	for b in kea-dhcp4 kea-dhcp6 kea-ctrl-agent perfdhcp curl setsid openssl; do
 		command -v "$b" >/dev/null || missing=1
 	done
 	[ -e "$FAKETIME_LIB" ] || missing=1
@@ -542,12 +661,13 @@ wait_normal() {
 
 # start [TOPO...]: fresh configs, all processes, wait for normal HA states.
 cmd_start() {
-	local t0 topo h p
+	local t0 topo h p want_tls=0
 	local -a topos=("$@") hosts=() more
 	t0=$(now_ms)
-	[ ${#topos[@]} -gt 0 ] || read -r -a topos <<<"$TOPOLOGIES"
+	[ ${#topos[@]} -gt 0 ] || read -r -a topos <<<"$DEFAULT_TOPOLOGIES"
 	for topo in "${topos[@]}"; do
 		topo_num "$topo" >/dev/null
+		topo_secure "$topo" && want_tls=1
 		read -r -a more <<<"$(topo_hosts "$topo")"
 		hosts+=("${more[@]}")
 	done
@@ -556,6 +676,7 @@ cmd_start() {
 	[ -z "$(running_items)" ] || die "a lab is already running in $LAB_DIR: $(running_items | tr '\n' ' ')(run '$PROG stop' first)"
 	load_net new
 	check_ports_free "${hosts[@]}"
+	[ $want_tls = 0 ] || write_tls
 	MODEL=$(lab_model)
 	for h in "${hosts[@]}"; do write_host "$h"; done
 	write_lab_files "${hosts[@]}"
@@ -769,10 +890,13 @@ usage: [LAB_DIR=dir] [LAB_NET=n] $PROG COMMAND [ARGS]
 
 Real Kea 2.2 HA lab on loopback (LAB_DIR=$LAB_DIR, hosts on 127.0.\$LAB_NET.x).
 Topologies: lb (load-balancing, v4+v6), hs (hot-standby, v4+v6),
-bk (load-balancing + backup, v4), plain (v4+v6 servers without hooks).
+bk (load-balancing + backup, v4), plain (v4+v6 servers without hooks),
+sec (load-balancing, v4, agents with HTTPS + client certificates + basic auth;
+only started when named).
 
-  start [TOPO...]              write configs, start all (or some) topologies,
-                               wait until every server is in its normal state
+  start [TOPO...]              write configs, start lb hs bk plain (or the
+                               topologies named), wait until every server is
+                               in its normal state
   stop                         stop every process of the lab (logs kept)
   status                       processes and HA states of every host
   hosts                        hosts.tsv: name address port services dir
@@ -792,8 +916,11 @@ bk (load-balancing + backup, v4), plain (v4+v6 servers without hooks).
                                leases (PERF_CLIENTS clients, default 50)
   help                         this text
 
-Files in LAB_DIR: keaha.conf (every server), keaha-primaries.conf (primaries
-and plain servers), hosts.tsv, hosts/NAME/ (configs, sockets, leases, logs).
+Files in LAB_DIR: keaha.conf (every server), keaha-primaries.conf (primaries,
+plain servers, every sec server), hosts.tsv, hosts/NAME/ (configs, sockets,
+leases, logs); with sec: tls/ (CA, certificates, keys, passwords),
+keaha-sec-badpw.conf and keaha-sec-nocert.conf (sec servers, wrong password /
+no client certificate).
 EOF
 }
 
