@@ -487,6 +487,12 @@ static void apply_status(struct target *t, const struct kea_answer *a, int n,
 			apply_date_clock(t, svc, r);
 		}
 	}
+	/* Fewer answers than services asked: the rest must not keep an old status as fresh. */
+	for (int i = n; i < t->nasked; i++) {
+		snprintf(err, sizeof(err), "status-get reply has no answer for %s",
+			 kea_service_name(t->asked[i]));
+		model_daemon_fault(t->p->m, t->server, t->asked[i], FAULT_MALFORMED, err, now_wall());
+	}
 }
 
 /*

@@ -36,6 +36,10 @@ struct transport {
 	struct shard *shards;
 	struct transport_stats stats;
 	bool curl_inited;
+	/* The last Date header parsed: every reply within a second carries the same text. */
+	char date_text[128];
+	bool date_ok;
+	double date_value;
 };
 
 struct endpoint {
@@ -125,6 +129,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 static size_t on_header(char *data, size_t size, size_t n, void *userp)
 {
 	struct endpoint *e = userp;
+	struct transport *t = e->shard->t;
 	size_t len = size * n;
 	char line[128];
 
@@ -134,7 +139,12 @@ static size_t on_header(char *data, size_t size, size_t n, void *userp)
 		while (k > 0 && (line[k - 1] == '\r' || line[k - 1] == '\n'))
 			k--;
 		line[k] = '\0';
-		e->has_date = decode_http_date(line + strspn(line, " \t"), &e->date);
+		if (strcmp(line, t->date_text) != 0) {
+			strlcpy_(t->date_text, line, sizeof(t->date_text));
+			t->date_ok = decode_http_date(line + strspn(line, " \t"), &t->date_value);
+		}
+		e->has_date = t->date_ok;
+		e->date = t->date_value;
 	}
 	return len;
 }
@@ -149,9 +159,10 @@ static void finish(struct endpoint *e, CURLcode rc)
 	memset(&r, 0, sizeof(r));
 	r.error = classify(rc, e);
 	r.curl_code = (int)rc;
-	if (rc != CURLE_OK)
-		strlcpy_(r.message, e->too_large ? "reply too large" :
-			 e->errbuf[0] ? e->errbuf : curl_easy_strerror(rc), sizeof(r.message));
+	if (e->too_large)
+		snprintf(r.message, sizeof(r.message), "over the limit of %zu bytes", e->max_body);
+	else if (rc != CURLE_OK)
+		strlcpy_(r.message, e->errbuf[0] ? e->errbuf : curl_easy_strerror(rc), sizeof(r.message));
 	curl_easy_getinfo(e->easy, CURLINFO_RESPONSE_CODE, &r.http_status);
 	r.body = e->reply.s ? e->reply.s : "";
 	r.body_len = e->reply.len;
@@ -403,10 +414,7 @@ bool transport_busy(const struct endpoint *e)
 
 static void free_shard(uv_handle_t *h)
 {
-	struct shard *sh = h->data;
-
-	curl_multi_cleanup(sh->multi);
-	free(sh);
+	free(h->data);
 }
 
 void transport_free(struct transport *t)
@@ -417,6 +425,8 @@ void transport_free(struct transport *t)
 		return;
 	for (sh = t->shards; sh; sh = next) {
 		next = sh->next;
+		/* Now, not in the close callback: curl_global_cleanup below must come last. */
+		curl_multi_cleanup(sh->multi);
 		uv_timer_stop(&sh->timer);
 		uv_close((uv_handle_t *)&sh->timer, free_shard);
 	}

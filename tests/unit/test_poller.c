@@ -1,0 +1,838 @@
+/*
+ * The poller and the model against bench/fakeagent, as `keaha status` runs
+ * them: a configuration with the fake's URL, the model built from it, the
+ * poller in once mode with a deadline. The fake plays a Control Agent (its
+ * config-get, a two-element status-get for dhcp4+dhcp6, ha-heartbeat with
+ * its own clock) or one of its fault modes; each test checks what the model
+ * learnt and that the run ends, within its deadline, with a clear message.
+ * Callbacks only record; assertions run after the loop; every loop run is
+ * bounded; the fake is stopped by its PID in the teardown.
+ *
+ *   $KEAHA_FAKEAGENT  the fake's binary, default build/fakeagent
+ *   $KEAHA_FIXTURES   the captured bodies (fixture.h)
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+#include "config.h"
+#include "model.h"
+#include "poller.h"
+#include "transport.h"
+#include "util.h"
+
+#define D4 KEA_DHCP4
+#define D6 KEA_DHCP6
+
+/* ---- the fake agent, a child process (as in test_transport.c) ---- */
+
+struct fake {
+	pid_t pid;
+	int port;
+	char err_path[64];
+	char report[4096];      /* its stderr after it stopped */
+	int exit_status;
+};
+
+static const char *fake_binary(void)
+{
+	const char *p = getenv("KEAHA_FAKEAGENT");
+
+	return p && *p ? p : "build/fakeagent";
+}
+
+static void raw_path(char *out, size_t size, const char *name)
+{
+	snprintf(out, size, "%s/raw/%s.body", fixture_dir(), name);
+}
+
+static char *read_raw(const char *name, size_t *len)
+{
+	char path[FIXTURE_PATH_LEN];
+	char *body;
+
+	raw_path(path, sizeof(path), name);
+	body = fixture_read_file(path, len);
+	if (!body)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	return body;
+}
+
+static void read_text_file(const char *path, char *out, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
+
+	out[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool reap(struct fake *f, int ms)
+{
+	for (int i = 0; i <= ms / 10; i++) {
+		int st;
+		pid_t r = waitpid(f->pid, &st, WNOHANG);
+		if (r == f->pid) {
+			f->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			f->pid = 0;
+			return true;
+		}
+		if (r < 0 && errno != EINTR) {
+			f->pid = 0;
+			return true;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Stops the fake by its PID: SIGTERM, a bounded wait, then SIGKILL. Keeps its stderr. */
+static void fake_stop(struct fake *f)
+{
+	if (f->pid > 0) {
+		kill(f->pid, SIGTERM);
+		if (!reap(f, 3000)) {
+			kill(f->pid, SIGKILL);
+			while (waitpid(f->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			f->pid = 0;
+			f->exit_status = 128 + SIGKILL;
+		}
+	}
+	if (f->err_path[0]) {
+		read_text_file(f->err_path, f->report, sizeof(f->report));
+		unlink(f->err_path);
+		f->err_path[0] = '\0';
+	}
+}
+
+static long fake_figure(const struct fake *f, const char *name)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s=", name);
+	p = strstr(f->report, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* One try on one port: 1 ready, 0 address in use, -1 other failure. */
+static int fake_try(struct fake *f, const char *const *args, int nargs)
+{
+	const char *argv[40];
+	char port[16], line[256];
+	int n = 0, out[2], errfd;
+	size_t got = 0;
+
+	snprintf(port, sizeof(port), "%d", f->port);
+	argv[n++] = fake_binary();
+	argv[n++] = "--addr";
+	argv[n++] = "127.0.0.1";
+	argv[n++] = "--port";
+	argv[n++] = port;
+	argv[n++] = "--max-seconds";
+	argv[n++] = "30";
+	for (int i = 0; i < nargs && n < 38; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+
+	strlcpy_(f->err_path, "/tmp/keaha-fake-err.XXXXXX", sizeof(f->err_path));
+	if ((errfd = mkstemp(f->err_path)) < 0)
+		return -1;
+	if (pipe(out) != 0) {
+		close(errfd);
+		return -1;
+	}
+	f->pid = fork();
+	if (f->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* dies with us if we die first */
+		dup2(out[1], 1);
+		dup2(errfd, 2);
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(errfd);
+	if (f->pid < 0) {
+		close(out[0]);
+		return -1;
+	}
+	while (got < sizeof(line) - 1) {
+		struct pollfd pfd = { .fd = out[0], .events = POLLIN };
+		ssize_t r;
+		if (poll(&pfd, 1, 5000) <= 0)
+			break;
+		r = read(out[0], line + got, sizeof(line) - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		line[got] = '\0';
+		if (strstr(line, "ready\n"))
+			break;
+	}
+	line[got] = '\0';
+	close(out[0]);
+	if (strstr(line, "ready\n"))
+		return 1;
+	fake_stop(f);
+	return strstr(f->report, "address already in use") ? 0 : -1;
+}
+
+static void fake_start(struct fake *f, const char *const *args, int nargs)
+{
+	static unsigned seq;
+
+	memset(f, 0, sizeof(*f));
+	f->exit_status = -1;
+	for (int attempt = 0; attempt < 12; attempt++) {
+		int rc;
+		/* Not the block test_transport takes for the same PID. */
+		f->port = 30000 + (int)(((unsigned)getpid() + 1000u + (unsigned)attempt * 131u) % 2000u) * 8 +
+			  (int)(seq++ % 8u);
+		rc = fake_try(f, args, nargs);
+		if (rc == 1)
+			return;
+		if (rc < 0)
+			fail_msg("%s did not start: %s", fake_binary(), f->report);
+	}
+	fail_msg("no free port for %s", fake_binary());
+}
+
+/* ---- one `keaha status` run on a loop ---- */
+
+struct env {
+	struct fake fake;
+	uv_loop_t loop;
+	uv_timer_t deadline, finisher, guard;
+	bool finishing, deadline_hit, guard_fired;
+	struct keaha_config cfg;
+	struct model m;
+	struct poller *p;
+	double t0, done_at;     /* monotonic; done_at 0 until poller_done */
+	int updates;
+	/* A config-get fault seen on a daemon during the run (status may clear it later). */
+	char cfg_fault[KEA_SERVICE_COUNT][MODEL_ERR_LEN];
+	char dir[64];           /* temp dir for made-up bodies */
+	char status_path[128];
+	char url[64];
+};
+
+static void on_finish(uv_timer_t *t)
+{
+	struct env *e = t->data;
+
+	poller_stop(e->p);
+	uv_timer_stop(&e->deadline);
+}
+
+/* Never tear the poller down from inside its own callback. */
+static void finish_soon(struct env *e)
+{
+	if (e->finishing)
+		return;
+	e->finishing = true;
+	uv_timer_start(&e->finisher, on_finish, 0, 0);
+}
+
+static void on_update(void *ctx)
+{
+	struct env *e = ctx;
+
+	e->updates++;
+	for (int s = 0; s < KEA_SERVICE_COUNT && e->m.nservers > 0; s++) {
+		const struct daemon *d = &e->m.servers[0].d[s];
+		if (d->fault == FAULT_MALFORMED && !e->cfg_fault[s][0])
+			strlcpy_(e->cfg_fault[s], d->error, sizeof(e->cfg_fault[s]));
+	}
+	if (poller_done(e->p) && e->done_at == 0) {
+		e->done_at = util_monotonic();
+		finish_soon(e);
+	}
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+	struct env *e = t->data;
+
+	e->deadline_hit = true;
+	finish_soon(e);
+}
+
+static void on_guard(uv_timer_t *t)
+{
+	struct env *e = t->data;
+
+	e->guard_fired = true;
+	uv_stop(t->loop);
+}
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	if (!e || uv_loop_init(&e->loop) != 0)
+		return -1;
+	uv_timer_init(&e->loop, &e->deadline);
+	uv_timer_init(&e->loop, &e->finisher);
+	uv_timer_init(&e->loop, &e->guard);
+	e->deadline.data = e->finisher.data = e->guard.data = e;
+	e->fake.exit_status = -1;
+	config_defaults(&e->cfg);
+	model_init(&e->m);
+	*state = e;
+	return 0;
+}
+
+static void drain(uv_loop_t *loop)
+{
+	for (int i = 0; i < 2000 && uv_run(loop, UV_RUN_NOWAIT); i++)
+		usleep(1000);
+}
+
+static void close_any(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	int rc = 0;
+
+	if (e->p)
+		poller_free(e->p);
+	uv_close((uv_handle_t *)&e->deadline, NULL);
+	uv_close((uv_handle_t *)&e->finisher, NULL);
+	uv_close((uv_handle_t *)&e->guard, NULL);
+	drain(&e->loop);
+	if (uv_loop_close(&e->loop) != 0) {
+		fprintf(stderr, "teardown: handles left open on the loop\n");
+		uv_walk(&e->loop, close_any, NULL);
+		drain(&e->loop);
+		uv_loop_close(&e->loop);
+		rc = -1;
+	}
+	fake_stop(&e->fake);
+	model_free(&e->m);
+	config_free(&e->cfg);
+	if (e->status_path[0])
+		unlink(e->status_path);
+	if (e->dir[0])
+		rmdir(e->dir);
+	free(e);
+	return rc;
+}
+
+/* The configuration and the model for one URL, as status_cmd builds them. */
+static void add_url(struct env *e, const char *url)
+{
+	char err[200];
+
+	assert_true(config_add_url(&e->cfg, url, err, sizeof(err)));
+	for (int i = 0; i < e->cfg.nservers; i++) {
+		int s = model_add_server(&e->m, e->cfg.servers[i].name, e->cfg.servers[i].url,
+					 ORIGIN_CONFIG);
+		e->m.servers[s].auto_name = e->cfg.servers[i].auto_name;
+	}
+	assert_int_equal(e->m.nservers, 1);
+}
+
+static void add_fake(struct env *e)
+{
+	snprintf(e->url, sizeof(e->url), "http://127.0.0.1:%d/", e->fake.port);
+	add_url(e, e->url);
+}
+
+/* The poller in once mode; returns when it is done, the harness deadline hit, or the guard. */
+static void run_once(struct env *e, double deadline)
+{
+	struct poller_opts po = {
+		.interval = e->cfg.poll_interval,
+		.timeout = e->cfg.request_timeout,
+		.stats_interval = 0,
+		.once = true,
+		.deadline = deadline,
+	};
+
+	e->p = poller_new(&e->loop, &e->m, &e->cfg, &po);
+	poller_on_update(e->p, on_update, e);
+	uv_update_time(&e->loop);
+	/* The poller should end itself by its deadline; this one is a safety net. */
+	uv_timer_start(&e->deadline, on_deadline, (uint64_t)((deadline + 3.0) * 1000.0), 0);
+	uv_timer_start(&e->guard, on_guard, (uint64_t)((deadline + 10.0) * 1000.0), 0);
+	uv_unref((uv_handle_t *)&e->guard);
+	e->t0 = util_monotonic();
+	poller_start(e->p);
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	uv_timer_stop(&e->guard);
+	assert_false(e->guard_fired);
+	assert_false(e->deadline_hit);
+	assert_true(poller_done(e->p));
+	assert_true(e->done_at > 0);
+	assert_true(e->done_at - e->t0 <= deadline + 0.5);
+}
+
+/* A message a person can read: words, printable, whole, no phrase said twice. */
+static bool clear_text(const char *s)
+{
+	size_t n = strlen(s);
+	const char *colon = strstr(s, ": ");
+
+	if (n < 7 || n >= MODEL_ERR_LEN - 1 || !isalpha((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isprint((unsigned char)s[i]))
+			return false;
+	if (colon) {
+		char head[MODEL_ERR_LEN];
+		snprintf(head, sizeof(head), "%.*s", (int)(colon - s), s);
+		if (strstr(colon + 2, head))
+			return false;
+	}
+	return true;
+}
+
+#define assert_clear_text(s) assert_true(clear_text(s))
+
+/* Two captured single-service answers made one, in the order the poller asks. */
+static void make_two_service_status(struct env *e)
+{
+	size_t l4, l6;
+	char *b4 = read_raw("status-get.dhcp4.lb-primary.normal", &l4);
+	char *b6 = read_raw("status-get.dhcp6.lb-primary.normal", &l6);
+	char *end4 = strrchr(b4, ']'), *start6 = strchr(b6, '[');
+	FILE *fp;
+
+	strlcpy_(e->dir, "/tmp/keaha-poller.XXXXXX", sizeof(e->dir));
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->status_path, sizeof(e->status_path), "%s/status-get.dhcp4+dhcp6.body", e->dir);
+	assert_non_null(end4);
+	assert_non_null(start6);
+	fp = fopen(e->status_path, "wb");
+	assert_non_null(fp);
+	fprintf(fp, "%.*s, %s", (int)(end4 - b4), b4, start6 + 1);
+	fclose(fp);
+	free(b4);
+	free(b6);
+}
+
+/* status-get's pid in a captured body: tells the two daemons' answers apart. */
+static long pid_in(const char *name)
+{
+	size_t len;
+	char *b = read_raw(name, &len);
+	cJSON *j = cJSON_Parse(b);
+	const cJSON *pid = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0),
+								   "arguments"), "pid");
+	long v = cJSON_IsNumber(pid) ? (long)pid->valuedouble : -1;
+
+	cJSON_Delete(j);
+	free(b);
+	return v;
+}
+
+struct args {
+	const char *v[16];
+	int n;
+	char config[FIXTURE_PATH_LEN];
+	char heartbeat[FIXTURE_PATH_LEN];
+	char status[FIXTURE_PATH_LEN];
+};
+
+/* A Control Agent with dhcp4 and dhcp6 behind it, as captured. */
+static void args_agent(struct args *a, struct env *e, const char *clock_offset)
+{
+	memset(a, 0, sizeof(*a));
+	make_two_service_status(e);
+	raw_path(a->config, sizeof(a->config), "config-get.agent.lb-primary");
+	raw_path(a->heartbeat, sizeof(a->heartbeat), "ha-heartbeat.dhcp4.lb-primary.normal");
+	a->v[a->n++] = "--status-body";
+	a->v[a->n++] = e->status_path;
+	a->v[a->n++] = "--config-body";
+	a->v[a->n++] = a->config;
+	a->v[a->n++] = "--heartbeat-body";
+	a->v[a->n++] = a->heartbeat;
+	a->v[a->n++] = "--clock-offset";
+	a->v[a->n++] = clock_offset;
+}
+
+static void agent_case(struct env *e, const char *offset_arg, double offset)
+{
+	struct args a;
+	const struct server *sv;
+	struct poller_stats ps;
+
+	args_agent(&a, e, offset_arg);
+	fake_start(&e->fake, a.v, a.n);
+	add_fake(e);
+	run_once(e, 5.0);
+	sv = &e->m.servers[0];
+
+	/* Probed as an agent with both daemons behind it. */
+	assert_true(sv->probed);
+	assert_int_equal(sv->transport, TRANSPORT_AGENT);
+	assert_int_equal(sv->reach, REACH_OK);
+	assert_int_equal(sv->fault, FAULT_NONE);
+	assert_true(sv->last_round > 0);
+	for (int s = 0; s < KEA_SERVICE_COUNT; s++) {
+		const struct daemon *d = &sv->d[s];
+		assert_true(d->present);
+		assert_int_equal(d->reach, REACH_OK);
+		assert_true(d->has_status);
+		assert_true(d->status.has_ha);
+		assert_int_equal(d->status.nrels, 1);
+		assert_int_equal(d->status.rel[0].mode, HA_MODE_LOAD_BALANCING);
+		assert_int_equal(d->status.rel[0].local.state, HA_STATE_LOAD_BALANCING);
+		assert_int_equal(d->status.rel[0].remote.last_state, HA_STATE_LOAD_BALANCING);
+		/* The heartbeat, and the clock it carries. */
+		assert_true(d->has_hb[0]);
+		assert_int_equal(d->hb[0].state, HA_STATE_LOAD_BALANCING);
+		assert_true(d->has_clock);
+		assert_true(fabs(d->clock_offset - offset) < 2.0);
+		/* The fake answers config-get for a daemon with the agent's own body. */
+		assert_false(d->has_config);
+		assert_true(d->config_wanted);
+		assert_clear_text(e->cfg_fault[s]);
+		assert_non_null(strstr(e->cfg_fault[s], "Dhcp4/Dhcp6"));
+	}
+	/* One answer per service, in the order asked: dhcp4 first. */
+	assert_int_equal(sv->d[D4].status.pid, pid_in("status-get.dhcp4.lb-primary.normal"));
+	assert_int_equal(sv->d[D6].status.pid, pid_in("status-get.dhcp6.lb-primary.normal"));
+	assert_int_not_equal(sv->d[D4].status.pid, sv->d[D6].status.pid);
+	assert_int_equal(e->m.nrels, 0);
+
+	poller_get_stats(e->p, &ps);
+	assert_int_equal(ps.failures, 0);
+	assert_int_equal(ps.in_flight, 0);
+	assert_int_equal(ps.servers, 1);
+	assert_int_equal(ps.servers_failing, 0);
+	poller_free(e->p);
+	e->p = NULL;
+	fake_stop(&e->fake);
+	/* Every request on one kept-alive connection. */
+	assert_int_equal(fake_figure(&e->fake, "requests"), (long)ps.requests);
+	assert_int_equal(fake_figure(&e->fake, "connections"), 1);
+}
+
+static void test_agent(void **state)
+{
+	agent_case(*state, "0", 0.0);
+}
+
+static void test_agent_clock_ahead(void **state)
+{
+	agent_case(*state, "45", 45.0);
+}
+
+/* A server already known from an earlier round (as test_huge_status): probed, configs in. */
+static void known_agent(struct env *e, const bool has[KEA_SERVICE_COUNT])
+{
+	double now = util_wallclock();
+	struct kea_config none;
+
+	model_set_endpoint(&e->m, 0, TRANSPORT_AGENT, has, now);
+	model_set_version(&e->m, 0, "2.2.0");
+	for (int s = 0; s < KEA_SERVICE_COUNT; s++) {
+		if (!has[s])
+			continue;
+		memset(&none, 0, sizeof(none));
+		none.service = (enum kea_service)s;
+		model_apply_config(&e->m, 0, (enum kea_service)s, &none, now);
+	}
+}
+
+/*
+ * One answer where two were asked, after a round where both answered: the
+ * daemon left without an answer must not keep looking fine.
+ */
+static void test_agent_one_answer_for_two(void **state)
+{
+	struct env *e = *state;
+	bool both[KEA_SERVICE_COUNT] = { [D4] = true, [D6] = true };
+	struct kea_status earlier;
+	struct args a;
+	const struct server *sv;
+
+	memset(&a, 0, sizeof(a));
+	raw_path(a.status, sizeof(a.status), "status-get.dhcp4.lb-primary.normal");
+	a.v[a.n++] = "--status-body";
+	a.v[a.n++] = a.status;
+	fake_start(&e->fake, a.v, a.n);
+	add_fake(e);
+	known_agent(e, both);
+	memset(&earlier, 0, sizeof(earlier));
+	earlier.pid = 1234;
+	model_apply_status(&e->m, 0, D6, &earlier, util_wallclock() - 10);
+	assert_int_equal(e->m.servers[0].d[D6].reach, REACH_OK);
+
+	run_once(e, 5.0);
+	sv = &e->m.servers[0];
+	assert_int_equal(sv->d[D4].reach, REACH_OK);
+	assert_true(sv->d[D4].has_status);
+	assert_int_equal(sv->d[D4].status.pid, pid_in("status-get.dhcp4.lb-primary.normal"));
+	assert_int_equal(sv->d[D6].reach, REACH_UNKNOWN);
+	assert_int_equal(sv->d[D6].fault, FAULT_MALFORMED);
+	assert_clear_text(sv->d[D6].error);
+	assert_non_null(strstr(sv->d[D6].error, "dhcp6"));
+}
+
+/*
+ * A slow agent (250 ms an answer) and a run too short for its seven requests:
+ * the status arrives, the deadline then cuts the heartbeats, and the run ends
+ * on time. (The cut is reported as the endpoint's "timeout", daemons unknown.)
+ */
+static void test_slow_agent_deadline(void **state)
+{
+	struct env *e = *state;
+	struct args a;
+	const struct server *sv;
+
+	args_agent(&a, e, "0");
+	a.v[a.n++] = "--mode";
+	a.v[a.n++] = "slow";
+	a.v[a.n++] = "--delay-ms";
+	a.v[a.n++] = "250";
+	fake_start(&e->fake, a.v, a.n);
+	add_fake(e);
+	run_once(e, 1.6);
+	sv = &e->m.servers[0];
+	assert_true(e->done_at - e->t0 >= 1.4);
+	assert_true(sv->probed);
+	assert_true(sv->d[D4].has_status);
+	assert_true(sv->d[D6].has_status);
+	assert_int_equal(sv->fault, FAULT_TIMEOUT);
+	assert_clear_text(sv->error);
+}
+
+/* The endpoint failed: the server carries the fault, every daemon is unknown. */
+static void assert_endpoint_fault(const struct env *e, enum fault f)
+{
+	const struct server *sv = &e->m.servers[0];
+
+	assert_int_equal(sv->fault, f);
+	assert_int_equal(sv->reach, REACH_UNKNOWN);
+	assert_false(sv->probed);
+	assert_clear_text(sv->error);
+	for (int s = 0; s < KEA_SERVICE_COUNT; s++) {
+		assert_int_equal(sv->d[s].reach, REACH_UNKNOWN);
+		assert_int_equal(sv->d[s].fault, f);
+		assert_false(sv->d[s].has_status);
+	}
+}
+
+/* A fake in mode M (with the status body the mode may need), one once run. */
+static void mode_case(struct env *e, const char *mode, double deadline)
+{
+	struct args a;
+
+	memset(&a, 0, sizeof(a));
+	raw_path(a.status, sizeof(a.status), "status-get.dhcp4.lb-primary.normal");
+	a.v[a.n++] = "--mode";
+	a.v[a.n++] = mode;
+	a.v[a.n++] = "--status-body";
+	a.v[a.n++] = a.status;
+	fake_start(&e->fake, a.v, a.n);
+	add_fake(e);
+	run_once(e, deadline);
+}
+
+static void test_garbage(void **state)
+{
+	struct env *e = *state;
+
+	mode_case(e, "garbage", 5.0);
+	assert_endpoint_fault(e, FAULT_MALFORMED);
+	assert_true(strncmp(e->m.servers[0].error, "not an HTTP reply: ", 19) == 0);
+}
+
+static void test_cut_body(void **state)
+{
+	struct env *e = *state;
+
+	mode_case(e, "cut-body", 5.0);
+	assert_endpoint_fault(e, FAULT_MALFORMED);
+	assert_true(strncmp(e->m.servers[0].error, "reply cut short: ", 17) == 0);
+}
+
+static void test_http_401(void **state)
+{
+	struct env *e = *state;
+
+	mode_case(e, "http-401", 5.0);
+	assert_endpoint_fault(e, FAULT_AUTH);
+	assert_string_equal(e->m.servers[0].error,
+			    "HTTP 401: authentication failed (check user and password-file)");
+}
+
+static void test_http_500(void **state)
+{
+	struct env *e = *state;
+
+	mode_case(e, "http-500", 5.0);
+	assert_endpoint_fault(e, FAULT_HTTP);
+	assert_string_equal(e->m.servers[0].error, "HTTP 500");
+}
+
+/* A request timeout longer than the run's deadline: the deadline ends it. */
+static void test_hang_deadline(void **state)
+{
+	struct env *e = *state;
+
+	e->cfg.request_timeout = 10.0;
+	mode_case(e, "hang", 1.5);
+	assert_endpoint_fault(e, FAULT_TIMEOUT);
+	assert_string_equal(e->m.servers[0].error, "timeout");
+	assert_true(e->done_at - e->t0 >= 1.3);
+}
+
+static void test_hang_timeout(void **state)
+{
+	struct env *e = *state;
+
+	e->cfg.request_timeout = 0.5;
+	mode_case(e, "hang", 5.0);
+	assert_endpoint_fault(e, FAULT_TIMEOUT);
+	assert_true(e->done_at - e->t0 >= 0.45);
+	assert_true(e->done_at - e->t0 < 3.0);
+}
+
+static int closed_port(int *fd)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (*fd < 0 || bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    getsockname(*fd, (struct sockaddr *)&sa, &len) != 0)
+		return -1;
+	return ntohs(sa.sin_port);
+}
+
+static void test_refused(void **state)
+{
+	struct env *e = *state;
+	int fd, port = closed_port(&fd);
+
+	assert_true(port > 0);
+	snprintf(e->url, sizeof(e->url), "http://127.0.0.1:%d/", port);
+	add_url(e, e->url);
+	run_once(e, 5.0);
+	close(fd);
+	assert_endpoint_fault(e, FAULT_REFUSED);
+	assert_string_equal(e->m.servers[0].error, "connection refused");
+}
+
+static void test_not_json(void **state)
+{
+	struct env *e = *state;
+
+	mode_case(e, "not-json", 5.0);
+	assert_endpoint_fault(e, FAULT_MALFORMED);
+	assert_string_equal(e->m.servers[0].error, "reply is not JSON");
+}
+
+static void test_empty_list(void **state)
+{
+	struct env *e = *state;
+
+	mode_case(e, "empty-list", 5.0);
+	assert_endpoint_fault(e, FAULT_MALFORMED);
+	assert_string_equal(e->m.servers[0].error, "reply is an empty list");
+}
+
+/* The probe (config-get) may be 64 MB: the 10 MB answer arrives, and says nothing. */
+static void test_huge_probe(void **state)
+{
+	struct env *e = *state;
+
+	e->cfg.request_timeout = 10.0;
+	mode_case(e, "huge", 15.0);
+	assert_endpoint_fault(e, FAULT_MALFORMED);
+	assert_string_equal(e->m.servers[0].error,
+			    "config-get answer is neither a Control Agent's nor a DHCP server's");
+}
+
+/* A server already known (a later round): status-get is limited to 1 MB. */
+static void test_huge_status(void **state)
+{
+	struct env *e = *state;
+	bool has[KEA_SERVICE_COUNT] = { [D4] = true };
+	const struct server *sv;
+	struct args a;
+
+	memset(&a, 0, sizeof(a));
+	a.v[a.n++] = "--mode";
+	a.v[a.n++] = "huge";
+	fake_start(&e->fake, a.v, a.n);
+	add_fake(e);
+	known_agent(e, has);
+	e->cfg.request_timeout = 10.0;
+	run_once(e, 15.0);
+	sv = &e->m.servers[0];
+	assert_int_equal(sv->fault, FAULT_TOO_LARGE);
+	assert_int_equal(sv->reach, REACH_UNKNOWN);
+	assert_int_equal(sv->d[D4].fault, FAULT_TOO_LARGE);
+	assert_int_equal(sv->d[D4].reach, REACH_UNKNOWN);
+	assert_clear_text(sv->error);
+	assert_string_equal(sv->error, "reply too large: over the limit of 1048576 bytes");
+	poller_free(e->p);
+	e->p = NULL;
+	fake_stop(&e->fake);
+	assert_int_equal(fake_figure(&e->fake, "requests"), 1); /* status-get only */
+}
+
+/* The checker itself must be able to fail. */
+static void test_clear_text(void **state)
+{
+	(void)state;
+	assert_true(clear_text("reply too large: over the limit of 1048576 bytes"));
+	assert_true(clear_text("connection refused"));
+	assert_false(clear_text("reply too large: reply too large"));
+	assert_false(clear_text(""));
+	assert_false(clear_text("bad\x01 byte in it"));
+	assert_false(clear_text("\x7f\x45LF garbage"));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_agent),
+		T(test_agent_clock_ahead),
+		T(test_agent_one_answer_for_two),
+		T(test_slow_agent_deadline),
+		T(test_garbage),
+		T(test_cut_body),
+		T(test_http_401),
+		T(test_http_500),
+		T(test_hang_deadline),
+		T(test_hang_timeout),
+		T(test_refused),
+		T(test_not_json),
+		T(test_empty_list),
+		T(test_huge_probe),
+		T(test_huge_status),
+		cmocka_unit_test(test_clear_text),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
