@@ -52,6 +52,11 @@ void chrome_draw_status(const struct ui *ui, const struct poller *p)
 	char age[32], text[256];
 	bool stale;
 
+	if (!p) { /* no poller (tests, a replayed model): nothing to say about freshness */
+		draw_textf(r->y, r->x, r->w, ROLE_STATUSBAR, true, " not polling%s | ? help  q quit",
+			   ui->o->readonly ? " | read-only" : "");
+		return;
+	}
 	poller_get_stats(p, &st);
 	util_format_age(st.oldest_round, age, sizeof(age));
 	stale = st.oldest_round > 3 * ui->cfg->poll_interval;
@@ -93,17 +98,34 @@ void chrome_draw_help(const struct ui *ui)
 	}
 }
 
+/* Wrapped at spaces when the terminal is narrower than the message: "(now WxH)" must show. */
 void chrome_draw_too_small(const struct ui *ui)
 {
-	char msg[96];
-	int w;
+	char msg[96], line[96];
+	const char *s = msg;
+	int y;
 
+	if (ui->w < 1)
+		return;
 	snprintf(msg, sizeof(msg), "Terminal too small: need at least %dx%d (now %dx%d)",
 		 ui->layout.need_w, ui->layout.need_h, ui->w, ui->h);
-	w = draw_width(msg);
-	if (w > ui->w)
-		w = ui->w;
-	draw_text(ui->h / 2, (ui->w - w) / 2, w, ROLE_WARN, false, msg);
+	y = ui->h / 2 - (draw_width(msg) > ui->w ? 1 : 0);
+	while (*s && y < ui->h) {
+		size_t cut = strlen(s);
+		if ((int)cut > ui->w) {
+			cut = (size_t)ui->w; /* s[cut] a space: the first cut bytes fill the line */
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)ui->w; /* one word wider than the screen */
+		}
+		memcpy(line, s, cut);
+		line[cut] = '\0';
+		draw_text(y++, (ui->w - (int)cut) / 2, (int)cut, ROLE_WARN, false, line);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
 }
 
 bool chrome_load_theme(struct ui *ui, const char *name, char *err, size_t errlen)

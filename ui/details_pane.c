@@ -184,7 +184,8 @@ static void ha_lines(const struct ui *ui, const struct relationship *r, const st
 		add(L, ROLE_NORMAL, "Unacked clients", "%ld of %ld (connecting %ld, analyzed %ld)",
 		    rem->unacked_clients, r->conf.max_unacked_clients, rem->connecting_clients,
 		    rem->analyzed_packets);
-		if (rem->communication_interrupted) {
+		/* Progress towards partner-down: none left to show once there. */
+		if (rem->communication_interrupted && pv->state != HA_STATE_PARTNER_DOWN) {
 			progress_bar(verdict_failover_progress(rem), bar, sizeof(bar));
 			add(L, ROLE_IMPAIRED, "Failover", "%s", bar);
 		}

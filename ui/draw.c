@@ -46,13 +46,26 @@ static attr_t role_attr(enum theme_role r)
 	return out;
 }
 
+/*
+ * A colour the terminal lacks: a bright one (8-15) becomes its plain twin, any
+ * other the terminal's default, so init_pair never fails and leaves a pair
+ * black on black.
+ */
+static short usable_colour(short c)
+{
+	if (c < COLORS)
+		return c;
+	return c >= 8 && c < 16 ? (short)(c - 8) : -1;
+}
+
 /* One colour pair per role, pair number = role + 1. */
 static void init_pairs(void)
 {
 	if (!D.curses || !D.theme || D.theme->mono || !has_colors())
 		return;
 	for (int r = 0; r < ROLE_COUNT; r++)
-		init_pair((short)(r + 1), D.theme->role[r].fg, D.theme->role[r].bg);
+		init_pair((short)(r + 1), usable_colour(D.theme->role[r].fg),
+			  usable_colour(D.theme->role[r].bg));
 }
 
 static void set_role(enum theme_role r)

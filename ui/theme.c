@@ -107,7 +107,7 @@ bool theme_parse(struct theme *t, const char *text, const char *source, char *er
 
 	for (line = copy; line && ok; line = next) {
 		char role[32], fg[32], bg[32], attrs[96] = "";
-		int n, r;
+		int n, r, end = 0;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
@@ -116,8 +116,9 @@ bool theme_parse(struct theme *t, const char *text, const char *source, char *er
 			line++;
 		if (!*line || *line == '#')
 			continue;
-		n = sscanf(line, "%31s %31s %31s %95s", role, fg, bg, attrs);
-		if (n < 3)
+		n = sscanf(line, "%31s %31s %31s %95s %n", role, fg, bg, attrs, &end);
+		/* A fifth word ("bold reverse") would otherwise be dropped without a word. */
+		if (n < 3 || (n == 4 && line[end] != '\0'))
 			ok = fail(err, errlen, source, lineno, "want: role fg bg [attr,attr]");
 		else if ((r = find_role(role)) < 0)
 			ok = fail(err, errlen, source, lineno, "unknown role");
