@@ -100,7 +100,8 @@ static void describe_failure(const struct situation *s, int i, char *out, size_t
 	const struct peer_view *v = &s->v[i];
 	const struct daemon *d = v->daemon;
 	char age[32] = "";
-	const char *why = d && d->error[0] ? d->error : "no answer yet";
+	/* The short words; the full text (Kea's, curl's) is in the peer's error. */
+	const char *why = d && d->fault != FAULT_NONE ? fault_text(d->fault) : "no answer yet";
 
 	if (d && d->first_failure > 0 && s->now - d->first_failure >= 1.0)
 		util_format_age(s->now - d->first_failure, age, sizeof(age));

@@ -41,6 +41,9 @@ void chrome_draw_title(const struct ui *ui)
 	x = draw_textf(r->y, r->x, r->w, ROLE_TITLE, false, " keaha  %s", view_title(ui));
 	snprintf(right, sizeof(right), "%d OK  %d impaired  %d down  %d unreachable ",
 		 count[REL_OK], count[REL_IMPAIRED], count[REL_SERVICE_DOWN], count[REL_UNREACHABLE]);
+	if (draw_width(right) + x + 2 > r->w) /* narrow: the markers' short form */
+		snprintf(right, sizeof(right), "%d ok %d ! %d !! %d -- ", count[REL_OK],
+			 count[REL_IMPAIRED], count[REL_SERVICE_DOWN], count[REL_UNREACHABLE]);
 	if (draw_width(right) + x + 2 <= r->w)
 		draw_text(r->y, r->w - draw_width(right), draw_width(right), ROLE_TITLE, false, right);
 }

@@ -174,7 +174,19 @@ int draw_text(int y, int x, int width, enum theme_role role, bool pad, const cha
 		int cw = char_width(buf[k]);
 		if (used + cw > width)
 			break;
-		put_cell(y, x + used, buf[k], role);
+		used += cw;
+	}
+	/* Cut text says so: the last column becomes an ellipsis ('~' in ASCII). */
+	if (k < n && width >= 2) {
+		while (k > 0 && used + 1 > width)
+			used -= char_width(buf[--k]);
+		buf[k++] = D.utf8 ? L'\u2026' : L'~';
+		used += 1;
+	}
+	used = 0;
+	for (size_t i = 0; i < k; i++) {
+		int cw = char_width(buf[i]);
+		put_cell(y, x + used, buf[i], role);
 		if (cw == 2)
 			put_cell(y, x + used + 1, CONTINUATION, role);
 		used += cw;

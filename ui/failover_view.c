@@ -64,6 +64,27 @@ static void cell_secondary(const struct ui *ui, const struct relationship *r, ch
 	cell_peer(ui, r, HA_ROLE_SECONDARY, b, n, role);
 }
 
+/* Backups: their names, with the state when it is not the normal one. */
+static void cell_backups(const struct ui *ui, const struct relationship *r, char *b, size_t n,
+			 enum theme_role *role)
+{
+	size_t len = 0;
+
+	b[0] = '\0';
+	for (int i = 0; i < r->npeers && len + 1 < n; i++) {
+		struct peer_view v;
+		if (r->peer[i].role != HA_ROLE_BACKUP)
+			continue;
+		model_peer_view(ui->model, r, i, &v);
+		if (look_peer_role(r, &v) != ROLE_OK)
+			*role = look_peer_role(r, &v);
+		len += (size_t)snprintf(b + len, n - len, "%s%s%s%s%s", len ? ", " : "", r->peer[i].name,
+					look_peer_role(r, &v) == ROLE_OK ? "" : " (",
+					look_peer_role(r, &v) == ROLE_OK ? "" : look_peer_state(&v),
+					look_peer_role(r, &v) == ROLE_OK ? "" : ")");
+	}
+}
+
 static void cell_mode(const struct ui *ui, const struct relationship *r, char *b, size_t n,
 		      enum theme_role *role)
 {
@@ -123,14 +144,17 @@ static const struct column columns[] = {
 	{ "RELATIONSHIP", { 16, 0, 0 }, cell_name },
 	{ "PRIMARY", { 12, 0, 3 }, cell_primary },
 	{ "SECONDARY", { 12, 0, 4 }, cell_secondary },
+	{ "BACKUP", { 10, 0, 5 }, cell_backups },
 	{ "MODE", { 12, 12, 6 }, cell_mode },
-	{ "SERVICE", { 7, 7, 5 }, cell_service },
+	{ "SERVICE", { 7, 7, 4 }, cell_service },
 	{ "STATE", { 15, 15, 0 }, cell_state },
 	{ "NOTE", { 10, 10, 2 }, cell_note },
 	{ "SINCE", { 6, 8, 7 }, cell_since },
 };
 #define NCOLS ((int)ARRAY_LEN(columns))
-#define NOTE_COL 6
+#define NOTE_COL 7
+#define BACKUP_COL 3
+#define STATE_COL 6
 
 /* The note column takes room only when some relationship has something to say. */
 static bool any_note(const struct ui *ui)
@@ -238,7 +262,8 @@ static void draw_row(const struct ui *ui, const struct relationship *rel, int y,
 		if (!widths[c])
 			continue;
 		columns[c].cell(ui, rel, buf, sizeof(buf), &role);
-		draw_text(y, x, widths[c], selected ? ROLE_SELECTED : role, true, buf);
+		/* The selected row keeps its status colour: the worst row is selected first. */
+		draw_text(y, x, widths[c], selected && c != STATE_COL ? ROLE_SELECTED : role, true, buf);
 		x += widths[c] + 1;
 	}
 }
@@ -257,8 +282,8 @@ static void fit_specs(const struct ui *ui, struct column_spec *specs)
 			if (draw_width(buf) > want)
 				want = draw_width(buf);
 		}
-		if (c == NOTE_COL && !any_note(ui))
-			specs[c].min = 0;
+		if ((c == NOTE_COL && !any_note(ui)) || (c == BACKUP_COL && want <= draw_width(columns[c].title)))
+			specs[c].min = 0; /* nothing to show: no room taken */
 		specs[c].max = want > specs[c].min ? want : specs[c].min;
 	}
 }

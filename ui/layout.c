@@ -33,9 +33,15 @@ void layout_compute(int w, int h, bool pane_wanted, struct layout *out)
 		out->place = PANE_NONE;
 		out->list = rect(body_y, 0, body_h, w);
 	} else if (w >= LAYOUT_WIDE_W) {
+		/* The pane takes a third, within bounds: the list keeps the most. */
+		int pane_w = w * 33 / 100;
+		if (pane_w < LAYOUT_PANE_W)
+			pane_w = LAYOUT_PANE_W;
+		if (pane_w > LAYOUT_PANE_MAX_W)
+			pane_w = LAYOUT_PANE_MAX_W;
 		out->place = PANE_RIGHT;
-		out->list = rect(body_y, 0, body_h, w - LAYOUT_PANE_W);
-		out->pane = rect(body_y, w - LAYOUT_PANE_W, body_h, LAYOUT_PANE_W);
+		out->list = rect(body_y, 0, body_h, w - pane_w);
+		out->pane = rect(body_y, w - pane_w, body_h, pane_w);
 	} else if (body_h >= 20) {
 		/* Under the list: the list keeps at least 6 rows, the pane the rest. */
 		int list_h = body_h * 2 / 5 < 6 ? 6 : body_h * 2 / 5;

@@ -31,7 +31,8 @@ struct layout {
 #define LAYOUT_MIN_W 50
 #define LAYOUT_MIN_H 12
 #define LAYOUT_WIDE_W 100  /* below this the pane moves under the list */
-#define LAYOUT_PANE_W 46   /* the right-hand pane's width when wide */
+#define LAYOUT_PANE_W 40   /* the right-hand pane's narrowest width when wide */
+#define LAYOUT_PANE_MAX_W 64
 
 void layout_compute(int w, int h, bool pane_wanted, struct layout *out);
 /* A rectangle centred in another, clipped to it. */

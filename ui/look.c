@@ -30,7 +30,7 @@ const char *look_peer_state(const struct peer_view *v)
 	if (v->reach == REACH_PENDING)
 		return "...";
 	if (v->reach != REACH_OK)
-		return "unknown";
+		return "unreachable";
 	if (!v->status)
 		return "no HA";
 	return ha_state_name(v->state);

@@ -78,7 +78,7 @@ static void test_120x40(void **state)
 {
 	(void)state;
 	expect_layout(120, 40, true,
-		      "title 0,0 120x1\nlist 1,0 74x37\npane right 1,74 46x37\nstatus 38,0 120x1\n"
+		      "title 0,0 120x1\nlist 1,0 80x37\npane right 1,80 40x37\nstatus 38,0 120x1\n"
 		      "prompt 39,0 120x1\n");
 }
 
@@ -87,7 +87,7 @@ static void test_200x60(void **state)
 	(void)state;
 	/* The pane keeps its width; the list takes the rest. */
 	expect_layout(200, 60, true,
-		      "title 0,0 200x1\nlist 1,0 154x57\npane right 1,154 46x57\nstatus 58,0 200x1\n"
+		      "title 0,0 200x1\nlist 1,0 136x57\npane right 1,136 64x57\nstatus 58,0 200x1\n"
 		      "prompt 59,0 200x1\n");
 }
 
@@ -95,7 +95,7 @@ static void test_pane_boundary_100_columns(void **state)
 {
 	(void)state;
 	expect_layout(100, 30, true,
-		      "title 0,0 100x1\nlist 1,0 54x27\npane right 1,54 46x27\nstatus 28,0 100x1\n"
+		      "title 0,0 100x1\nlist 1,0 60x27\npane right 1,60 40x27\nstatus 28,0 100x1\n"
 		      "prompt 29,0 100x1\n");
 	expect_layout(99, 30, true,
 		      "title 0,0 99x1\nlist 1,0 99x10\npane below 11,0 99x17\nstatus 28,0 99x1\n"
@@ -161,8 +161,10 @@ static void test_every_size_tiles(void **state)
 			assert_false(l.too_small);
 			assert_tiles(&l, w, h);
 			assert_int_equal(l.place, w >= LAYOUT_WIDE_W ? PANE_RIGHT : h - 3 >= 20 ? PANE_BELOW : PANE_NONE);
+			/* 33% of the width, between LAYOUT_PANE_W and LAYOUT_PANE_MAX_W. */
 			if (l.place == PANE_RIGHT)
-				assert_int_equal(l.pane.w, LAYOUT_PANE_W);
+				assert_int_equal(l.pane.w, w * 33 / 100 < LAYOUT_PANE_W ? LAYOUT_PANE_W :
+						 w * 33 / 100 > LAYOUT_PANE_MAX_W ? LAYOUT_PANE_MAX_W : w * 33 / 100);
 			if (l.place == PANE_BELOW)
 				assert_true(l.list.h >= 6 && l.pane.h > l.list.h);
 		}
