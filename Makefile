@@ -4,6 +4,7 @@
 #   make demo       install what is missing, start the Kea lab, open keaha on it
 #   make asan       ASan + UBSan build running unit/fixture tests and a lab smoke test
 #   make bench      benchmark figures (bench/RESULTS.md)
+#   make screenshots  PNG screenshots of the dashboard on the lab (screenshots/)
 
 VERSION := 0.1.0
 CC ?= cc
@@ -75,6 +76,7 @@ check:
 	@scripts/lint.sh
 	@scripts/run-unit.sh $(TEST_BIN)
 	@tests/lab/run-tests.sh
+	@tests/e2e/run.sh
 
 asan:
 	@scripts/deps.sh check
@@ -89,6 +91,12 @@ demo:
 	@$(MAKE) --no-print-directory keaha
 	@scripts/demo.sh
 
+# PNG screenshots of the dashboard on the Kea lab (screenshots/README.md).
+screenshots:
+	@scripts/deps.sh screenshots
+	@$(MAKE) --no-print-directory keaha
+	@scripts/screenshots.sh
+
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll
@@ -97,5 +105,5 @@ bench:
 clean:
 	rm -rf build build-asan keaha
 
-.PHONY: all deps unit lint check asan demo bench clean
+.PHONY: all deps unit lint check asan demo bench screenshots clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

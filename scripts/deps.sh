@@ -4,14 +4,14 @@
 #   scripts/deps.sh lab     real Kea servers and tools for the loopback lab
 #   scripts/deps.sh check   build + lab + test tools (cmocka, jq, valgrind, tmux)
 #   scripts/deps.sh bench   build + what the benchmark uses
-#   scripts/deps.sh screenshots  build + lab + tmux, aha, headless chromium, fonts (make screenshots)
+#   scripts/deps.sh screenshots  build + lab + tmux, perl, headless chromium, fonts (make screenshots)
 # Uses apt-get as root, else sudo -n apt-get, else prints the exact command and fails.
 set -eu
 
 BUILD="gcc make pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev libncurses-dev"
 LAB="jq kea-dhcp4-server kea-dhcp6-server kea-ctrl-agent kea-admin libfaketime faketime curl procps openssl"
 TEST="libcmocka-dev jq tmux valgrind"
-SHOTS="tmux aha chromium fonts-dejavu-core"
+SHOTS="tmux perl chromium fonts-dejavu-core"
 
 want=""
 for what in "${@:-build}"; do
