@@ -247,7 +247,10 @@ static void adopt_names(struct model *m)
 static bool still_unconfirmed(const struct model *m, const struct relationship *old)
 {
 	for (int i = 0; i < old->npeers; i++) {
-		int s = model_find_server(m, old->peer[i].name);
+		/* The server the peer was mapped to (maybe by URL), else by name. */
+		int s = old->peer[i].server;
+		if (s < 0 || s >= m->nservers)
+			s = model_find_server(m, old->peer[i].name);
 		if (s >= 0 && m->servers[s].d[old->service].has_config)
 			return false;
 	}

@@ -1,8 +1,8 @@
 /*
  * The comparison behind events_observe: per server and service the last
  * reach and HA states seen, per relationship (by name) the last status.
- * The first sight of something is an event too (the timeline starts with
- * where things stood), but not a change "for the worse".
+ * The first sight of a daemon is not an event (the relationships' first
+ * verdicts say where things stand); every change after it is.
  */
 #include "events.h"
 
@@ -82,7 +82,7 @@ void events_format(const struct event *e, char *out, size_t size)
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	snprintf(out, size, "%s  %s%s", when, e->bad ? "!! " : "   ", e->text);
+	snprintf(out, size, "%s  %s%s", when, e->bad ? "! " : "  ", e->text);
 }
 
 void events_add(struct events *ev, const struct event *e)
@@ -139,7 +139,10 @@ static int observe_daemon(struct events *ev, const struct server *sv, enum kea_s
 	if (!d->present && seen->reach == REACH_PENDING)
 		return 0;
 	snprintf(subject, sizeof(subject), "%s %s", sv->name, kea_service_name(svc));
-	if (d->reach != seen->reach && d->reach != REACH_PENDING) {
+	/* First sight is where things stand, not a change: only verdicts report it. */
+	if (d->reach != seen->reach && d->reach != REACH_PENDING && seen->reach == REACH_PENDING) {
+		seen->reach = d->reach;
+	} else if (d->reach != seen->reach && d->reach != REACH_PENDING) {
 		snprintf(text, sizeof(text), "%s %s%s%s", subject,
 			 d->reach == REACH_OK ? "reachable" : d->reach == REACH_DOWN ? "down" : "unreachable",
 			 d->reach == REACH_OK ? "" : ": ", d->reach == REACH_OK ? "" : d->error);
@@ -153,10 +156,16 @@ static int observe_daemon(struct events *ev, const struct server *sv, enum kea_s
 		enum ha_state was = i < seen->nstates ? seen->state[i] : HA_STATE_UNKNOWN;
 		if (now_state == was)
 			continue;
-		snprintf(text, sizeof(text), "%s: %s%s%s", subject, was ? ha_state_name(was) : "",
-			 was ? " -> " : "", ha_state_name(now_state));
+		if (was == HA_STATE_UNKNOWN) {
+			seen->state[i] = now_state;
+			continue;
+		}
+		snprintf(text, sizeof(text), "%s: %s -> %s", subject, ha_state_name(was),
+			 ha_state_name(now_state));
+		/* Worse: it stopped serving, or its partner is gone (a failover). */
 		emit(ev, now, EVENT_STATE, subject, NULL, ha_state_name(was), ha_state_name(now_state),
-		     was != HA_STATE_UNKNOWN && !ha_state_serves(now_state), text);
+		     !ha_state_serves(now_state) || now_state == HA_STATE_PARTNER_DOWN ||
+		     now_state == HA_STATE_TERMINATED, text);
 		seen->state[i] = now_state;
 		n++;
 	}

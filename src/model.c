@@ -212,7 +212,9 @@ static void set_daemon_reach(struct model *m, struct daemon *d, enum reach r, en
 void model_endpoint_fault(struct model *m, int s, enum fault f, const char *msg, double now)
 {
 	struct server *sv = &m->servers[s];
-	bool known_down = f == FAULT_REFUSED && sv->transport == TRANSPORT_DIRECT;
+	/* Direct as probed, or as configured (a daemon dead from the start is never probed). */
+	bool known_down = f == FAULT_REFUSED && (sv->transport == TRANSPORT_DIRECT ||
+						 sv->transport_conf == TRANSPORT_DIRECT);
 
 	if (sv->reach != (known_down ? REACH_DOWN : REACH_UNKNOWN) || sv->fault != f)
 		changed(m);

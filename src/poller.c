@@ -653,9 +653,10 @@ void poller_get_stats(const struct poller *p, struct poller_stats *out)
 	for (int i = 0; i < p->ntargets; i++) {
 		const struct server *sv = &p->m->servers[p->targets[i]->server];
 		double age = sv->last_round > 0 ? now - sv->last_round : 0;
+		/* A failing server is counted as failing; staleness is about the others. */
 		if (p->targets[i]->fails)
 			out->servers_failing++;
-		if (age > out->oldest_round)
+		else if (age > out->oldest_round)
 			out->oldest_round = age;
 	}
 }

@@ -30,7 +30,7 @@ struct poller_stats {
 	int in_flight;
 	int servers;
 	int servers_failing;
-	double oldest_round;    /* seconds since the least recent complete round */
+	double oldest_round;    /* seconds since the least recent round of a server not failing */
 };
 
 typedef void (*poller_update_fn)(void *ctx);

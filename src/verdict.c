@@ -302,9 +302,10 @@ static bool failover_pending(const struct situation *s, struct verdict *out)
 		return false;
 	if (s->primary >= 0 && s->v[s->primary].serving)
 		return false;
-	/* Only a standby that lost its primary takes over: one in touch with a
-	 * primary keaha reaches (e.g. a Kea 3 hub with DHCP switched off) never will. */
-	if (s->primary >= 0 && s->v[s->primary].reach == REACH_OK &&
+	/* Only a standby that lost its primary takes over: one in touch with its
+	 * primary (e.g. a Kea 3 hub with DHCP switched off, or one only keaha
+	 * cannot see) never will, unless keaha knows the primary is not running. */
+	if (s->primary >= 0 && s->v[s->primary].reach != REACH_DOWN &&
 	    !q->status->remote.communication_interrupted &&
 	    q->status->remote.last_state != HA_STATE_UNAVAILABLE)
 		return false;

@@ -41,9 +41,14 @@ void chrome_draw_title(const struct ui *ui)
 	x = draw_textf(r->y, r->x, r->w, ROLE_TITLE, false, " keaha  %s", view_title(ui));
 	snprintf(right, sizeof(right), "%d OK  %d impaired  %d down  %d unreachable ",
 		 count[REL_OK], count[REL_IMPAIRED], count[REL_SERVICE_DOWN], count[REL_UNREACHABLE]);
-	if (draw_width(right) + x + 2 > r->w) /* narrow: the markers' short form */
-		snprintf(right, sizeof(right), "%d ok %d ! %d !! %d -- ", count[REL_OK],
-			 count[REL_IMPAIRED], count[REL_SERVICE_DOWN], count[REL_UNREACHABLE]);
+	if (draw_width(right) + x + 2 > r->w) { /* narrow: only the counts that are not zero */
+		size_t len = 0;
+		right[0] = '\0';
+		for (int st = REL_STATUS_COUNT - 1; st >= 0; st--)
+			if (count[st] && len < sizeof(right))
+				len += (size_t)snprintf(right + len, sizeof(right) - len, "%d %s  ", count[st],
+							st == REL_OK ? "OK" : rel_status_name((enum rel_status)st));
+	}
 	if (draw_width(right) + x + 2 <= r->w)
 		draw_text(r->y, r->w - draw_width(right), draw_width(right), ROLE_TITLE, false, right);
 }
@@ -63,9 +68,13 @@ void chrome_draw_status(const struct ui *ui, const struct poller *p)
 	poller_get_stats(p, &st);
 	util_format_age(st.oldest_round, age, sizeof(age));
 	stale = st.oldest_round > 3 * ui->cfg->poll_interval;
-	snprintf(text, sizeof(text), " %s%s ago | %d in flight | %d of %d failing | every %.0f s%s | ? help  q quit",
-		 stale ? "STALE: oldest data " : "polled ", age, st.in_flight, st.servers_failing,
-		 st.servers, ui->cfg->poll_interval, ui->o->readonly ? " | read-only" : "");
+	if (r->w >= 100)
+		snprintf(text, sizeof(text), " %s%s ago | %d in flight | %d of %d failing | every %.0f s%s | ? help  q quit",
+			 stale ? "STALE: oldest data " : "polled ", age, st.in_flight, st.servers_failing,
+			 st.servers, ui->cfg->poll_interval, ui->o->readonly ? " | read-only" : "");
+	else /* narrow: the keys first, then what matters most */
+		snprintf(text, sizeof(text), " ? help q quit | %s%s ago | %d failing%s",
+			 stale ? "STALE " : "", age, st.servers_failing, ui->o->readonly ? " | ro" : "");
 	draw_fill(r->y, r->x, 1, r->w, stale ? ROLE_STALE : ROLE_STATUSBAR);
 	draw_text(r->y, r->x, r->w, stale ? ROLE_STALE : ROLE_STATUSBAR, true, text);
 }
@@ -87,17 +96,21 @@ void chrome_draw_prompt(const struct ui *ui)
 void chrome_draw_help(const struct ui *ui)
 {
 	struct rect outer = { 1, 0, ui->h - 2, ui->w };
-	struct rect box = layout_center(outer, ACTION_COUNT + 3, 78);
-	int y = box.y;
+	struct rect box = layout_center(outer, ACTION_COUNT + 3, ui->w - 2 < 100 ? ui->w - 2 : 100);
+	int y = box.y + 1;
 
 	draw_fill(box.y, box.x, box.h, box.w, ROLE_NORMAL);
-	draw_text(y++, box.x + 1, box.w - 2, ROLE_HEADER, true, "keaha keys (any key closes)");
-	for (int a = 1; a < ACTION_COUNT && y < box.y + box.h; a++) {
+	draw_hline(box.y, box.x, box.w, ROLE_BORDER);
+	draw_hline(box.y + box.h - 1, box.x, box.w, ROLE_BORDER);
+	draw_vline(box.y, box.x, box.h, ROLE_BORDER);
+	draw_vline(box.y, box.x + box.w - 1, box.h, ROLE_BORDER);
+	draw_text(y++, box.x + 2, box.w - 4, ROLE_HEADER, true, "keaha keys (any key closes)");
+	for (int a = 1; a < ACTION_COUNT && y < box.y + box.h - 1; a++) {
 		const struct action_info *info = keys_action_info((enum action)a);
 		if (info->changes_server && ui->o->readonly)
 			continue;
-		draw_text(y, box.x + 1, 20, ROLE_KEY, true, info->keys);
-		draw_text(y++, box.x + 22, box.w - 23, ROLE_NORMAL, true, info->help);
+		draw_text(y, box.x + 2, 20, ROLE_KEY, true, info->keys);
+		draw_text(y++, box.x + 23, box.w - 25, ROLE_NORMAL, true, info->help);
 	}
 }
 

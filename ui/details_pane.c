@@ -70,7 +70,8 @@ static void verdict_block(const struct ui *ui, const struct relationship *r, str
 
 	heading(L, "%s", r->name);
 	age_text(ui->now - r->verdict_since, age, sizeof(age));
-	add(L, look_status_role(v->status), "Status", "%s %s  (for %s)", look_status_marker(v->status),
+	add(L, look_status_role(v->status), "Status", "%s%s%s  (for %s)",
+	    v->status == REL_OK ? "" : look_status_marker(v->status), v->status == REL_OK ? "" : " ",
 	    rel_status_label(v->status), age);
 	add(L, ROLE_NORMAL, "Reason", "%s", v->reason);
 	if (v->next_step[0])

@@ -198,8 +198,10 @@ int draw_text(int y, int x, int width, enum theme_role role, bool pad, const cha
 	if (pad && used < width) {
 		for (int i = used; i < width; i++)
 			put_cell(y, x + i, L' ', role);
-		if (D.curses)
+		if (D.curses) {
+			attroff(A_UNDERLINE); /* underline the words, not the padding */
 			mvhline(y, x + used, ' ', width - used);
+		}
 		used = width;
 	}
 	return used;

@@ -146,9 +146,9 @@ static const struct column columns[] = {
 	{ "SECONDARY", { 12, 0, 4 }, cell_secondary },
 	{ "BACKUP", { 10, 0, 5 }, cell_backups },
 	{ "MODE", { 12, 12, 6 }, cell_mode },
-	{ "SERVICE", { 7, 7, 4 }, cell_service },
+	{ "SERVICE", { 7, 7, 2 }, cell_service }, /* v4 and v6 rows must stay apart */
 	{ "STATE", { 15, 15, 0 }, cell_state },
-	{ "NOTE", { 10, 10, 2 }, cell_note },
+	{ "NOTE", { 10, 10, 1 }, cell_note },
 	{ "SINCE", { 6, 8, 7 }, cell_since },
 };
 #define NCOLS ((int)ARRAY_LEN(columns))

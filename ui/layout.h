@@ -50,7 +50,7 @@ void layout_describe(const struct layout *l, char *out, unsigned size);
  * A luxury column (drop >= LAYOUT_LUXURY) also gives way when an essential
  * column (drop 0) would otherwise be cut short. min 0 hides a column.
  */
-#define LAYOUT_LUXURY 7
+#define LAYOUT_LUXURY 6
 struct column_spec {
 	int min, max, drop;
 };

@@ -39,26 +39,30 @@ static void test_state_and_reach_changes(void **state)
 	events_init(&ev, 4);
 	s = model_add_server(&m, "a", "http://127.0.0.1:1/", ORIGIN_CONFIG);
 	model_apply_status(&m, s, KEA_DHCP4, &st, 100);
-	assert_int_equal(events_observe(&ev, &m, 100), 2);   /* reachable, first state */
+	assert_int_equal(events_observe(&ev, &m, 100), 0);   /* first sight: not a change */
 	assert_int_equal(events_observe(&ev, &m, 101), 0);   /* nothing new */
 	st = one_rel(HA_STATE_PARTNER_DOWN);
 	model_apply_status(&m, s, KEA_DHCP4, &st, 102);
 	assert_int_equal(events_observe(&ev, &m, 102), 1);
 	assert_string_equal(events_get(&ev, 0)->from, "load-balancing");
 	assert_string_equal(events_get(&ev, 0)->to, "partner-down");
-	assert_false(events_get(&ev, 0)->bad);                /* partner-down still serves */
+	assert_true(events_get(&ev, 0)->bad);                 /* a failover happened */
 	model_endpoint_fault(&m, s, FAULT_TIMEOUT, "timeout", 103);
 	assert_int_equal(events_observe(&ev, &m, 103), 1);
 	assert_int_equal(events_get(&ev, 0)->kind, EVENT_REACH);
 	assert_true(events_get(&ev, 0)->bad);
 	assert_non_null(strstr(events_get(&ev, 0)->text, "timeout"));
-	/* The ring keeps the newest 4 of 5. */
-	assert_int_equal(events_count(&ev), 4);
-	assert_int_equal((int)ev.total, 4);
+	assert_int_equal(events_count(&ev), 2);
 	st = one_rel(HA_STATE_LOAD_BALANCING);
 	model_apply_status(&m, s, KEA_DHCP4, &st, 104);
-	assert_int_equal(events_observe(&ev, &m, 104), 2);
+	assert_int_equal(events_observe(&ev, &m, 104), 2); /* reachable again, back to normal */
+	st = one_rel(HA_STATE_WAITING);
+	model_apply_status(&m, s, KEA_DHCP4, &st, 105);
+	assert_int_equal(events_observe(&ev, &m, 105), 1);
+	assert_true(events_get(&ev, 0)->bad);               /* stopped serving */
+	/* The ring keeps the newest 4 of 5. */
 	assert_int_equal(events_count(&ev), 4);
+	assert_int_equal((int)ev.total, 5);
 	assert_int_equal(events_get(&ev, 0)->kind, EVENT_STATE);
 	assert_null(events_get(&ev, 4));
 	events_free(&ev);
