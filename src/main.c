@@ -50,6 +50,7 @@ static const char usage_text[] =
 	"      --headless WxH  no terminal: run on a WxH virtual screen, then write it out\n"
 	"      --rounds N      headless: poll intervals to wait after the first round (1)\n"
 	"      --keys KEYS     headless: keys to press, e.g. \"j j <Enter> t\"\n"
+	"      --keys-file F   headless: the keys from a file\n"
 	"      --dump FILE     headless: the final screen as text (attributes in FILE.attr)\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       keaha's version\n"
@@ -163,6 +164,23 @@ static bool parse_size(const char *s, int *w, int *h)
 	return sscanf(s, "%dx%d", w, h) == 2 && *w >= 10 && *w <= 1000 && *h >= 5 && *h <= 500;
 }
 
+/* Keys for a headless run from a file: words separated by blanks or newlines. */
+static bool read_keys_file(const char *path, char *out, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(out, 1, size - 1, f);
+	fclose(f);
+	out[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (out[i] == '\n' || out[i] == '\t' || out[i] == '\r')
+			out[i] = ' ';
+	return true;
+}
+
 /* A word that cannot be a host is a mistyped command, not a URL. */
 static bool looks_like_url(const char *s)
 {
@@ -201,12 +219,14 @@ int main(int argc, char **argv)
 		{ "headless", required_argument, NULL, 'H' },
 		{ "rounds", required_argument, NULL, 'N' },
 		{ "keys", required_argument, NULL, 'K' },
+		{ "keys-file", required_argument, NULL, 'k' },
 		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 } };
+	static char keys_buf[8192];
 	int opt;
 
 	/* Options may come before or after the subcommand. */
@@ -236,6 +256,11 @@ int main(int argc, char **argv)
 			break;
 		case 'N': c.ui.rounds = atoi(optarg); break;
 		case 'K': c.ui.keys = optarg; break;
+		case 'k':
+			if (!read_keys_file(optarg, keys_buf, sizeof(keys_buf)))
+				return usage_error("cannot read --keys-file");
+			c.ui.keys = keys_buf;
+			break;
 		case 'D': c.ui.dump = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;

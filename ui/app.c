@@ -130,21 +130,8 @@ bool ui_navigate(struct view *v, enum action a, int n, int page)
 
 static void paint(struct app *a)
 {
-	struct ui *ui = &a->ui;
-
-	ui->now = util_wallclock();
-	layout_compute(ui->w, ui->h, true, &ui->layout);
-	draw_clear();
-	if (ui->layout.too_small)
-		chrome_draw_too_small(ui);
-	else {
-		chrome_draw_title(ui);
-		ui_top(ui)->ops->draw(ui, ui_top(ui));
-		chrome_draw_status(ui, a->ui.poller);
-		chrome_draw_prompt(ui);
-		if (ui->help)
-			chrome_draw_help(ui);
-	}
+	a->ui.now = util_wallclock();
+	chrome_paint(&a->ui);
 	draw_flush();
 	a->dirty = false;
 	a->painted_generation = a->model.generation;

@@ -28,6 +28,22 @@ static const char *view_title(const struct ui *ui)
 	return buf;
 }
 
+void chrome_paint(struct ui *ui)
+{
+	layout_compute(ui->w, ui->h, true, &ui->layout);
+	draw_clear();
+	if (ui->layout.too_small) {
+		chrome_draw_too_small(ui);
+		return;
+	}
+	chrome_draw_title(ui);
+	ui_top(ui)->ops->draw(ui, ui_top(ui));
+	chrome_draw_status(ui, ui->poller);
+	chrome_draw_prompt(ui);
+	if (ui->help)
+		chrome_draw_help(ui);
+}
+
 void chrome_draw_title(const struct ui *ui)
 {
 	const struct rect *r = &ui->layout.title;

@@ -9,6 +9,8 @@
 #include "poller.h"
 #include "ui.h"
 
+/* One whole frame of the view on top, at ui->now, into the draw grid (and curses). */
+void chrome_paint(struct ui *ui);
 void chrome_draw_title(const struct ui *ui);
 void chrome_draw_status(const struct ui *ui, const struct poller *p);
 void chrome_draw_prompt(const struct ui *ui);
