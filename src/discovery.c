@@ -72,11 +72,17 @@ static void conf_diff(const struct ha_rel_config *a, const struct ha_rel_config 
 		snprintf(out, size, "%d peers vs %d", a->npeers, b->npeers);
 		return;
 	}
+	/* Peers compared by name: the order they are listed in does not matter. */
 	for (int i = 0; i < a->npeers; i++) {
-		const struct ha_peer_config *pa = &a->peer[i], *pb = &b->peer[i];
-		if (strcmp(pa->name, pb->name) != 0 || pa->role != pb->role)
-			snprintf(out, size, "peer %d: %s (%s) vs %s (%s)", i + 1, pa->name,
-				 ha_role_name(pa->role), pb->name, ha_role_name(pb->role));
+		const struct ha_peer_config *pa = &a->peer[i], *pb = NULL;
+		for (int k = 0; k < b->npeers && !pb; k++)
+			if (strcmp(b->peer[k].name, pa->name) == 0)
+				pb = &b->peer[k];
+		if (!pb)
+			snprintf(out, size, "peer %s is not in both peer lists", pa->name);
+		else if (pa->role != pb->role)
+			snprintf(out, size, "peer %s: role %s vs %s", pa->name, ha_role_name(pa->role),
+				 ha_role_name(pb->role));
 		else if (!model_url_same(pa->url, pb->url))
 			snprintf(out, size, "peer %s: url %s vs %s", pa->name, pa->url, pb->url);
 		if (out[0])
@@ -257,17 +263,28 @@ static bool still_unconfirmed(const struct model *m, const struct relationship *
 	return true;
 }
 
+static bool name_taken(const struct relationship *rels, int upto, const char *name)
+{
+	for (int j = 0; j < upto; j++)
+		if (strcmp(rels[j].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A repeated name gets "#2", "#3"...: the first free one (bounded by n). */
 static void unique_names(struct relationship *rels, int n)
 {
 	for (int i = 1; i < n; i++) {
-		for (int j = 0; j < i; j++) {
-			if (strcmp(rels[i].name, rels[j].name) == 0) {
-				size_t len = strlen(rels[i].name);
-				if (len + 3 < sizeof(rels[i].name))
-					memcpy(rels[i].name + len, "#2", 3);
-				j = -1; /* check again */
-			}
+		char base[sizeof(rels[0].name)], cand[sizeof(rels[0].name)];
+		if (!name_taken(rels, i, rels[i].name))
+			continue;
+		strlcpy_(base, rels[i].name, sizeof(base) - 8);
+		for (int k = 2; k <= n + 1; k++) {
+			snprintf(cand, sizeof(cand), "%s#%d", base, k);
+			if (!name_taken(rels, i, cand))
+				break;
 		}
+		strlcpy_(rels[i].name, cand, sizeof(rels[i].name));
 	}
 }
 

@@ -331,6 +331,29 @@ static int source_of_truth(const struct situation *s)
 	return -1;
 }
 
+/* Nobody serves: start what is not running, else say why the running ones do not serve. */
+static void next_step_service_down(struct situation *s)
+{
+	int act[2] = { s->primary, s->partner };
+
+	for (int k = 0; k < 2; k++)
+		if (act[k] >= 0 && s->v[act[k]].reach == REACH_DOWN) {
+			set_next(s, "no server answers DHCP: start %s's DHCP server", peer_name(s, act[k]));
+			return;
+		}
+	for (int k = 0; k < 2; k++) {
+		const struct peer_view *v = act[k] >= 0 ? &s->v[act[k]] : NULL;
+		if (v && v->daemon && v->daemon->status.dhcp_disabled && ha_state_serves(v->state)) {
+			set_next(s, "%s has DHCP switched off although this relationship is %s: another of "
+				 "its relationships is in a non-serving state (hub): fix that one",
+				 peer_name(s, act[k]), ha_state_name(v->state));
+			return;
+		}
+	}
+	set_next(s, "both servers run but serve no clients: if they stay in waiting/syncing, "
+		 "check that they reach each other; in maintenance, cancel it");
+}
+
 static void decide(struct situation *s, struct verdict *out)
 {
 	if (s->any_serving) {
@@ -348,9 +371,7 @@ static void decide(struct situation *s, struct verdict *out)
 	} else {
 		out->status = REL_SERVICE_DOWN;
 		s->next[0] = '\0';
-		set_next(s, "no server answers DHCP: start %s or %s",
-			 s->primary >= 0 ? peer_name(s, s->primary) : "the primary",
-			 s->partner >= 0 ? peer_name(s, s->partner) : "its partner");
+		next_step_service_down(s);
 	}
 	if (out->status == REL_OK)
 		snprintf(s->reason, sizeof(s->reason), "all peers reachable and in their normal states");
