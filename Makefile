@@ -12,12 +12,10 @@ PKGS := libuv libcurl libcjson
 UI_PKGS := ncursesw
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-format-nonliteral -Wno-format-truncation
-ifeq ($(CI),true)
-CFLAGS_WARN += -Werror
-endif
 CFLAGS ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(UI_PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) $(UI_PKGS) 2>/dev/null)
+# -Werror always (CI too): a warning is a bug report nobody reads later.
 ALL_CFLAGS = $(CFLAGS_WARN) -Werror -D_DEFAULT_SOURCE -D_GNU_SOURCE -DKEAHA_VERSION='"$(VERSION)"' -DNCURSES_WIDECHAR=1 \
 	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS = $(PKG_LIBS) -lm
