@@ -88,9 +88,9 @@ void chrome_draw_status(const struct ui *ui, const struct poller *p)
 		snprintf(text, sizeof(text), " %s%s ago | %d in flight | %d of %d failing | every %.0f s%s | ? help  q quit",
 			 stale ? "STALE: oldest data " : "polled ", age, st.in_flight, st.servers_failing,
 			 st.servers, ui->cfg->poll_interval, ui->o->readonly ? " | read-only" : "");
-	else /* narrow: the keys first, then what matters most */
-		snprintf(text, sizeof(text), " ? help q quit | %s%s ago | %d failing%s",
-			 stale ? "STALE " : "", age, st.servers_failing, ui->o->readonly ? " | ro" : "");
+	else /* narrow: freshness, failures and the two keys everybody needs */
+		snprintf(text, sizeof(text), " %s%s ago | %d failing%s | ? help q quit",
+			 stale ? "STALE: " : "polled ", age, st.servers_failing, ui->o->readonly ? " | ro" : "");
 	draw_fill(r->y, r->x, 1, r->w, stale ? ROLE_STALE : ROLE_STATUSBAR);
 	draw_text(r->y, r->x, r->w, stale ? ROLE_STALE : ROLE_STATUSBAR, true, text);
 }
