@@ -95,10 +95,15 @@ screenshots:
 	@$(MAKE) --no-print-directory keaha
 	@scripts/screenshots.sh
 
+$(B)/bench-render: bench/bench-render.c $(CORE_OBJ) $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
 bench:
-	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll
+	@scripts/deps.sh bench lab
+	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll $(B)/bench-render
 	@bench/run.sh
+	@bench/ui.sh
 
 clean:
 	rm -rf build build-asan keaha

@@ -19,7 +19,7 @@ for what in "${@:-build}"; do
 	build) want="$want $BUILD" ;;
 	lab)   want="$want $LAB" ;;
 	check) want="$want $BUILD $LAB $TEST" ;;
-	bench) want="$want $BUILD procps" ;;
+	bench) want="$want $BUILD procps tmux" ;;
 	screenshots) want="$want $BUILD $LAB $SHOTS" ;;
 	*) echo "deps.sh: unknown set '$what' (build, lab, check, bench, screenshots)" >&2; exit 64 ;;
 	esac
