@@ -441,7 +441,8 @@ int main(int argc, char **argv)
 			strlcpy_(b.model.servers[s].version, "2.2.0", sizeof(b.model.servers[s].version));
 	}
 	po = (struct poller_opts){ .interval = b.o.interval, .timeout = b.o.timeout,
-				   .stats_interval = 0, .once = false };
+				   .stats_interval = 0, .once = false,
+				   .heartbeat_interval = POLLER_HEARTBEAT_INTERVAL };
 	uv_loop_init(&b.loop);
 	if (!b.o.transport_only) {
 		b.poller = poller_new(&b.loop, &b.model, &b.cfg, &po);

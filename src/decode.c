@@ -87,7 +87,7 @@ static void decode_scopes(const cJSON *arr, struct ha_scopes *out)
 	if (!cJSON_IsArray(arr))
 		return;
 	cJSON_ArrayForEach(it, arr) {
-		if (out->n >= HA_MAX_PEERS)
+		if (out->n >= HA_MAX_SCOPES)
 			break;
 		if (cJSON_IsString(it))
 			strlcpy_(out->name[out->n++], it->valuestring, KEA_NAME_LEN);

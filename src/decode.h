@@ -16,6 +16,7 @@
 
 #define HA_MAX_RELS 8    /* relationships per server (hub-and-spoke) */
 #define HA_MAX_PEERS 8   /* peers per relationship: 2 actives + backups */
+#define HA_MAX_SCOPES 4  /* scope names a server reports: its own, or its partner's too */
 #define KEA_NAME_LEN 64
 #define KEA_URL_LEN 256
 #define KEA_TEXT_LEN 256
@@ -50,7 +51,7 @@ enum kea_forward_error {
 
 struct ha_scopes {
 	int n;
-	char name[HA_MAX_PEERS][KEA_NAME_LEN];
+	char name[HA_MAX_SCOPES][KEA_NAME_LEN];
 };
 
 struct ha_local {
@@ -88,17 +89,25 @@ struct ha_rel_status {
 	struct ha_remote remote;
 };
 
-/* status-get of one DHCP daemon. */
-struct kea_status {
-	long pid;
-	long uptime;
-	long reload;
-	bool multi_threading;
-	bool has_dhcp_state;            /* Kea 3.0 */
-	bool dhcp_disabled;
-	char dhcp_disabled_by[64];      /* "user", "HA", "database", ... */
-	bool has_ha;
+/*
+ * status-get of one DHCP daemon. The fields before the relationships are a
+ * list of their own, shared with the model's stored copy (struct
+ * daemon_status in model.h), which holds only as many relationships as Kea
+ * reported.
+ */
+#define KEA_STATUS_FIELDS \
+	long pid; \
+	long uptime; \
+	long reload; \
+	bool multi_threading; \
+	bool has_dhcp_state;            /* Kea 3.0 */ \
+	bool dhcp_disabled; \
+	char dhcp_disabled_by[64];      /* "user", "HA", "database", ... */ \
+	bool has_ha; \
 	int nrels;
+
+struct kea_status {
+	KEA_STATUS_FIELDS
 	struct ha_rel_status rel[HA_MAX_RELS];
 };
 
@@ -133,16 +142,19 @@ struct ha_rel_config {
 	struct ha_peer_config peer[HA_MAX_PEERS];
 };
 
-/* The HA-relevant part of one DHCP daemon's config-get. */
-struct kea_config {
-	enum kea_service service;
-	bool has_ha_hook;
-	bool has_lease_cmds_hook;
-	char ha_library[KEA_URL_LEN];
-	bool has_config_control;        /* shared configuration backend: never replicate */
-	char server_tag[KEA_NAME_LEN];
-	char hash[72];                  /* Kea 3.0 config hash, "" before */
+/* The HA-relevant part of one DHCP daemon's config-get (shared as above). */
+#define KEA_CONFIG_FIELDS \
+	enum kea_service service; \
+	bool has_ha_hook; \
+	bool has_lease_cmds_hook; \
+	char ha_library[KEA_URL_LEN]; \
+	bool has_config_control;        /* shared configuration backend: never replicate */ \
+	char server_tag[KEA_NAME_LEN]; \
+	char hash[72];                  /* Kea 3.0 config hash, "" before */ \
 	int nrels;
+
+struct kea_config {
+	KEA_CONFIG_FIELDS
 	struct ha_rel_config rel[HA_MAX_RELS];
 };
 

@@ -81,6 +81,13 @@ void model_init(struct model *m)
 
 void model_free(struct model *m)
 {
+	for (int s = 0; s < m->nservers; s++) {
+		for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
+			free(m->servers[s].d[k].status.rel);
+			free(m->servers[s].d[k].config.rel);
+			free(m->servers[s].d[k].hb);
+		}
+	}
 	free(m->servers);
 	free(m->rels);
 	memset(m, 0, sizeof(*m));
@@ -252,18 +259,44 @@ static void track_states(struct daemon *d, const struct kea_status *st, double n
 	}
 }
 
+/*
+ * Copies a decoded record's leading fields and its first n relationships into
+ * the model's record, reusing its array; says whether anything differed.
+ */
+static bool copy_record(void *dst, void **dst_rel, const void *src, const void *src_rel,
+			size_t head, size_t rel_size, int n, int old_n)
+{
+	bool same = old_n == n && memcmp(dst, src, head) == 0 &&
+		    (n == 0 || memcmp(*dst_rel, src_rel, rel_size * (size_t)n) == 0);
+
+	if (same)
+		return false;
+	memcpy(dst, src, head);
+	if (n > old_n || !*dst_rel)
+		*dst_rel = xrealloc(*dst_rel, rel_size * (size_t)(n ? n : 1));
+	memcpy(*dst_rel, src_rel, rel_size * (size_t)n);
+	return true;
+}
+
+_Static_assert(offsetof(struct kea_status, rel) == offsetof(struct daemon_status, rel),
+	       "the stored status shares the decoded one's leading fields");
+_Static_assert(offsetof(struct kea_config, rel) == offsetof(struct daemon_config, rel),
+	       "the stored configuration shares the decoded one's leading fields");
+
 void model_apply_status(struct model *m, int s, enum kea_service svc,
 			const struct kea_status *st, double now)
 {
 	struct daemon *d = &m->servers[s].d[svc];
+	int old_n = d->has_status ? d->status.nrels : 0;
 
 	/* A reload counter that went down means a new configuration: rediscover. */
 	if (d->has_status && st->reload >= 0 && st->reload < d->status.reload)
 		d->config_wanted = true;
-	if (!d->has_status || memcmp(&d->status, st, sizeof(*st)) != 0)
-		changed(m);
 	track_states(d, st, now);
-	d->status = *st;
+	if (copy_record(&d->status, (void **)&d->status.rel, st, st->rel,
+			offsetof(struct kea_status, rel), sizeof(st->rel[0]), st->nrels, old_n) ||
+	    !d->has_status)
+		changed(m);
 	d->has_status = true;
 	d->status_at = now;
 	d->present = true;
@@ -281,6 +314,10 @@ void model_apply_heartbeat(struct model *m, int s, enum kea_service svc, int ha_
 
 	if (ha_index < 0 || ha_index >= HA_MAX_RELS)
 		return;
+	if (ha_index >= d->nhb) {
+		d->hb = xrealloc(d->hb, (size_t)(ha_index + 1) * sizeof(*d->hb));
+		d->nhb = ha_index + 1;
+	}
 	if (!d->has_hb[ha_index] || d->hb[ha_index].state != hb->state ||
 	    d->hb[ha_index].unsent_update_count != hb->unsent_update_count)
 		changed(m);
@@ -305,7 +342,8 @@ void model_apply_config(struct model *m, int s, enum kea_service svc,
 {
 	struct daemon *d = &m->servers[s].d[svc];
 
-	d->config = *c;
+	copy_record(&d->config, (void **)&d->config.rel, c, c->rel, offsetof(struct kea_config, rel),
+		    sizeof(c->rel[0]), c->nrels, d->has_config ? d->config.nrels : 0);
 	d->has_config = true;
 	d->config_at = now;
 	d->config_wanted = false;
@@ -354,7 +392,7 @@ void model_peer_view(const struct model *m, const struct relationship *r, int i,
 		return;
 	}
 	out->status = &d->status.rel[out->ha_index];
-	out->hb = d->has_hb[out->ha_index] ? &d->hb[out->ha_index] : NULL;
+	out->hb = out->ha_index < d->nhb && d->has_hb[out->ha_index] ? &d->hb[out->ha_index] : NULL;
 	out->state = out->status->local.state;
 	out->serving = ha_state_serves(out->state) && out->status->local.scopes.n > 0 &&
 		       !d->status.dhcp_disabled;

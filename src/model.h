@@ -61,6 +61,17 @@ enum transport_kind {
 	TRANSPORT_DIRECT, /* the DHCP daemon's own HTTP socket (Kea >= 2.7.2) */
 };
 
+/* What the model keeps of status-get and config-get: only the relationships Kea reported. */
+struct daemon_status {
+	KEA_STATUS_FIELDS
+	struct ha_rel_status *rel;
+};
+
+struct daemon_config {
+	KEA_CONFIG_FIELDS
+	struct ha_rel_config *rel;
+};
+
 /* One DHCP daemon (kea-dhcp4 or kea-dhcp6) behind a server's endpoint. */
 struct daemon {
 	bool present;            /* the endpoint serves this service */
@@ -71,15 +82,16 @@ struct daemon {
 	double first_failure;    /* start of the current run of failures, 0 when fine */
 
 	bool has_status;
-	struct kea_status status;
+	struct daemon_status status;
 	double status_at;
 
 	bool has_config;
-	struct kea_config config;
+	struct daemon_config config;
 	double config_at;
 	bool config_wanted;      /* ask config-get at the next chance */
 
-	struct ha_heartbeat hb[HA_MAX_RELS];
+	struct ha_heartbeat *hb; /* one per relationship in status, nhb of them */
+	int nhb;
 	bool has_hb[HA_MAX_RELS];
 	double hb_at;
 
@@ -109,7 +121,6 @@ struct server_auth {
 struct server {
 	char name[KEA_NAME_LEN];
 	char url[KEA_URL_LEN];      /* the management URL keaha uses */
-	struct server_auth auth;
 	enum server_origin origin;
 	bool auto_name;             /* named after its URL: renamed to its this-server-name */
 	enum transport_kind transport_conf;

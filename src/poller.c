@@ -52,6 +52,8 @@ struct target {
 	int fails;
 	double last_stats;
 	bool want_stats;
+	double last_hb;
+	bool want_hb;
 	enum kea_service asked[KEA_SERVICE_COUNT]; /* services of the status-get in flight */
 	int nasked;
 };
@@ -125,7 +127,6 @@ static void add_target(struct poller *p, int s)
 		eo.key_file = c->auth.key_file;
 		eo.proxy = c->auth.proxy[0] ? c->auth.proxy : NULL;
 		p->m->servers[s].transport_conf = c->transport;
-		p->m->servers[s].auth = c->auth;
 	}
 	t->p = p;
 	t->server = s;
@@ -228,7 +229,7 @@ static bool step_at(const struct target *t, int pos, struct step *s)
 		s->svc = (enum kea_service)((pos - POS_HEARTBEAT) / HA_MAX_RELS);
 		s->ha_index = (pos - POS_HEARTBEAT) % HA_MAX_RELS;
 		d = &sv->d[s->svc];
-		return d->reach == REACH_OK && d->has_status && s->ha_index < d->status.nrels;
+		return t->want_hb && d->reach == REACH_OK && d->has_status && s->ha_index < d->status.nrels;
 	}
 	s->kind = STEP_STATS;
 	s->svc = (enum kea_service)(pos - POS_STATS);
@@ -306,6 +307,8 @@ static void finish_round(struct target *t)
 	}
 	if (t->want_stats)
 		t->last_stats = now_wall();
+	if (t->want_hb)
+		t->last_hb = now_wall();
 	if (!p->o.once && !p->stopped)
 		uv_timer_start(&t->timer, on_timer, delay, 0);
 	notify(p);
@@ -607,6 +610,9 @@ static void start_round(struct target *t)
 	t->pos = 0;
 	t->want_stats = p->o.stats_interval > 0 &&
 			now_wall() - t->last_stats >= p->o.stats_interval;
+	/* ha-heartbeat (clock, unsent updates) at its own pace; always in the first rounds. */
+	t->want_hb = p->o.once || t->last_hb == 0 ||
+		     now_wall() - t->last_hb >= p->o.heartbeat_interval - p->o.interval / 2;
 	run_next(t);
 }
 

@@ -1,8 +1,8 @@
 /*
  * Poller: decides what to ask each server and when. Per server one round
  * every interval: identify the endpoint (agent or daemon) once, config-get
- * where a configuration is wanted, status-get, ha-heartbeat per relationship,
- * statistic-get-all at a slower pace. One request in flight per endpoint,
+ * where a configuration is wanted, status-get; ha-heartbeat per relationship
+ * and statistic-get-all at slower paces of their own. One request in flight per endpoint,
  * a timeout per request, back-off for servers that do not answer. Replies go
  * to decode and into the model; the poller itself knows no HA rules.
  */
@@ -16,10 +16,15 @@
 #include "config.h"
 #include "model.h"
 
+/* Clocks and unsent updates move slowly: a heartbeat every few seconds is enough. */
+#define POLLER_HEARTBEAT_INTERVAL 5.0
+#define POLLER_STATS_INTERVAL 15.0
+
 struct poller_opts {
 	double interval;        /* seconds between rounds */
 	double timeout;         /* seconds per request */
 	double stats_interval;  /* seconds between pool statistics, 0 for never */
+	double heartbeat_interval; /* seconds between ha-heartbeats, 0 for every round */
 	bool once;              /* one round per server (keaha status) */
 	double deadline;        /* once: seconds from start after which nothing is sent */
 };

@@ -98,7 +98,8 @@ int watch_cmd_run(const struct keaha_config *cfg, const struct watch_opts *o)
 	struct poller_opts po = {
 		.interval = cfg->poll_interval,
 		.timeout = cfg->request_timeout,
-		.stats_interval = 15,
+		.stats_interval = POLLER_STATS_INTERVAL,
+		.heartbeat_interval = POLLER_HEARTBEAT_INTERVAL,
 	};
 	char err[200];
 

@@ -430,7 +430,8 @@ int app_run(const struct keaha_config *cfg, const struct ui_opts *o)
 {
 	struct app *a = xcalloc(1, sizeof(*a));
 	struct poller_opts po = { .interval = cfg->poll_interval, .timeout = cfg->request_timeout,
-				  .stats_interval = 15 };
+				  .stats_interval = POLLER_STATS_INTERVAL,
+				  .heartbeat_interval = POLLER_HEARTBEAT_INTERVAL };
 	char err[300] = "";
 	int code;
 

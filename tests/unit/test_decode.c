@@ -1641,8 +1641,8 @@ static void test_status_malformed(void **state)
 	snprintf(big + n, sizeof(big) - n, "]}");
 	assert_true(status_str(big, &st, err, sizeof(err)));
 	assert_int_equal(st.nrels, HA_MAX_RELS);
-	assert_int_equal(st.rel[HA_MAX_RELS - 1].local.scopes.n, HA_MAX_PEERS);
-	assert_string_equal(st.rel[HA_MAX_RELS - 1].local.scopes.name[HA_MAX_PEERS - 1], "h");
+	assert_int_equal(st.rel[HA_MAX_RELS - 1].local.scopes.n, HA_MAX_SCOPES);
+	assert_string_equal(st.rel[HA_MAX_RELS - 1].local.scopes.name[HA_MAX_SCOPES - 1], "d");
 
 	n = (size_t)snprintf(big, sizeof(big), "{\"high-availability\":[{\"ha-servers\":{\"local\":{"
 					      "\"server-name\":\"");
