@@ -239,6 +239,7 @@ static void judge_skew(struct situation *s, struct verdict *out)
 {
 	double lo = 0, hi = 0, noise = 1.0;
 	bool any = false, kea = false;
+	int clocks = 0;
 
 	for (int i = 0; i < s->r->npeers; i++) {
 		const struct peer_view *v = &s->v[i];
@@ -257,12 +258,14 @@ static void judge_skew(struct situation *s, struct verdict *out)
 		if (!any || d->clock_offset > hi)
 			hi = d->clock_offset;
 		any = true;
+		clocks++;
 	}
+	/* A difference needs two clocks: with one peer unseen the skew is unknown. */
 	if (kea)
 		noise = 0;
-	else if (any)
+	else if (clocks >= 2)
 		out->clock_skew = round(hi - lo);
-	out->has_skew = kea || any;
+	out->has_skew = kea || clocks >= 2;
 	if (!out->has_skew)
 		return;
 	out->skew_level = out->clock_skew - noise > SKEW_CRIT_S ? 2 :

@@ -278,7 +278,8 @@ static const struct row rows[] = {
 	{ "lb clock of a down peer is not used", false, KEA_DHCP4, LB4, LB4_REL,
 	  { OFFLINEC("lb-primary", S4("lb-primary.service-stopped"), 90),
 	    STC("lb-secondary", S4("lb-secondary.partner-down"), 0) },
-	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", .has_skew = true, .skew = 0, .level = 0,
+	  /* One clock left: no difference to measure, the skew is unknown. */
+	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", .has_skew = false, .skew = 0, .level = 0,
 	    REASONS("lb-primary down"), .not_reason = "clocks differ" } },
 
 	/* ---- Kea 2.2: hot standby ---- */
