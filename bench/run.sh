@@ -253,8 +253,8 @@ END {
 	}
 	print ""
 	printf "Cells are min / median / max of %d runs of %d s. CPU figures are bench-poll'"'"'s own\n", runs, secs
-	print "(getrusage), over the steady part of each run (after the warm-up, when every round is"
-	print "status-get + ha-heartbeat); KB / endpoint is (peak RSS - " base_kb " KB of the same program"
+	print "(getrusage), over the steady part of each run (after the warm-up: status-get every round,"
+	print "ha-heartbeat every 5 s); KB / endpoint is (peak RSS - " base_kb " KB of the same program"
 	print "polling nothing) / endpoints; detection is from the fake'"'"'s logged status switch to the"
 	print "time stamp with which the model recorded the partner-down state, over all servers."
 	print ""
@@ -310,7 +310,7 @@ END {
 		p = med(1000, "pct"); r = med(1000, "rss")
 		printf "1,000 endpoints at 1 s: %.2f %% of one core (aim < 5 %%: %s) and %.1f MB peak RSS (aim < 25 MB: %s).\n",
 			p, p < 5 ? "met" : "NOT met", r, r < 25 ? "met" : "NOT met"
-		printf "keaha sends %.2f requests per server per second (status-get + ha-heartbeat) where the\n", med(1000, "rps")
+		printf "keaha sends %.2f requests per server per second (status-get, and ha-heartbeat every 5 s) where the\n", med(1000, "rps")
 		print "floor'"'"'s reference poller sent one status-get, so at exactly the floor'"'"'s cost per request"
 		printf "1,000 peers would take %.1f %% of one core: the 5 %% aim assumes one request per peer.\n",
 			FLOOR_US * med(1000, "rps") * 1000 / 1e4
@@ -322,9 +322,10 @@ END {
 	}
 	for (i = 1; i <= np; i++) {
 		n = pts[i]
-		if (med(n, "rps") < 1.95)
-			printf "At %s endpoints a server'"'"'s round came every %.2f s instead of 1 s: the poller re-arms a server'"'"'s timer when its round ends, and with the loop that busy (and, in the first seconds, the discovery after each first config-get) a round of two requests takes that long; the detection p99 grows accordingly.\n",
-				grp(n), 2 / med(n, "rps")
+		# Expected per server and second: one status-get plus a heartbeat every 5 s.
+		if (med(n, "rps") < 0.95 * 1.2)
+			printf "At %s endpoints a server'"'"'s round came every %.2f s instead of 1 s: the poller re-arms a server'"'"'s timer when its round ends, and with the loop that busy a round takes that long; the detection p99 grows accordingly.\n",
+				grp(n), 1.2 / med(n, "rps")
 	}
 	for (i = 1; i <= np; i++) {
 		n = pts[i]; t = "t" n
