@@ -9,18 +9,10 @@
  *   $KEAHA_FAKEAGENT  the fake's binary, default build/fakeagent
  *   $KEAHA_FIXTURES   the captured bodies (fixture.h)
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "fakeagent.h"
 
 #include "transport.h"
 #include "util.h"
@@ -31,192 +23,6 @@
 #define SMALL (1u << 20)
 #define LARGE (64u << 20)
 #define HUGE_LEN (26u + 10u * 1024 * 1024 + 5u) /* "[ { ... \"text\": \"" x... "\" } ]" */
-
-/* ---- the fake agent, a child process ---- */
-
-struct fake {
-	pid_t pid;
-	int port;
-	char err_path[64];      /* its stderr */
-	char report[4096];      /* its stderr after it stopped */
-	int exit_status;        /* -1 until stopped */
-};
-
-static const char *fake_binary(void)
-{
-	const char *p = getenv("KEAHA_FAKEAGENT");
-
-	return p && *p ? p : "build/fakeagent";
-}
-
-static void raw_path(char *out, size_t size, const char *name)
-{
-	snprintf(out, size, "%s/raw/%s.body", fixture_dir(), name);
-}
-
-static char *read_raw(const char *name, size_t *len)
-{
-	char path[FIXTURE_PATH_LEN];
-	char *body;
-
-	raw_path(path, sizeof(path), name);
-	body = fixture_read_file(path, len);
-	if (!body)
-		fail_msg("cannot read %s: %s", path, strerror(errno));
-	return body;
-}
-
-static void read_text_file(const char *path, char *out, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
-
-	out[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
-/* Waits up to ms for the child; true when it was reaped. */
-static bool reap(struct fake *f, int ms)
-{
-	for (int i = 0; i <= ms / 10; i++) {
-		int st;
-		pid_t r = waitpid(f->pid, &st, WNOHANG);
-		if (r == f->pid) {
-			f->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-			f->pid = 0;
-			return true;
-		}
-		if (r < 0 && errno != EINTR) {
-			f->pid = 0;
-			return true;
-		}
-		usleep(10000);
-	}
-	return false;
-}
-
-/* Stops the fake by its PID: SIGTERM, a bounded wait, then SIGKILL. Keeps its stderr. */
-static void fake_stop(struct fake *f)
-{
-	if (f->pid > 0) {
-		kill(f->pid, SIGTERM);
-		if (!reap(f, 3000)) {
-			kill(f->pid, SIGKILL);
-			while (waitpid(f->pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			f->pid = 0;
-			f->exit_status = 128 + SIGKILL;
-		}
-	}
-	if (f->err_path[0]) {
-		read_text_file(f->err_path, f->report, sizeof(f->report));
-		unlink(f->err_path);
-		f->err_path[0] = '\0';
-	}
-}
-
-/* A figure of the fake's exit line ("connections=1"), -1 when absent. */
-static long fake_figure(const struct fake *f, const char *name)
-{
-	char key[64];
-	const char *p;
-
-	snprintf(key, sizeof(key), " %s=", name);
-	p = strstr(f->report, key);
-	return p ? strtol(p + strlen(key), NULL, 10) : -1;
-}
-
-/* One try on one port: 1 ready, 0 address in use, -1 other failure. */
-static int fake_try(struct fake *f, const char *const *args, int nargs, const char *addr_base)
-{
-	const char *argv[40];
-	char port[16], line[256];
-	int n = 0, out[2], errfd;
-	size_t got = 0;
-
-	snprintf(port, sizeof(port), "%d", f->port);
-	argv[n++] = fake_binary();
-	if (addr_base) {
-		argv[n++] = "--addr-base";
-		argv[n++] = addr_base;
-	} else {
-		argv[n++] = "--addr";
-		argv[n++] = "127.0.0.1";
-	}
-	argv[n++] = "--port";
-	argv[n++] = port;
-	argv[n++] = "--max-seconds";
-	argv[n++] = "30";
-	for (int i = 0; i < nargs && n < 38; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-
-	strlcpy_(f->err_path, "/tmp/keaha-fake-err.XXXXXX", sizeof(f->err_path));
-	if ((errfd = mkstemp(f->err_path)) < 0)
-		return -1;
-	if (pipe(out) != 0) {
-		close(errfd);
-		return -1;
-	}
-	f->pid = fork();
-	if (f->pid == 0) {
-		/* Dies with us if the test process dies first. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		dup2(out[1], 1);
-		dup2(errfd, 2);
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(out[1]);
-	close(errfd);
-	if (f->pid < 0) {
-		close(out[0]);
-		return -1;
-	}
-	/* Its "ready" line, or its exit, within 5 s. */
-	while (got < sizeof(line) - 1) {
-		struct pollfd pfd = { .fd = out[0], .events = POLLIN };
-		ssize_t r;
-		if (poll(&pfd, 1, 5000) <= 0)
-			break;
-		r = read(out[0], line + got, sizeof(line) - 1 - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-		line[got] = '\0';
-		if (strstr(line, "ready\n"))
-			break;
-	}
-	line[got] = '\0';
-	close(out[0]);
-	if (strstr(line, "ready\n"))
-		return 1;
-	fake_stop(f);
-	return strstr(f->report, "address already in use") ? 0 : -1;
-}
-
-/* Starts the fake on a free port picked by PID; fails the test when it cannot. */
-static void fake_start_at(struct fake *f, const char *addr_base, const char *const *args, int nargs)
-{
-	static unsigned seq;
-
-	memset(f, 0, sizeof(*f));
-	f->exit_status = -1;
-	for (int attempt = 0; attempt < 12; attempt++) {
-		int rc;
-		f->port = 30000 + (int)(((unsigned)getpid() + (unsigned)attempt * 131u) % 2000u) * 8 +
-			  (int)(seq++ % 8u);
-		rc = fake_try(f, args, nargs, addr_base);
-		if (rc == 1)
-			return;
-		if (rc < 0)
-			fail_msg("%s did not start: %s", fake_binary(), f->report);
-	}
-	fail_msg("no free port for %s", fake_binary());
-}
 
 /* ---- the loop, the transport and what came back ---- */
 
@@ -348,7 +154,7 @@ static void run_for(struct env *e, uint64_t ms)
 
 static void start_fake(struct env *e, const char *const *args, int nargs)
 {
-	fake_start_at(&e->fake, NULL, args, nargs);
+	fake_start(&e->fake, args, nargs);
 }
 
 static struct endpoint *endpoint_at(struct env *e, int i, const char *host)
@@ -618,20 +424,6 @@ static void test_http_500(void **state)
 static void test_http_401(void **state)
 {
 	http_error_case(*state, "http-401", 401, "{ \"result\": 401, \"text\": \"Unauthorized\" }");
-}
-
-/* A loopback port nobody listens on: bound by us, never listened on. */
-static int closed_port(int *fd)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	*fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (*fd < 0 || bind(*fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    getsockname(*fd, (struct sockaddr *)&sa, &len) != 0)
-		return -1;
-	return ntohs(sa.sin_port);
 }
 
 static void test_refused(void **state)

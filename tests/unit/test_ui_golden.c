@@ -364,7 +364,7 @@ static void rig_free(struct rig *r)
 	free(r);
 }
 
-/* As app.c's paint(), into the shadow grid only, with row sel selected. */
+/* As app.c's paint() (chrome_paint), into the shadow grid only, with row sel selected. */
 static void paint_sel(struct rig *r, const struct view_ops *view, int w, int h, bool utf8, int sel)
 {
 	struct ui *ui = &r->ui;
@@ -376,16 +376,7 @@ static void paint_sel(struct rig *r, const struct view_ops *view, int w, int h, 
 	ui->h = h;
 	ui->utf8 = utf8;
 	draw_init(w, h, &ui->theme, false, utf8);
-	layout_compute(w, h, true, &ui->layout);
-	draw_clear();
-	if (ui->layout.too_small) {
-		chrome_draw_too_small(ui);
-		return;
-	}
-	chrome_draw_title(ui);
-	ui_top(ui)->ops->draw(ui, ui_top(ui));
-	chrome_draw_status(ui, ui->poller);
-	chrome_draw_prompt(ui);
+	chrome_paint(ui);
 }
 
 static void paint(struct rig *r, const struct view_ops *view, int w, int h, bool utf8)
