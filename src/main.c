@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"Usage: keaha [OPTIONS] [URL...]                  the dashboard\n"
 	"       keaha [OPTIONS] status [--json] [--timeout S] [URL...]\n"
 	"       keaha [OPTIONS] watch [--json] [--events FILE] [--duration S] [URL...]\n"
+	"       keaha [OPTIONS] relationship list [--json] [URL...]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
@@ -32,6 +33,8 @@ static const char usage_text[] =
 	"                    verdict (OK, Impaired, Service down, Unreachable); read-only.\n"
 	"                    Exit: 0 all OK, 1 some impaired, 2 some service down or split\n"
 	"                    brain, 3 some unreachable or nothing discovered, 64 usage error.\n"
+	"  relationship list every relationship discovered: name, service, mode, peers by\n"
+	"                    role, status (the names other commands take); read-only.\n"
 	"  watch             poll continuously; print one line per change (reachability,\n"
 	"                    HA state, verdict) as it happens, until interrupted; read-only.\n"
 	"\n"
@@ -135,6 +138,20 @@ static int run_status(struct cli *c, int argc, char **argv)
 {
 	struct keaha_config cfg;
 	struct status_opts so = { .json = c->json, .timeout = c->timeout };
+	int code;
+
+	if (!gather_servers(&cfg, c, argc, argv, &code))
+		return code;
+	so.state_dir = c->no_state ? NULL : c->state_dir;
+	code = status_cmd_run(&cfg, &so);
+	config_free(&cfg);
+	return code;
+}
+
+static int run_list(struct cli *c, int argc, char **argv)
+{
+	struct keaha_config cfg;
+	struct status_opts so = { .json = c->json, .timeout = c->timeout, .list = true };
 	int code;
 
 	if (!gather_servers(&cfg, c, argc, argv, &code))
@@ -273,6 +290,11 @@ int main(int argc, char **argv)
 		return run_dashboard(&c, argc - optind, argv + optind);
 	if (strcmp(argv[optind], "status") == 0)
 		return run_status(&c, argc - optind - 1, argv + optind + 1);
+	if (strcmp(argv[optind], "relationship") == 0 && optind + 1 < argc &&
+	    strcmp(argv[optind + 1], "list") == 0)
+		return run_list(&c, argc - optind - 2, argv + optind + 2);
+	if (strcmp(argv[optind], "relationship") == 0)
+		return usage_error("relationship wants 'list' (add and remove are not built yet)");
 	if (strcmp(argv[optind], "watch") == 0)
 		return run_watch(&c, argc - optind - 1, argv + optind + 1);
 	return usage_error("unknown command");

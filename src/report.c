@@ -286,3 +286,65 @@ enum report_exit report_exit_code(const struct model *m)
 		return REPORT_EXIT_UNREACHABLE;
 	return impaired ? REPORT_EXIT_IMPAIRED : REPORT_EXIT_OK;
 }
+
+/* The peers of one role, comma-separated, into buf. */
+static const char *peers_of(const struct relationship *r, enum ha_role a, enum ha_role b,
+			    char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < r->npeers && len < size; i++)
+		if (r->peer[i].role == a || r->peer[i].role == b)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "," : "", r->peer[i].name);
+	return buf[0] ? buf : "-";
+}
+
+static void list_json(const struct model *m, FILE *out)
+{
+	cJSON *root = cJSON_CreateArray();
+	char *s;
+
+	for (int i = 0; i < m->nrels; i++) {
+		const struct relationship *r = &m->rels[i];
+		cJSON *o = cJSON_CreateObject(), *peers = cJSON_CreateArray();
+		cJSON_AddStringToObject(o, "name", r->name);
+		cJSON_AddStringToObject(o, "service", kea_service_name(r->service));
+		cJSON_AddStringToObject(o, "mode", ha_mode_name(r->conf.mode));
+		cJSON_AddStringToObject(o, "status", rel_status_name(r->verdict.status));
+		for (int k = 0; k < r->npeers; k++) {
+			cJSON *p = cJSON_CreateObject();
+			cJSON_AddStringToObject(p, "name", r->peer[k].name);
+			cJSON_AddStringToObject(p, "role", ha_role_name(r->peer[k].role));
+			add_str_or_null(p, "url", r->peer[k].server >= 0 ? m->servers[r->peer[k].server].url : NULL);
+			cJSON_AddStringToObject(p, "ha-url", r->peer[k].ha_url);
+			cJSON_AddItemToArray(peers, p);
+		}
+		cJSON_AddItemToObject(o, "peers", peers);
+		cJSON_AddItemToArray(root, o);
+	}
+	s = cJSON_Print(root);
+	fprintf(out, "%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(root);
+}
+
+void report_list(const struct model *m, bool json, FILE *out)
+{
+	char p[256], sec[256], bk[256];
+
+	if (json) {
+		list_json(m, out);
+		return;
+	}
+	fprintf(out, "%-34s %-7s %-15s %-20s %-20s %-20s %s\n", "NAME", "SERVICE", "MODE", "PRIMARY",
+		"SECONDARY/STANDBY", "BACKUPS", "STATUS");
+	for (int i = 0; i < m->nrels; i++) {
+		const struct relationship *r = &m->rels[i];
+		fprintf(out, "%-34s %-7s %-15s %-20s %-20s %-20s %s\n", r->name, kea_service_name(r->service),
+			ha_mode_name(r->conf.mode), peers_of(r, HA_ROLE_PRIMARY, HA_ROLE_PRIMARY, p, sizeof(p)),
+			peers_of(r, HA_ROLE_SECONDARY, HA_ROLE_STANDBY, sec, sizeof(sec)),
+			peers_of(r, HA_ROLE_BACKUP, HA_ROLE_BACKUP, bk, sizeof(bk)),
+			rel_status_label(r->verdict.status));
+	}
+}

@@ -23,5 +23,7 @@ enum report_exit {
 cJSON *report_json(const struct model *m, double now);
 void report_table(const struct model *m, double now, FILE *out);
 enum report_exit report_exit_code(const struct model *m);
+/* `keaha relationship list`: name, service, mode, peers by role, status. */
+void report_list(const struct model *m, bool json, FILE *out);
 
 #endif

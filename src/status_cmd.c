@@ -64,11 +64,13 @@ static void add_configured(struct model *m, const struct keaha_config *cfg)
 	}
 }
 
-static void print(const struct model *m, bool json)
+static void print(const struct model *m, const struct status_opts *o)
 {
 	double now = util_wallclock();
 
-	if (json) {
+	if (o->list) {
+		report_list(m, o->json, stdout);
+	} else if (o->json) {
 		cJSON *j = report_json(m, now);
 		char *s = cJSON_Print(j);
 		puts(s);
@@ -109,8 +111,8 @@ int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o)
 
 	verdict_update_all(&r.model, util_wallclock(), NULL, NULL);
 	topology_save(&r.model, o->state_dir, cfg);
-	print(&r.model, o->json);
-	code = (int)report_exit_code(&r.model);
+	print(&r.model, o);
+	code = o->list ? (r.model.nrels ? 0 : REPORT_EXIT_UNREACHABLE) : (int)report_exit_code(&r.model);
 	model_free(&r.model);
 	return code;
 }

@@ -11,11 +11,12 @@
 
 struct status_opts {
 	bool json;
+	bool list;                 /* `relationship list`: the topology, not the health detail */
 	double timeout;            /* seconds for the whole run */
 	const char *state_dir;     /* remembered topology, NULL for none */
 };
 
-/* Returns the process exit status. */
+/* Returns the process exit status (for a list: 0, or 3 when nothing was discovered). */
 int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o);
 
 #endif

@@ -64,6 +64,11 @@ t_all_ok() {
 	expect "all OK: backup discovered" "$(rel $BK4 '.peers[] | select(.role == "backup") | .reachable')" true
 	expect "all OK: source of truth is the primary" "$(rel $LB4 '."source-of-truth"')" lb-primary
 	expect "all OK: DHCPv6 relationship ok" "$(rel $LB6 .status)" ok
+	local list
+	list=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" relationship list --json)
+	expect "relationship list: 5 relationships" "$(jq length <<<"$list")" 5
+	expect "relationship list: the backup by role" \
+		"$(jq -r --arg n $BK4 '.[] | select(.name == $n) | .peers[] | select(.role == "backup") | .name' <<<"$list")" bk-backup
 }
 
 t_primary_killed() {
