@@ -134,46 +134,81 @@ static bool gather_servers(struct keaha_config *cfg, struct cli *c, int argc, ch
 	return true;
 }
 
-static int run_status(struct cli *c, int argc, char **argv)
-{
-	struct keaha_config cfg;
-	struct status_opts so = { .json = c->json, .timeout = c->timeout };
-	int code;
+static bool looks_like_url(const char *s);
 
-	if (!gather_servers(&cfg, c, argc, argv, &code))
-		return code;
-	so.state_dir = c->no_state ? NULL : c->state_dir;
-	code = status_cmd_run(&cfg, &so);
-	config_free(&cfg);
-	return code;
+static const char *state_dir(const struct cli *c)
+{
+	return c->no_state ? NULL : c->state_dir;
 }
 
-static int run_list(struct cli *c, int argc, char **argv)
+static int cmd_status(const struct keaha_config *cfg, struct cli *c)
 {
-	struct keaha_config cfg;
-	struct status_opts so = { .json = c->json, .timeout = c->timeout, .list = true };
-	int code;
+	struct status_opts so = { .json = c->json, .timeout = c->timeout, .state_dir = state_dir(c) };
 
-	if (!gather_servers(&cfg, c, argc, argv, &code))
-		return code;
-	so.state_dir = c->no_state ? NULL : c->state_dir;
-	code = status_cmd_run(&cfg, &so);
-	config_free(&cfg);
-	return code;
+	return status_cmd_run(cfg, &so);
 }
 
-static int run_dashboard(struct cli *c, int argc, char **argv)
+static int cmd_list(const struct keaha_config *cfg, struct cli *c)
 {
-	struct keaha_config cfg;
-	int code;
+	struct status_opts so = { .json = c->json, .timeout = c->timeout, .list = true,
+				  .state_dir = state_dir(c) };
 
-	if (!gather_servers(&cfg, c, argc, argv, &code))
-		return code;
-	c->ui.state_dir = c->no_state ? NULL : c->state_dir;
+	return status_cmd_run(cfg, &so);
+}
+
+static int cmd_watch(const struct keaha_config *cfg, struct cli *c)
+{
+	struct watch_opts wo = { .json = c->json, .duration = c->duration,
+				 .events_file = c->events_file, .state_dir = state_dir(c) };
+
+	return watch_cmd_run(cfg, &wo);
+}
+
+static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
+{
+	c->ui.state_dir = state_dir(c);
 	c->ui.events_file = c->events_file;
-	code = app_run(&cfg, &c->ui);
+	return app_run(cfg, &c->ui);
+}
+
+/* The subcommands: the words that name them, and what runs with the servers gathered. */
+static const struct command {
+	const char *word1, *word2;
+	int (*run)(const struct keaha_config *cfg, struct cli *c);
+} commands[] = {
+	{ "status", NULL, cmd_status },
+	{ "watch", NULL, cmd_watch },
+	{ "relationship", "list", cmd_list },
+};
+
+static int run_with_servers(struct cli *c, int argc, char **argv,
+			    int (*run)(const struct keaha_config *, struct cli *))
+{
+	struct keaha_config cfg;
+	int code;
+
+	if (!gather_servers(&cfg, c, argc, argv, &code))
+		return code;
+	code = run(&cfg, c);
 	config_free(&cfg);
 	return code;
+}
+
+/* Finds the subcommand at argv[0] (and argv[1]); runs it with the rest as URLs. */
+static int dispatch(struct cli *c, int argc, char **argv)
+{
+	if (argc == 0 || looks_like_url(argv[0]))
+		return run_with_servers(c, argc, argv, cmd_dashboard);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct command *k = &commands[i];
+		int words = k->word2 ? 2 : 1;
+		if (strcmp(argv[0], k->word1) != 0)
+			continue;
+		if (k->word2 && (argc < 2 || strcmp(argv[1], k->word2) != 0))
+			return usage_error("relationship wants 'list' (add and remove are not built yet)");
+		return run_with_servers(c, argc - words, argv + words, k->run);
+	}
+	return usage_error("unknown command");
 }
 
 static bool parse_size(const char *s, int *w, int *h)
@@ -204,20 +239,6 @@ static bool looks_like_url(const char *s)
 	return strpbrk(s, ".:/[") != NULL;
 }
 
-static int run_watch(struct cli *c, int argc, char **argv)
-{
-	struct keaha_config cfg;
-	struct watch_opts wo = { .json = c->json, .duration = c->duration,
-				 .events_file = c->events_file };
-	int code;
-
-	if (!gather_servers(&cfg, c, argc, argv, &code))
-		return code;
-	wo.state_dir = c->no_state ? NULL : c->state_dir;
-	code = watch_cmd_run(&cfg, &wo);
-	config_free(&cfg);
-	return code;
-}
 
 int main(int argc, char **argv)
 {
@@ -286,16 +307,5 @@ int main(int argc, char **argv)
 	}
 	if (c.ui.headless && !c.ui.dump)
 		return usage_error("--headless needs --dump FILE");
-	if (optind >= argc || looks_like_url(argv[optind]))
-		return run_dashboard(&c, argc - optind, argv + optind);
-	if (strcmp(argv[optind], "status") == 0)
-		return run_status(&c, argc - optind - 1, argv + optind + 1);
-	if (strcmp(argv[optind], "relationship") == 0 && optind + 1 < argc &&
-	    strcmp(argv[optind + 1], "list") == 0)
-		return run_list(&c, argc - optind - 2, argv + optind + 2);
-	if (strcmp(argv[optind], "relationship") == 0)
-		return usage_error("relationship wants 'list' (add and remove are not built yet)");
-	if (strcmp(argv[optind], "watch") == 0)
-		return run_watch(&c, argc - optind - 1, argv + optind + 1);
-	return usage_error("unknown command");
+	return dispatch(&c, argc - optind, argv + optind);
 }
