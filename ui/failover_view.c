@@ -141,9 +141,9 @@ static void cell_since(const struct ui *ui, const struct relationship *r, char *
 }
 
 static const struct column columns[] = {
-	{ "RELATIONSHIP", { 16, 0, 0 }, cell_name },
-	{ "PRIMARY", { 12, 0, 3 }, cell_primary },
-	{ "SECONDARY", { 12, 0, 4 }, cell_secondary },
+	{ "RELATIONSHIP", { 14, 0, 0 }, cell_name },
+	{ "PRIMARY", { 10, 0, 3 }, cell_primary },
+	{ "SECONDARY", { 10, 0, 4 }, cell_secondary },
 	{ "BACKUP", { 10, 0, 5 }, cell_backups },
 	{ "MODE", { 12, 12, 6 }, cell_mode },
 	{ "SERVICE", { 7, 7, 2 }, cell_service }, /* v4 and v6 rows must stay apart */
