@@ -215,8 +215,28 @@ static int match_server(const struct model *m, enum kea_service svc, const struc
 	return model_find_server_url(m, p->ha_url);
 }
 
+/* A configured server not yet heard from may turn out to be an unmatched peer. */
+static bool configured_pending(const struct model *m)
+{
+	for (int i = 0; i < m->nservers; i++) {
+		const struct server *sv = &m->servers[i];
+		bool has_config = false;
+		for (int k = 0; k < KEA_SERVICE_COUNT; k++)
+			has_config |= sv->d[k].has_config;
+		if (sv->origin == ORIGIN_CONFIG && sv->reach == REACH_PENDING && !sv->probed && !has_config)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Maps every peer to a server; a peer none matches gets a server of its own
+ * at its HA URL, but only once every configured server has answered (or
+ * failed): a configured hub may yet claim the peer under its this-server-name.
+ */
 static int map_peers(struct model *m)
 {
+	bool wait = configured_pending(m);
 	int added = 0;
 
 	for (int r = 0; r < m->nrels; r++) {
@@ -224,7 +244,8 @@ static int map_peers(struct model *m)
 		for (int i = 0; i < rel->npeers; i++) {
 			struct rel_peer *p = &rel->peer[i];
 			p->server = match_server(m, rel->service, p);
-			if (p->server < 0 && p->ha_url[0]) {
+			/* Remembered peers come from an earlier run: poll them at once. */
+			if (p->server < 0 && p->ha_url[0] && (!wait || rel->remembered)) {
 				p->server = model_add_server(m, p->name, p->ha_url, ORIGIN_DISCOVERED);
 				added++;
 			}
@@ -320,4 +341,13 @@ int discovery_rebuild(struct model *m)
 	m->generation++;
 	m->topology_generation++;
 	return map_peers(m);
+}
+
+bool discovery_has_unmapped(const struct model *m)
+{
+	for (int r = 0; r < m->nrels; r++)
+		for (int i = 0; i < m->rels[r].npeers; i++)
+			if (m->rels[r].peer[i].server < 0 && m->rels[r].peer[i].ha_url[0])
+				return true;
+	return false;
 }

@@ -12,6 +12,9 @@
 /* Rebuilds m->rels from the daemons' configurations; returns servers added. */
 int discovery_rebuild(struct model *m);
 
+/* Some peer still has no server (waiting for configured servers to answer). */
+bool discovery_has_unmapped(const struct model *m);
+
 /* The name keaha gives a relationship whose configuration names none. */
 void discovery_derive_name(const struct ha_rel_config *c, enum kea_service svc,
 			   char *out, size_t size);

@@ -234,7 +234,8 @@ static bool step_at(const struct target *t, int pos, struct step *s)
 	s->kind = STEP_STATS;
 	s->svc = (enum kea_service)(pos - POS_STATS);
 	d = &sv->d[s->svc];
-	return t->want_stats && d->reach == REACH_OK;
+	/* An HA-only listener forbids statistic-get-all (403). */
+	return t->want_stats && d->reach == REACH_OK && !sv->ha_listener_only;
 }
 
 static const char *command_of(enum step_kind k)
@@ -335,6 +336,9 @@ static void endpoint_failed(struct target *t, enum fault f, const char *msg)
 	struct poller *p = t->p;
 
 	model_endpoint_fault(p->m, t->server, f, msg, now_wall());
+	/* A configured server that fails no longer holds back peers waiting for it. */
+	if (discovery_has_unmapped(p->m) && discovery_rebuild(p->m))
+		sync_targets(p);
 	t->round_failed = true;
 	finish_round(t);
 }
@@ -380,6 +384,10 @@ static bool check_http(struct target *t, const struct transport_reply *r)
 	if (r->http_status == 403 && t->cur.kind == STEP_PROBE) {
 		use_ha_listener(t);
 		run_next(t);
+		return false;
+	}
+	if (r->http_status == 403 && t->p->m->servers[t->server].ha_listener_only) {
+		run_next(t); /* a command the HA listener does not allow: skip it */
 		return false;
 	}
 	if (r->http_status == 401)

@@ -166,7 +166,10 @@ static cJSON *server_json(const struct server *sv)
 	cJSON_AddStringToObject(o, "name", sv->name);
 	cJSON_AddStringToObject(o, "url", sv->url);
 	cJSON_AddStringToObject(o, "origin", origin_name(sv->origin));
-	cJSON_AddStringToObject(o, "transport", sv->probed ? transport_kind_name(sv->transport) : "unknown");
+	cJSON_AddStringToObject(o, "transport", sv->probed ? transport_kind_name(sv->transport) :
+				sv->transport_conf != TRANSPORT_AUTO ? transport_kind_name(sv->transport_conf) :
+				"unknown");
+	cJSON_AddStringToObject(o, "reach", reach_name(sv->reach));
 	add_str_or_null(o, "version", sv->version);
 	cJSON_AddBoolToObject(o, "reachable", sv->reach == REACH_OK);
 	add_str_or_null(o, "error", sv->reach != REACH_OK ? sv->error : NULL);

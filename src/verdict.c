@@ -149,6 +149,22 @@ static void next_step_unknown(struct situation *s, int i)
 		set_next(s, "check that keaha can reach %s (%s)", peer_name(s, i), v->server->url);
 }
 
+/*
+ * A peer keaha cannot see, that its partner reports serving a moment ago (in
+ * touch, not interrupted, a serving state with scopes): known to serve, by
+ * the partner's word.
+ */
+static bool partner_vouches(const struct situation *s, int i)
+{
+	int other = i == s->primary ? s->partner : i == s->partner ? s->primary : -1;
+	const struct peer_view *o = other >= 0 ? &s->v[other] : NULL;
+	const struct ha_remote *seen = o && o->reach == REACH_OK && o->status &&
+				       o->status->remote.present ? &o->status->remote : NULL;
+
+	return seen && seen->in_touch && !seen->communication_interrupted &&
+	       ha_state_serves(seen->last_state) && seen->last_scopes.n > 0;
+}
+
 /* Looks at each peer: who serves, who cannot be seen, what is out of the ordinary. */
 static void survey_peers(struct situation *s)
 {
@@ -165,11 +181,14 @@ static void survey_peers(struct situation *s)
 		if (active && v->serving)
 			s->any_serving = true;
 		if (v->reach == REACH_PENDING || v->reach == REACH_UNKNOWN) {
-			if (active)
+			bool vouched = active && partner_vouches(s, i);
+			if (active && !vouched)
 				s->any_unknown = true;
+			if (vouched)
+				s->any_serving = true;
 			s->abnormal = true;
 			describe_failure(s, i, line, sizeof(line));
-			add_reason(s, "%s", line);
+			add_reason(s, "%s%s", line, vouched ? ", but its partner sees it serving" : "");
 			next_step_unknown(s, i);
 		} else if (v->reach == REACH_DOWN) {
 			s->abnormal = true;

@@ -293,10 +293,11 @@ static const struct row rows[] = {
 	  { REL_IMPAIRED, .failover_pending = true, .progress = 0, .sot = "hs-standby",
 	    REASONS("hs-primary unreachable", "failover pending: hs-standby takes over", "(0%)") } },
 	/* keaha's own path to the primary is broken (auth); the standby still reaches it. */
+	/* The standby, in touch a moment ago, vouches that the primary serves. */
 	{ "hs primary unknown to keaha, standby in touch with it", false, KEA_DHCP4, HS4, HS4_REL,
 	  { EP("hs-primary", FAULT_AUTH), ST("hs-standby", S4("hs-standby.normal")) },
-	  { REL_UNREACHABLE, .progress = -1, .sot = "hs-standby",
-	    REASONS("hs-primary unreachable (authentication failed)"),
+	  { REL_IMPAIRED, .progress = -1, .sot = "hs-standby",
+	    REASONS("hs-primary unreachable (authentication failed)", "but its partner sees it serving"),
 	    .not_reason = "failover pending", .next = "hs-standby still reaches hs-primary" } },
 	{ "hs primary not running, standby not yet aware", false, KEA_DHCP4, HS4, HS4_REL,
 	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.normal")) },
