@@ -2,6 +2,8 @@
 #   make            build ./keaha
 #   make check      install what tests need, run unit, fixture, layering and lab tests
 #   make demo       install what is missing, start the Kea lab, open keaha on it
+#                   (KEA=3: the Kea 3.0 lab of tests/lab3, direct HTTP, chroot; root)
+#   make check-kea3 keaha on real Kea 3.0 (tests/lab3/run-tests.sh; root, not in check)
 #   make asan       ASan + UBSan build running unit/fixture tests and a lab smoke test
 #   make bench      benchmark figures (bench/RESULTS.md)
 #   make screenshots  PNG screenshots of the dashboard on the lab (screenshots/)
@@ -85,9 +87,27 @@ asan:
 	@KEAHA=build-asan/keaha tests/lab/run-tests.sh smoke
 
 demo:
+ifeq ($(KEA),3)
+	@scripts/deps.sh build kea3
+	@$(MAKE) --no-print-directory keaha
+	@LAB_DIR=$${LAB_DIR:-/tmp/keaha-demo3}; export LAB_DIR; \
+	if ! [ -f "$$LAB_DIR/lab.net" ] || ! tests/lab3/lab3.sh status 2>/dev/null | grep -q running; then \
+		tests/lab3/lab3.sh start || exit 1; fi; echo; \
+	./keaha -c "$$LAB_DIR/keaha-managed.conf" status || true; \
+	echo; echo "Kea 3.0 lab in $$LAB_DIR. Try: LAB_DIR=$$LAB_DIR tests/lab3/lab3.sh kill lb-primary;"; \
+	echo "  ./keaha -c $$LAB_DIR/keaha-managed.conf   (dashboard)"; \
+	echo "Stop it with: LAB_DIR=$$LAB_DIR tests/lab3/lab3.sh stop"
+else
 	@scripts/deps.sh build lab
 	@$(MAKE) --no-print-directory keaha
 	@scripts/demo.sh
+endif
+
+# keaha on real Kea 3.0 servers (Debian sid packages in a cached chroot; root).
+check-kea3:
+	@scripts/deps.sh build kea3
+	@$(MAKE) --no-print-directory keaha
+	@tests/lab3/run-tests.sh
 
 # PNG screenshots of the dashboard on the Kea lab (screenshots/README.md).
 screenshots:
@@ -108,5 +128,5 @@ bench:
 clean:
 	rm -rf build build-asan keaha
 
-.PHONY: all deps unit lint check asan demo bench screenshots clean
+.PHONY: all deps unit lint check check-kea3 asan demo bench screenshots clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -5,6 +5,8 @@
 #   scripts/deps.sh check   build + lab + test tools (cmocka, jq, valgrind, tmux)
 #   scripts/deps.sh bench   build + what the benchmark uses
 #   scripts/deps.sh screenshots  build + lab + tmux, perl, headless chromium, fonts (make screenshots)
+#   scripts/deps.sh kea3    what builds and runs the Kea 3.0 chroot lab (tests/lab3; Kea itself
+#                           comes from Debian sid inside the chroot, not from the host)
 # Uses apt-get as root, else sudo -n apt-get, else prints the exact command and fails.
 set -eu
 
@@ -12,6 +14,7 @@ BUILD="gcc make pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev libncurs
 LAB="jq kea-dhcp4-server kea-dhcp6-server kea-ctrl-agent kea-admin libfaketime faketime curl procps openssl"
 TEST="libcmocka-dev jq tmux valgrind"
 SHOTS="tmux perl chromium fonts-dejavu-core"
+KEA3="debootstrap debian-archive-keyring jq curl procps iproute2 coreutils"
 
 want=""
 for what in "${@:-build}"; do
@@ -21,7 +24,8 @@ for what in "${@:-build}"; do
 	check) want="$want $BUILD $LAB $TEST" ;;
 	bench) want="$want $BUILD procps tmux" ;;
 	screenshots) want="$want $BUILD $LAB $SHOTS" ;;
-	*) echo "deps.sh: unknown set '$what' (build, lab, check, bench, screenshots)" >&2; exit 64 ;;
+	kea3)  want="$want $KEA3" ;;
+	*) echo "deps.sh: unknown set '$what' (build, lab, check, bench, screenshots, kea3)" >&2; exit 64 ;;
 	esac
 done
 

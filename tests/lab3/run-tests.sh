@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Integration tests of `keaha status` on real Kea 3.0 servers reached directly
+# over their own HTTP control sockets (tests/lab3/lab3.sh, loopback only).
+#   tests/lab3/run-tests.sh              every scenario
+#   KEAHA_LAB3_TESTS="t_all_ok t_tui" tests/lab3/run-tests.sh   some of them
+# Each scenario starts from a fresh lab in normal states and checks what keaha
+# says with jq. Prints "kea3: N passed, N failed" last; exits 1 on any failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+KEAHA=${KEAHA:-$top/keaha}
+case "$KEAHA" in /*) ;; *) KEAHA=$top/$KEAHA ;; esac
+export LAB3_NET=${LAB3_NET:-14}
+export LAB_DIR=${LAB_DIR:-/tmp/keaha-test-lab3.$$}
+STATE=$LAB_DIR.state
+LAB="$here/lab3.sh"
+pass=0 fail=0 failed_names=""
+
+cleanup() { "$LAB" stop >/dev/null 2>&1; rm -rf "$STATE"; }
+trap cleanup EXIT INT TERM
+
+ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
+nok()  { fail=$((fail + 1)); failed_names="$failed_names [$1]"; echo "FAIL - $1: $2"; }
+
+# keaha status --json, into $OUT and $RC. CONF: managed (every server by its
+# control URL, the default) or primaries (the rest found by discovery).
+CONF=managed
+status() {
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-$CONF.conf" status --json --timeout "${1:-8}" 2>/dev/null)
+	RC=$?
+}
+rel() { jq -r --arg n "$1" ".relationships[] | select(.name == \$n) | $2" <<<"$OUT"; }
+srv() { jq -r --arg n "$1" ".servers[] | select(.name == \$n) | $2" <<<"$OUT"; }
+expect() { # NAME ACTUAL WANTED
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi
+}
+expect_not() { # NAME ACTUAL UNWANTED
+	if [ "$2" != "$3" ]; then ok "$1 ($2)"; else nok "$1" "got '$2'"; fi
+}
+# Polls keaha (bounded) until relationship REL has status WANT.
+wait_status() { # REL WANT SECONDS
+	local i
+	for ((i = 0; i < $3 * 2; i++)); do
+		status 4
+		[ "$(rel "$1" .status)" = "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+# Keep the JSON of a failed scenario for the report.
+keep() { cat <<<"$OUT" >"$LAB_DIR.$1.json" 2>/dev/null; }
+
+restart_lab() {
+	"$LAB" stop >/dev/null 2>&1
+	"$LAB" start >/dev/null || { echo "lab did not start"; exit 1; }
+}
+
+LB=lb-primary+lb-secondary/dhcp4
+HS=hs-primary+hs-standby/dhcp4
+H1=hub-1+spoke1/dhcp4
+H2=hub-2+spoke2/dhcp4
+
+t_all_ok() {
+	status
+	expect "all OK: exit 0" "$RC" 0
+	expect "all OK: 4 relationships" "$(jq -c '[.relationships[].name] | sort' <<<"$OUT")" "$(jq -nc --arg a $LB --arg b $HS --arg c $H1 --arg d $H2 '[$a,$b,$c,$d] | sort')"
+	expect "all OK: every relationship ok" "$(jq -r '[.relationships[].status] | unique | join(",")' <<<"$OUT")" ok
+	expect "all OK: every configured server transport direct" \
+		"$(jq -r '[.servers[] | select(.origin == "configured") | .transport] | unique | join(",")' <<<"$OUT")" direct
+	expect "all OK: Kea version 3.0.x" "$(srv lb-primary .version | cut -d. -f1,2)" 3.0
+	expect "all OK: source of truth lb-primary" "$(rel $LB '."source-of-truth"')" lb-primary
+	# Primaries only: the secondaries and spokes are found by discovery at
+	# their HA listener (403 to config-get): watched through status-get, noted.
+	CONF=primaries status
+	keep all_ok.primaries
+	expect "primaries: 4 relationships discovered" "$(jq '.relationships | length' <<<"$OUT")" 4
+	expect "primaries: HA-listener peers noted" \
+		"$(jq '[.servers[] | select(.reachable and (.note // "" | test("HA-only listener")))] | length' <<<"$OUT")" 4
+	expect "primaries: HA-listener peers watched (state known)" \
+		"$(jq -r '[.relationships[].peers[] | select(.name == "lb-secondary" or .name == "spoke2") | .state] | join(",")' <<<"$OUT")" \
+		load-balancing,hot-standby
+	expect "primaries: every relationship ok" "$(jq -r '[.relationships[].status] | unique | join(",")' <<<"$OUT")" ok
+}
+
+t_lb_primary_killed() {
+	"$LAB" kill lb-primary >/dev/null 2>&1
+	if wait_status $LB impaired 15; then ok "lb-primary killed: impaired"; else keep lb_killed; nok "lb-primary killed: impaired" "$(rel $LB .status)"; fi
+	expect "lb-primary killed: source of truth lb-secondary" "$(rel $LB '."source-of-truth"')" lb-secondary
+	expect "lb-primary killed: fault refused" "$(srv lb-primary .fault)" refused
+	expect "lb-primary killed: peer reach down (direct daemon refusing)" "$(rel $LB '.peers[] | select(.name == "lb-primary") | .reach')" down
+	expect "lb-primary killed: exit 1" "$RC" 1
+	expect "lb-primary killed: others unaffected" "$(rel $HS .status)/$(rel $H1 .status)/$(rel $H2 .status)" ok/ok/ok
+	"$LAB" wait-state lb-secondary partner-down 15 >/dev/null 2>&1
+	status
+	expect "lb-primary killed: lb-secondary partner-down seen" \
+		"$(rel $LB '.peers[] | select(.name == "lb-secondary") | .state')" partner-down
+}
+
+t_hs_frozen() {
+	local t0 t1
+	"$LAB" freeze hs-primary >/dev/null 2>&1
+	t0=$(date +%s.%N)
+	status 5
+	t1=$(date +%s.%N)
+	keep hs_frozen
+	"$LAB" thaw hs-primary >/dev/null 2>&1
+	if awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 9) }'; then ok "hs-primary frozen: status returns within its deadline"
+	else nok "hs-primary frozen: status returns within its deadline" "took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') s"; fi
+	expect_not "hs-primary frozen: hs relationship not OK" "$(rel $HS .status)" ok
+	expect "hs-primary frozen: its peer reported as timeout" "$(rel $HS '.peers[] | select(.name == "hs-primary") | .error')" timeout
+	expect "hs-primary frozen: lb unaffected" "$(rel $LB .status)" ok
+}
+
+t_lb_both_killed() {
+	"$LAB" kill lb-primary >/dev/null 2>&1
+	"$LAB" kill lb-secondary >/dev/null 2>&1
+	if wait_status $LB service-down 10; then ok "both lb peers killed: service down"
+	else keep lb_both; nok "both lb peers killed: service down" "$(rel $LB .status): $(rel $LB .reason)"; fi
+	expect "both lb peers killed: exit 2" "$RC" 2
+	expect "both lb peers killed: no source of truth" "$(rel $LB '."source-of-truth"')" null
+}
+
+t_clock_skew() {
+	"$LAB" skew lb-secondary +45s >/dev/null 2>&1
+	"$LAB" wait-state lb-secondary load-balancing 20 >/dev/null 2>&1
+	"$LAB" wait-state lb-primary load-balancing 20 >/dev/null 2>&1
+	if wait_status $LB impaired 15; then ok "skew +45 s: impaired"; else keep skew; nok "skew +45 s: impaired" "$(rel $LB .status)"; fi
+	local skew
+	skew=$(rel $LB '."clock-skew"')
+	if [ -n "$skew" ] && [ "$skew" != null ] && awk -v s="$skew" 'BEGIN { exit !(s >= 43 && s <= 47) }'; then ok "skew +45 s: shown ($skew s)"
+	else keep skew; nok "skew +45 s: shown" "$skew"; fi
+	expect "skew +45 s: lb-secondary clock offset positive" "$(rel $LB '.peers[] | select(.name == "lb-secondary") | ."clock-offset" > 40')" true
+	expect "skew +45 s: Kea's own clock-skew (lb-primary status-get)" \
+		"$("$LAB" cmd lb-primary status-get 2>/dev/null | jq '.[0].arguments["high-availability"][0]["ha-servers"].remote["clock-skew"] | . >= 43 and . <= 47')" true
+}
+
+t_spoke1_killed() {
+	"$LAB" kill spoke1 >/dev/null 2>&1
+	if wait_status $H1 impaired 15; then ok "spoke1 killed: hub-1 impaired"; else keep spoke1; nok "spoke1 killed: hub-1 impaired" "$(rel $H1 .status)"; fi
+	"$LAB" wait-state hub:hub-1 partner-down 15 >/dev/null 2>&1
+	status
+	expect "spoke1 killed: hub-2 relationship ok" "$(rel $H2 .status)" ok
+	expect "spoke1 killed: hub-1 partner-down" "$(rel $H1 '.peers[] | select(.name == "hub-1") | .state')" partner-down
+	expect "spoke1 killed: source of truth hub-1" "$(rel $H1 '."source-of-truth"')" hub-1
+}
+
+# ha-maintenance-start sent to spoke2 puts its partner (hub-2) in
+# in-maintenance and spoke2 in partner-in-maintenance. Kea then stops the
+# hub's DHCP service for ALL its relationships (dhcp-state globally-disabled,
+# disabled-by-local-command [1001]): hub-1's subnet is not served either, so
+# keaha must not call hub-1's relationship OK.
+t_spoke2_maintenance() {
+	local a
+	a=$("$LAB" cmd spoke2 ha-maintenance-start 2>/dev/null)
+	expect "maintenance: ha-maintenance-start accepted" "$(jq -r '.[0].result' <<<"$a")" 0
+	"$LAB" wait-state spoke2 partner-in-maintenance 10 >/dev/null 2>&1
+	"$LAB" wait-state hub:hub-2 in-maintenance 10 >/dev/null 2>&1
+	a=$("$LAB" cmd hub status-get 2>/dev/null)
+	expect "maintenance: Kea says hub globally disabled" "$(jq -r '.[0].arguments["dhcp-state"]["globally-disabled"]' <<<"$a")" true
+	expect "maintenance: Kea says hub-1 still hot-standby" \
+		"$(jq -r '.[0].arguments["high-availability"][0]["ha-servers"].local.state' <<<"$a")" hot-standby
+	sleep 2
+	status
+	keep maintenance
+	expect "maintenance: hub-2 in-maintenance seen" "$(rel $H2 '.peers[] | select(.name == "hub-2") | .state')" in-maintenance
+	expect "maintenance: spoke2 partner-in-maintenance seen" "$(rel $H2 '.peers[] | select(.name == "spoke2") | .state')" partner-in-maintenance
+	expect_not "maintenance: hub-2 relationship not OK" "$(rel $H2 .status)" ok
+	expect_not "maintenance: hub-1 relationship not OK (hub not serving)" "$(rel $H1 .status)" ok
+	expect "maintenance: others unaffected" "$(rel $LB .status)/$(rel $HS .status)" ok/ok
+}
+
+t_tui() {
+	local dump=$LAB_DIR/tui.txt r missing=""
+	timeout 30 "$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf" --headless 140x40 --rounds 2 \
+		--dump "$dump" >/dev/null 2>&1
+	expect "tui: headless exit 0" "$?" 0
+	for r in $LB $HS $H1 $H2; do grep -qF "$r" "$dump" 2>/dev/null || missing="$missing $r"; done
+	expect "tui: every relationship rendered" "${missing:-none}" none
+	CONF=primaries
+	timeout 30 "$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" --headless 140x40 --rounds 2 \
+		--dump "$dump.primaries" >/dev/null 2>&1
+	missing=""
+	for r in $LB $HS $H1 $H2; do grep -qF "$r" "$dump.primaries" 2>/dev/null || missing="$missing $r"; done
+	expect "tui primaries: every relationship rendered" "${missing:-none}" none
+	CONF=managed
+}
+
+[ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
+command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1; }
+# shellcheck disable=SC2206 # a list of words
+scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
+	t_spoke1_killed t_spoke2_maintenance t_tui})
+"$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
+for t in "${scenarios[@]}"; do
+	restart_lab
+	CONF=managed
+	$t
+done
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "kea3: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
