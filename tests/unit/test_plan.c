@@ -1,0 +1,722 @@
+/*
+ * plan.c on captured configurations: adding load-balancing and hot-standby
+ * relationships to the lab's plain servers must give the HA parts of the
+ * configs that really worked at runtime (config-set.*.add-ha), removing them
+ * must give back the configs of config-set.*.remove-ha, and each rule Kea
+ * skips is refused with its reason.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "plan.h"
+
+#define HOOKS "/usr/lib/x86_64-linux-gnu/kea/hooks"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* A copy of a fixture's config: the request's arguments (config-set) or the answer's. */
+static cJSON *load_args(const char *name)
+{
+	struct fixture *f = fixture_load(name);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->request, "arguments");
+	cJSON *copy;
+
+	if (strncmp(name, "config-get", 10) == 0)
+		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
+	if (!a)
+		fail_msg("%s has no arguments", name);
+	copy = cJSON_Duplicate(a, true);
+	fixture_free(f);
+	return copy;
+}
+
+static cJSON *get(const cJSON *o, const char *path)
+{
+	char buf[256], *save = NULL, *k;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save)) {
+		if (k[0] >= '0' && k[0] <= '9')
+			o = cJSON_GetArrayItem(o, atoi(k));
+		else
+			o = cJSON_GetObjectItemCaseSensitive(o, k);
+	}
+	return (cJSON *)o;
+}
+
+static const char *sget(const cJSON *o, const char *path)
+{
+	const cJSON *v = get(o, path);
+
+	return cJSON_IsString(v) ? v->valuestring : "(none)";
+}
+
+static void assert_json_equal(const cJSON *a, const cJSON *b, const char *what)
+{
+	if (!cJSON_Compare(a, b, true)) {
+		char *x = cJSON_Print(a), *y = cJSON_Print(b);
+		print_error("%s differs:\n%s\n--- expected ---\n%s\n", what, x ? x : "(null)",
+			    y ? y : "(null)");
+		free(x);
+		free(y);
+		fail_msg("%s differs", what);
+	}
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!hay || !strstr(hay, needle))
+		fail_msg("\"%s\" not found in:\n%s", needle, hay ? hay : "(null)");
+}
+
+/* The lab pair of the captured runtime creation, with its timings. */
+struct lab {
+	cJSON *a, *b, *a_other, *b_other;
+	struct plan_add_choices c;
+};
+
+static void lab_init(struct lab *l, enum kea_service svc, enum ha_mode mode)
+{
+	bool v6 = svc == KEA_DHCP6;
+
+	memset(l, 0, sizeof(*l));
+	l->a = load_args(v6 ? "config-set.dhcp6.plain-a.remove-ha" : "config-get.dhcp4.plain-a.no-ha");
+	l->b = load_args(v6 ? "config-set.dhcp6.plain-b.remove-ha" : "config-set.dhcp4.plain-b.remove-ha");
+	plan_add_choices_init(&l->c);
+	l->c.name = "lab-rel";
+	l->c.mode = mode;
+	l->c.service = svc;
+	l->c.primary = (struct plan_server){"plain-a", v6 ? "http://127.0.0.131:8121/"
+							  : "http://127.0.0.31:8021/", l->a, NULL};
+	l->c.partner = (struct plan_server){"plain-b", v6 ? "http://127.0.0.132:8122/"
+							  : "http://127.0.0.32:8022/", l->b, NULL};
+	l->c.hooks_dir = HOOKS;
+	l->c.heartbeat_delay = 1000;
+	l->c.max_response_delay = 4000;
+	l->c.max_ack_delay = 2000;
+	l->c.max_unacked_clients = 0;
+}
+
+static void lab_free(struct lab *l)
+{
+	cJSON_Delete(l->a);
+	cJSON_Delete(l->b);
+	cJSON_Delete(l->a_other);
+	cJSON_Delete(l->b_other);
+}
+
+static void plan_ok(const struct plan_add_choices *c, struct plan_result *r)
+{
+	if (!plan_add(c, r))
+		fail_msg("plan_add refused: %s", r->refusal);
+	assert_true(r->ok);
+	assert_non_null(r->config[0]);
+	assert_non_null(r->config[1]);
+}
+
+/* Compares our HA hook with a captured working one, field by field. */
+static void assert_ha_like_captured(const cJSON *ours, const cJSON *captured, const char *key,
+				    bool same_mode)
+{
+	const cJSON *oh = get(ours, key), *ch = get(captured, key), *f;
+	const cJSON *oe = get(oh, "1.parameters.high-availability.0");
+	const cJSON *ce = get(ch, "1.parameters.high-availability.0");
+
+	assert_int_equal(cJSON_GetArraySize(oh), 2);
+	for (int i = 0; i < 2; i++) {
+		char k[16];
+		snprintf(k, sizeof(k), "%d.library", i);
+		if (same_mode) /* else bare names: the captured path ends with ours */
+			assert_string_equal(sget(oh, k), sget(ch, k));
+		else
+			assert_string_equal(strrchr(sget(ch, k), '/') + 1, sget(oh, k));
+	}
+	assert_int_equal(cJSON_GetArraySize(get(oh, "1.parameters.high-availability")), 1);
+	cJSON_ArrayForEach(f, ce) {
+		if (strcmp(f->string, "user-context") == 0 ||
+		    (!same_mode && strcmp(f->string, "mode") == 0))
+			continue;
+		if (strcmp(f->string, "peers") == 0 && !same_mode) {
+			assert_string_equal(sget(oe, "peers.0.url"), sget(ce, "peers.0.url"));
+			assert_string_equal(sget(oe, "peers.1.url"), sget(ce, "peers.1.url"));
+			continue;
+		}
+		if (!cJSON_Compare(f, cJSON_GetObjectItemCaseSensitive(oe, f->string), true))
+			fail_msg("HA field %s differs from the captured config", f->string);
+	}
+	assert_int_equal(cJSON_GetArraySize(oe), cJSON_GetArraySize(ce) + (get(ce, "user-context") ? 0 : 1));
+	assert_string_equal(sget(oe, "user-context.keaha.name"), "lab-rel");
+}
+
+/* Both configs equal except the keys listed (removed from copies first). */
+static void assert_equal_except(const cJSON *a, const cJSON *b, const char *dhcp,
+				const char *const *keys, const char *what)
+{
+	cJSON *x = cJSON_Duplicate(a, true), *y = cJSON_Duplicate(b, true);
+
+	for (; *keys; keys++) {
+		cJSON_DeleteItemFromObjectCaseSensitive(get(x, dhcp), *keys);
+		cJSON_DeleteItemFromObjectCaseSensitive(get(y, dhcp), *keys);
+	}
+	assert_json_equal(x, y, what);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+}
+
+/* ---- adding ----------------------------------------------------------------- */
+
+static void test_add_lb_dhcp4_matches_captured(void **state)
+{
+	static const char *const except[] = {"hooks-libraries", "subnet4", NULL};
+	const char *cap[2] = {"config-set.dhcp4.plain-a.add-ha", "config-set.dhcp4.plain-b.add-ha"};
+	struct lab l;
+	struct plan_result r;
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	plan_ok(&l.c, &r);
+	for (int i = 0; i < 2; i++) {
+		cJSON *want = load_args(cap[i]);
+		assert_ha_like_captured(r.config[i], want, "Dhcp4.hooks-libraries", true);
+		assert_equal_except(r.config[i], want, "Dhcp4", except, cap[i]);
+		/* Split in two halves, each classed for its own server's scope. */
+		assert_int_equal(cJSON_GetArraySize(get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
+		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.0.pool"),
+				    "127.101.1.10-127.101.2.2");
+		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.0.client-class"),
+				    "HA_plain-a");
+		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.1.pool"),
+				    "127.101.2.3-127.101.2.250");
+		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.1.client-class"),
+				    "HA_plain-b");
+		assert_contains(r.diff[i].s, "+ hooks-libraries: " HOOKS "/libdhcp_ha.so\n");
+		assert_contains(r.diff[i].s, "+ hooks-libraries: " HOOKS "/libdhcp_lease_cmds.so\n");
+		assert_contains(r.diff[i].s, "~ subnet 127.101.0.0/16 pool 127.101.1.10 - "
+				"127.101.2.250 -> 127.101.1.10 - 127.101.2.2 (HA_plain-a), "
+				"127.101.2.3 - 127.101.2.250 (HA_plain-b)\n");
+		cJSON_Delete(want);
+	}
+	assert_json_equal(get(r.config[0], "Dhcp4.subnet4"), get(r.config[1], "Dhcp4.subnet4"),
+			  "subnets of both servers");
+	assert_string_equal(sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters."
+				 "high-availability.0.this-server-name"), "plain-b");
+	assert_null(r.warnings.s);
+	plan_result_free(&r);
+	lab_free(&l);
+}
+
+static void test_add_lb_dhcp6_splits_ranges(void **state)
+{
+	struct lab l;
+	struct plan_result r;
+	cJSON *want = load_args("config-set.dhcp6.plain-a.add-ha");
+
+	(void)state;
+	lab_init(&l, KEA_DHCP6, HA_MODE_LOAD_BALANCING);
+	plan_ok(&l.c, &r);
+	assert_ha_like_captured(r.config[0], want, "Dhcp6.hooks-libraries", true);
+	for (int i = 0; i < 2; i++) {
+		assert_string_equal(sget(r.config[i], "Dhcp6.subnet6.0.pools.0.pool"),
+				    "fd00::2:0:0:1:0-fd00::2:0:0:1:ffff");
+		assert_string_equal(sget(r.config[i], "Dhcp6.subnet6.0.pools.1.pool"),
+				    "fd00::2:0:0:2:0-fd00::2:0:0:2:ffff");
+		assert_string_equal(sget(r.config[i], "Dhcp6.subnet6.0.pools.1.client-class"),
+				    "HA_plain-b");
+	}
+	cJSON_Delete(want);
+	plan_result_free(&r);
+	lab_free(&l);
+}
+
+static void test_add_hs_dhcp6_no_split(void **state)
+{
+	struct lab l;
+	struct plan_result r;
+	cJSON *want = load_args("config-set.dhcp6.plain-b.add-ha");
+
+	(void)state;
+	lab_init(&l, KEA_DHCP6, HA_MODE_HOT_STANDBY);
+	l.c.hooks_dir = NULL; /* Kea 3.0: bare names */
+	plan_ok(&l.c, &r);
+	for (int i = 0; i < 2; i++) {
+		const cJSON *e = get(r.config[i], "Dhcp6.hooks-libraries.1.parameters.high-availability.0");
+		assert_json_equal(get(r.config[i], "Dhcp6.subnet6"), get(i ? l.b : l.a, "Dhcp6.subnet6"),
+				  "hot-standby subnets (unchanged)");
+		assert_string_equal(sget(e, "mode"), "hot-standby");
+		assert_string_equal(sget(e, "peers.0.role"), "primary");
+		assert_string_equal(sget(e, "peers.1.role"), "standby");
+		assert_string_equal(sget(r.config[i], "Dhcp6.hooks-libraries.1.library"), "libdhcp_ha.so");
+		assert_null(strstr(r.diff[i].s, "~ subnet"));
+	}
+	assert_ha_like_captured(r.config[1], want, "Dhcp6.hooks-libraries", false);
+	cJSON_Delete(want);
+	plan_result_free(&r);
+	lab_free(&l);
+}
+
+/* ---- refusals ----------------------------------------------------------------- */
+
+static void assert_refused(const struct plan_add_choices *c, const char *reason)
+{
+	struct plan_result r;
+
+	assert_false(plan_add(c, &r));
+	assert_false(r.ok);
+	assert_null(r.config[0]);
+	assert_null(r.config[1]);
+	assert_contains(r.refusal, reason);
+	plan_result_free(&r);
+}
+
+static void test_refuse_choices(void **state)
+{
+	static const char *const used[] = {"other", "lab-rel"};
+	struct lab l;
+	struct plan_add_choices c;
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	c = l.c, c.name = "";
+	assert_refused(&c, "needs a name");
+	c = l.c, c.known_names = used, c.nknown = 2;
+	assert_refused(&c, "a relationship named lab-rel already exists");
+	c = l.c, c.mode = HA_MODE_PASSIVE_BACKUP;
+	assert_refused(&c, "backup servers are not supported");
+	c = l.c, c.max_response_delay = 1000;
+	assert_refused(&c, "max-response-delay must be greater than heartbeat-delay");
+	c = l.c, c.primary.url = "http://kea-a.example.org:8021/";
+	assert_refused(&c, "peer plain-a: URL \"http://kea-a.example.org:8021/\" must be");
+	c = l.c, c.partner.url = "http://127.0.0.32/";
+	assert_refused(&c, "peer plain-b: URL");
+	c = l.c, c.trust_anchor = "/etc/kea/ca.pem", c.cert_file = "/etc/kea/a.pem";
+	assert_refused(&c, "TLS needs all of trust-anchor, cert-file and key-file");
+	c = l.c, c.primary.url = "https://127.0.0.31:8021/";
+	assert_refused(&c, "peer plain-a uses https but");
+	c = l.c, c.partner.name = "plain-a";
+	assert_refused(&c, "the same server");
+	lab_free(&l);
+}
+
+static void test_accepts_tls_and_v6_urls(void **state)
+{
+	struct lab l;
+	struct plan_result r;
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_HOT_STANDBY);
+	l.c.primary.url = "https://[::1]:8021/";
+	l.c.partner.url = "https://127.0.0.32:8022";
+	l.c.trust_anchor = "/etc/kea/ca.pem";
+	l.c.cert_file = "/etc/kea/a.pem";
+	l.c.key_file = "/etc/kea/a.key";
+	plan_ok(&l.c, &r);
+	assert_string_equal(sget(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+				 "key-file"), "/etc/kea/a.key");
+	assert_contains(r.diff[0].s, "TLS trust-anchor /etc/kea/ca.pem");
+	plan_result_free(&r);
+	lab_free(&l);
+}
+
+static void test_refuse_servers(void **state)
+{
+	struct lab l, l6;
+	struct plan_add_choices c;
+	struct plan_result r6, r4;
+	cJSON *lbp = load_args("config-get.dhcp4.lb-primary");
+	cJSON *b4 = load_args("config-set.dhcp4.plain-b.add-ha");
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	lab_init(&l6, KEA_DHCP6, HA_MODE_HOT_STANDBY);
+	c = l.c, c.primary.config = lbp;
+	assert_refused(&c, "plain-a already has a DHCPv4 HA relationship");
+	c = l.c, c.partner.config = lbp;
+	assert_refused(&c, "plain-b already has a DHCPv4 HA relationship");
+	c = l.c, c.partner.config = l6.b;
+	assert_refused(&c, "plain-b does not run DHCPv4 (its configuration has no Dhcp4 map)");
+	/* plain-b is secondary for DHCPv4: it cannot be a DHCPv6 primary... */
+	c = l6.c, c.primary = l6.c.partner, c.partner = l6.c.primary, c.primary.other = b4;
+	assert_refused(&c, "plain-b is secondary in a DHCPv4 relationship");
+	/* ...but it can be a DHCPv6 standby. */
+	c = l6.c, c.partner.other = b4;
+	plan_ok(&c, &r6);
+	/* A name stored in the other service's HA user-context is taken. */
+	c = l.c, c.primary.other = r6.config[0];
+	assert_refused(&c, "a relationship named lab-rel already exists");
+	c.name = "lab-rel-4";
+	plan_ok(&c, &r4);
+	plan_result_free(&r4);
+	plan_result_free(&r6);
+	cJSON_Delete(lbp);
+	cJSON_Delete(b4);
+	lab_free(&l);
+	lab_free(&l6);
+}
+
+static void set_pool(cJSON *args, const char *pool, const char *cls)
+{
+	cJSON *p = get(args, "Dhcp4.subnet4.0.pools.0");
+
+	cJSON_ReplaceItemInObjectCaseSensitive(p, "pool", cJSON_CreateString(pool));
+	if (cls)
+		cJSON_AddStringToObject(p, "client-class", cls);
+}
+
+static void test_refuse_pools(void **state)
+{
+	struct lab l;
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	set_pool(l.a, "127.101.1.10-127.101.1.10", NULL);
+	set_pool(l.b, "127.101.1.10-127.101.1.10", NULL);
+	assert_refused(&l.c, "subnet 127.101.0.0/16 pool 127.101.1.10-127.101.1.10 cannot be split "
+		       "in two for load-balancing (a single address)");
+	set_pool(l.a, "127.101.1.0/24", "HA_x");
+	set_pool(l.b, "127.101.1.0/24", "HA_x");
+	assert_refused(&l.c, "pool 127.101.1.0/24 already has a client-class");
+	set_pool(l.b, "127.101.1.0/25", NULL);
+	assert_refused(&l.c, "subnet 127.101.0.0/16 has different pools on plain-a and plain-b");
+	cJSON_ReplaceItemInObjectCaseSensitive(get(l.b, "Dhcp4.subnet4.0"), "id", cJSON_CreateNumber(7));
+	assert_refused(&l.c, "subnet 127.101.0.0/16 (on plain-a) is not on plain-b with the same id");
+	lab_free(&l);
+}
+
+static void test_split_cidr(void **state)
+{
+	struct lab l;
+	struct plan_result r;
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	set_pool(l.a, "127.101.1.0/24", NULL);
+	set_pool(l.b, "127.101.1.0/24", NULL);
+	plan_ok(&l.c, &r);
+	assert_string_equal(sget(r.config[1], "Dhcp4.subnet4.0.pools.0.pool"), "127.101.1.0-127.101.1.127");
+	assert_string_equal(sget(r.config[1], "Dhcp4.subnet4.0.pools.1.pool"), "127.101.1.128-127.101.1.255");
+	assert_string_equal(sget(r.config[1], "Dhcp4.subnet4.0.pools.1.user-context.keaha.split-of"),
+			    "127.101.1.0/24");
+	plan_result_free(&r);
+	lab_free(&l);
+}
+
+static void test_check_ha_rules(void **state)
+{
+	static const struct {
+		const char *json, *why;
+	} bad[] = {
+		{"{\"this-server-name\":\"c\",\"mode\":\"hot-standby\",\"peers\":["
+		 "{\"name\":\"a\",\"url\":\"http://10.0.0.1:8000/\",\"role\":\"primary\"},"
+		 "{\"name\":\"b\",\"url\":\"http://10.0.0.2:8000/\",\"role\":\"standby\"}]}",
+		 "this-server-name \"c\" is not one of the peers"},
+		{"{\"this-server-name\":\"a\",\"mode\":\"hot-standby\",\"peers\":["
+		 "{\"name\":\"a\",\"url\":\"http://10.0.0.1:8000/\",\"role\":\"primary\"},"
+		 "{\"name\":\"b\",\"url\":\"http://10.0.0.2:8000/\",\"role\":\"secondary\"}]}",
+		 "hot-standby needs exactly one primary and one standby"},
+		{"{\"this-server-name\":\"a\",\"mode\":\"load-balancing\",\"peers\":["
+		 "{\"name\":\"a\",\"url\":\"http://10.0.0.1:8000/\",\"role\":\"primary\"},"
+		 "{\"name\":\"b\",\"url\":\"http://10.0.0.2:8000/\",\"role\":\"secondary\"},"
+		 "{\"name\":\"c\",\"url\":\"http://10.0.0.3:8000/\",\"role\":\"backup\"}]}",
+		 "backup servers are not supported"},
+		{"{\"this-server-name\":\"a\",\"mode\":\"load-balancing\",\"heartbeat-delay\":10000,"
+		 "\"max-response-delay\":10000,\"peers\":["
+		 "{\"name\":\"a\",\"url\":\"http://10.0.0.1:8000/\",\"role\":\"primary\"},"
+		 "{\"name\":\"b\",\"url\":\"http://10.0.0.2:8000/\",\"role\":\"secondary\"}]}",
+		 "max-response-delay must be greater"},
+	};
+	char why[PLAN_REASON_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		cJSON *e = cJSON_Parse(bad[i].json);
+		assert_non_null(e);
+		why[0] = '\0';
+		assert_false(plan_check_ha(e, why, sizeof(why)));
+		assert_contains(why, bad[i].why);
+		cJSON_Delete(e);
+	}
+	assert_true(plan_url_ok("http://192.0.2.1:8000/"));
+	assert_true(plan_url_ok("http://[2001:db8::1]:8000"));
+	assert_false(plan_url_ok("http://2001:db8::1:8000/"));
+	assert_false(plan_url_ok("http://192.0.2.1:0/"));
+	assert_false(plan_url_ok("http://192.0.2.1:99999/"));
+	assert_false(plan_url_ok("ftp://192.0.2.1:80/"));
+	assert_false(plan_url_ok("http://192.0.2.1:80x"));
+}
+
+static void test_hooks_dir(void **state)
+{
+	struct fixture *f = fixture_load("build-report.dhcp4.lb-primary");
+	const char *text = sget(f->response, "0.text");
+	cJSON *lbp = load_args("config-get.dhcp4.lb-primary");
+	cJSON *plain = load_args("config-get.dhcp4.plain-a.no-ha");
+	char dir[256];
+
+	(void)state;
+	assert_true(plan_hooks_dir_from_build_report(text, dir, sizeof(dir)));
+	assert_string_equal(dir, HOOKS);
+	assert_false(plan_hooks_dir_from_build_report("Prefix: /usr\n", dir, sizeof(dir)));
+	assert_false(plan_hooks_dir_from_build_report(text, dir, 8)); /* too long: no truncation */
+	dir[0] = '\0';
+	assert_true(plan_hooks_dir_from_config(lbp, KEA_DHCP4, dir, sizeof(dir)));
+	assert_string_equal(dir, HOOKS);
+	assert_false(plan_hooks_dir_from_config(plain, KEA_DHCP4, dir, sizeof(dir)));
+	assert_false(plan_hooks_dir_from_config(lbp, KEA_DHCP6, dir, sizeof(dir)));
+	cJSON_Delete(lbp);
+	cJSON_Delete(plain);
+	fixture_free(f);
+}
+
+/* ---- secrets ------------------------------------------------------------------- */
+
+static void test_secrets(void **state)
+{
+	cJSON *orig = load_args("config-get.dhcp4.lb-primary.auth-ok");
+	cJSON *m = plan_mask_secrets(orig);
+	char *text = cJSON_PrintUnformatted(m);
+	const char *pw = "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.1.basic-auth-password";
+	struct lab l;
+	struct plan_result r;
+
+	(void)state;
+	assert_string_equal(sget(orig, pw), "s3cret");
+	assert_string_equal(sget(m, pw), PLAN_MASK);
+	assert_null(strstr(text, "s3cret"));
+	free(text);
+	/* An edit of the masked copy (a peer list reordered) gets the originals back. */
+	cJSON *peers = get(m, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers");
+	cJSON_AddItemToArray(peers, cJSON_DetachItemFromArray(peers, 0));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(m, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(7200));
+	plan_restore_secrets(m, orig);
+	assert_string_equal(sget(m, pw), "s3cret");
+	assert_string_equal(sget(m, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0."
+				 "basic-auth-password"), "s3cret");
+	cJSON_Delete(m);
+	cJSON_Delete(orig);
+
+	/* The diff of an add with basic auth shows the user, never the password. */
+	lab_init(&l, KEA_DHCP4, HA_MODE_HOT_STANDBY);
+	l.c.basic_auth_user = "admin";
+	l.c.basic_auth_password = "t0psecret";
+	plan_ok(&l.c, &r);
+	for (int i = 0; i < 2; i++) {
+		assert_null(strstr(r.diff[i].s, "t0psecret"));
+		assert_contains(r.diff[i].s, "basic-auth-user admin");
+		assert_contains(r.diff[i].s, "basic-auth-password " PLAN_MASK);
+		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.1.parameters."
+					 "high-availability.0.peers.1.basic-auth-password"), "t0psecret");
+	}
+	plan_result_free(&r);
+	lab_free(&l);
+}
+
+/* ---- removing ------------------------------------------------------------------- */
+
+static void remove_ok(const struct plan_remove_choices *c, struct plan_result *r)
+{
+	if (!plan_remove(c, r))
+		fail_msg("plan_remove refused: %s", r->refusal);
+	assert_true(r->ok);
+}
+
+/* Adds the lab LB relationship, then removes it with the given choice. */
+static void lab_roundtrip(enum plan_scopes scopes, bool swap, struct plan_result *rm)
+{
+	struct lab l;
+	struct plan_result add;
+	struct plan_remove_choices c = {"lab-rel", KEA_DHCP4, scopes, {NULL, NULL}};
+
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	plan_ok(&l.c, &add);
+	c.config[0] = add.config[swap ? 1 : 0];
+	c.config[1] = add.config[swap ? 0 : 1];
+	remove_ok(&c, rm);
+	plan_result_free(&add);
+	lab_free(&l);
+}
+
+static void test_remove_keep_roundtrip(void **state)
+{
+	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
+			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	struct plan_result r;
+
+	(void)state;
+	lab_roundtrip(PLAN_SCOPES_KEEP, false, &r);
+	assert_json_equal(r.config[0], want[0], "plain-a after removal");
+	assert_json_equal(r.config[1], want[1], "plain-b after removal");
+	assert_contains(r.diff[0].s, "- hooks-libraries: " HOOKS "/libdhcp_lease_cmds.so\n"
+			"- hooks-libraries: " HOOKS "/libdhcp_ha.so\n"
+			"- high-availability: relationship lab-rel\n");
+	assert_contains(r.diff[1].s, "~ subnet 127.101.0.0/16 pools 127.101.1.10-127.101.2.2 "
+			"(HA_plain-a), 127.101.2.3-127.101.2.250 (HA_plain-b) -> "
+			"127.101.1.10-127.101.2.250\n");
+	assert_contains(r.warnings.s, "plain-a and plain-b will both hand out the same pools");
+	plan_result_free(&r);
+	/* Given in the other order: the same result, in that order. */
+	lab_roundtrip(PLAN_SCOPES_KEEP, true, &r);
+	assert_json_equal(r.config[0], want[1], "plain-b after removal (swapped)");
+	assert_json_equal(r.config[1], want[0], "plain-a after removal (swapped)");
+	plan_result_free(&r);
+	cJSON_Delete(want[0]);
+	cJSON_Delete(want[1]);
+}
+
+static void test_remove_captured_by_server_name(void **state)
+{
+	struct plan_remove_choices c = {"plain-a", KEA_DHCP6, PLAN_SCOPES_KEEP, {NULL, NULL}};
+	cJSON *in[2] = {load_args("config-set.dhcp6.plain-a.add-ha"),
+			load_args("config-set.dhcp6.plain-b.add-ha")};
+	cJSON *want[2] = {load_args("config-set.dhcp6.plain-a.remove-ha"),
+			  load_args("config-set.dhcp6.plain-b.remove-ha")};
+	struct plan_result r;
+
+	(void)state;
+	c.config[0] = in[0];
+	c.config[1] = in[1];
+	remove_ok(&c, &r);
+	assert_json_equal(r.config[0], want[0], "dhcp6 plain-a after removal");
+	assert_json_equal(r.config[1], want[1], "dhcp6 plain-b after removal");
+	plan_result_free(&r);
+	for (int i = 0; i < 2; i++) {
+		cJSON_Delete(in[i]);
+		cJSON_Delete(want[i]);
+	}
+}
+
+static void test_remove_disable(void **state)
+{
+	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
+			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	struct plan_result r;
+	cJSON *sn, *back;
+
+	(void)state;
+	lab_roundtrip(PLAN_SCOPES_DISABLE, false, &r);
+	assert_json_equal(r.config[0], want[0], "primary after removal (disable)");
+	sn = get(r.config[1], "Dhcp4.subnet4.0");
+	assert_int_equal(cJSON_GetArraySize(get(sn, "pools")), 0);
+	assert_non_null(get(sn, "pools"));
+	assert_json_equal(get(sn, "user-context.keaha.disabled-pools"),
+			  get(want[1], "Dhcp4.subnet4.0.pools"), "disabled pools (merged back)");
+	assert_contains(r.diff[1].s, "~ subnet 127.101.0.0/16 pools -> none (kept in user-context "
+			"keaha.disabled-pools)\n");
+	assert_null(r.warnings.s);
+	/* Reversible: the pools put back and the user-context dropped give the original. */
+	back = cJSON_Duplicate(get(sn, "user-context.keaha.disabled-pools"), true);
+	cJSON_ReplaceItemInObjectCaseSensitive(sn, "pools", back);
+	cJSON_DeleteItemFromObjectCaseSensitive(sn, "user-context");
+	assert_json_equal(r.config[1], want[1], "secondary with its pools enabled again");
+	plan_result_free(&r);
+	cJSON_Delete(want[0]);
+	cJSON_Delete(want[1]);
+}
+
+static void test_remove_delete(void **state)
+{
+	static const char *const except[] = {"subnet4", NULL};
+	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
+			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	struct plan_result r;
+
+	(void)state;
+	lab_roundtrip(PLAN_SCOPES_DELETE, true, &r);
+	/* Swapped: [0] is the secondary now. */
+	assert_json_equal(r.config[1], want[0], "primary after removal (delete)");
+	assert_non_null(get(r.config[0], "Dhcp4.subnet4"));
+	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.subnet4")), 0);
+	assert_equal_except(r.config[0], want[1], "Dhcp4", except, "secondary after delete");
+	assert_contains(r.diff[0].s, "- subnet 127.101.0.0/16\n");
+	assert_null(strstr(r.diff[1].s, "- subnet"));
+	plan_result_free(&r);
+	cJSON_Delete(want[0]);
+	cJSON_Delete(want[1]);
+}
+
+/* A relationship keaha did not create: lease_cmds not next to HA stays, classes go. */
+static void test_remove_foreign_lb(void **state)
+{
+	cJSON *p = load_args("config-get.dhcp4.lb-primary"), *s = cJSON_Duplicate(p, true);
+	struct plan_remove_choices c = {"lb-primary", KEA_DHCP4, PLAN_SCOPES_KEEP, {p, s}};
+	struct plan_result r;
+
+	(void)state;
+	cJSON_ReplaceItemInObjectCaseSensitive(get(s, "Dhcp4.hooks-libraries.2.parameters."
+						   "high-availability.0"), "this-server-name",
+					       cJSON_CreateString("lb-secondary"));
+	remove_ok(&c, &r);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(cJSON_GetArraySize(get(r.config[i], "Dhcp4.hooks-libraries")), 2);
+		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
+				    HOOKS "/libdhcp_lease_cmds.so");
+		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.1.library"),
+				    HOOKS "/libdhcp_stat_cmds.so");
+		assert_int_equal(cJSON_GetArraySize(get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
+		assert_null(get(r.config[i], "Dhcp4.subnet4.0.pools.0.client-class"));
+		assert_null(get(r.config[i], "Dhcp4.subnet4.0.pools.1.client-class"));
+		assert_contains(r.diff[i].s, "pool 127.101.2.10-127.101.2.250: client-class "
+				"HA_lb-secondary removed");
+	}
+	plan_result_free(&r);
+	cJSON_Delete(p);
+	cJSON_Delete(s);
+}
+
+static void test_remove_refusals(void **state)
+{
+	cJSON *a = load_args("config-set.dhcp4.plain-a.add-ha");
+	cJSON *plain = load_args("config-get.dhcp4.plain-a.no-ha");
+	struct plan_remove_choices c = {"plain-a", KEA_DHCP4, PLAN_SCOPES_UNSET, {a, plain}};
+	struct plan_result r;
+
+	(void)state;
+	assert_false(plan_remove(&c, &r));
+	assert_contains(r.refusal, "choose what happens to the secondary's scopes");
+	c.scopes = PLAN_SCOPES_DISABLE;
+	assert_false(plan_remove(&c, &r));
+	assert_contains(r.refusal, "relationship plain-a is configured on one server only");
+	assert_null(r.config[0]);
+	c.name = "nope";
+	assert_false(plan_remove(&c, &r));
+	assert_contains(r.refusal, "no DHCPv4 relationship named nope on either server");
+	c.name = "plain-a";
+	c.service = KEA_DHCP6;
+	assert_false(plan_remove(&c, &r));
+	assert_contains(r.refusal, "no DHCPv6 relationship named plain-a");
+	plan_result_free(&r);
+	cJSON_Delete(a);
+	cJSON_Delete(plain);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_lb_dhcp4_matches_captured),
+		cmocka_unit_test(test_add_lb_dhcp6_splits_ranges),
+		cmocka_unit_test(test_add_hs_dhcp6_no_split),
+		cmocka_unit_test(test_refuse_choices),
+		cmocka_unit_test(test_accepts_tls_and_v6_urls),
+		cmocka_unit_test(test_refuse_servers),
+		cmocka_unit_test(test_refuse_pools),
+		cmocka_unit_test(test_split_cidr),
+		cmocka_unit_test(test_check_ha_rules),
+		cmocka_unit_test(test_hooks_dir),
+		cmocka_unit_test(test_secrets),
+		cmocka_unit_test(test_remove_keep_roundtrip),
+		cmocka_unit_test(test_remove_captured_by_server_name),
+		cmocka_unit_test(test_remove_disable),
+		cmocka_unit_test(test_remove_delete),
+		cmocka_unit_test(test_remove_foreign_lb),
+		cmocka_unit_test(test_remove_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
