@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "relationship_cmd.h"
 #include "status_cmd.h"
 #include "topology.h"
 #include "util.h"
@@ -22,6 +23,12 @@ static const char usage_text[] =
 	"       keaha [OPTIONS] status [--json] [--timeout S] [URL...]\n"
 	"       keaha [OPTIONS] watch [--json] [--events FILE] [--duration S] [URL...]\n"
 	"       keaha [OPTIONS] relationship list [--json] [URL...]\n"
+	"       keaha [OPTIONS] relationship add NAME --mode load-balancing|hot-standby\n"
+	"             --primary SERVER --partner SERVER [--dhcp4|--dhcp6] [--heartbeat-delay MS]\n"
+	"             [--max-response-delay MS] [--max-ack-delay MS] [--max-unacked-clients N]\n"
+	"             [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] relationship remove NAME --secondary-scopes keep|disable|delete\n"
+	"             [--dry-run] [--yes]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
@@ -35,6 +42,12 @@ static const char usage_text[] =
 	"                    brain, 3 some unreachable or nothing discovered, 64 usage error.\n"
 	"  relationship list every relationship discovered: name, service, mode, peers by\n"
 	"                    role, status (the names other commands take); read-only.\n"
+	"  relationship add  create a failover relationship on two servers (SERVER: a configured\n"
+	"                    name or a URL): plan, diff, confirm, then config-test, config-set\n"
+	"                    (partner, then primary), wait for the HA states, config-write both;\n"
+	"                    any failure puts both back. --dry-run prints the plan only.\n"
+	"  relationship remove  take HA off both servers; the secondary's scopes are kept,\n"
+	"                    disabled (reversibly) or deleted: you choose.\n"
 	"  watch             poll continuously; print one line per change (reachability,\n"
 	"                    HA state, verdict) as it happens, until interrupted; read-only.\n"
 	"\n"
@@ -71,6 +84,7 @@ struct cli {
 	const char *events_file;
 	double duration;
 	struct ui_opts ui;
+	struct relationship_opts rel;
 };
 
 static int usage_error(const char *msg)
@@ -164,6 +178,23 @@ static int cmd_watch(const struct keaha_config *cfg, struct cli *c)
 	return watch_cmd_run(cfg, &wo);
 }
 
+static int cmd_add(const struct keaha_config *cfg, struct cli *c)
+{
+	c->rel.state_dir = state_dir(c);
+	if (!c->rel.primary || !c->rel.partner || c->rel.mode == HA_MODE_UNKNOWN)
+		return usage_error("relationship add wants NAME --mode --primary --partner");
+	return relationship_cmd_add(cfg, &c->rel);
+}
+
+static int cmd_remove(const struct keaha_config *cfg, struct cli *c)
+{
+	c->rel.state_dir = state_dir(c);
+	if (c->rel.scopes == PLAN_SCOPES_UNSET)
+		return usage_error("relationship remove wants --secondary-scopes keep|disable|delete "
+				   "(no default: you decide what becomes of the secondary's scopes)");
+	return relationship_cmd_remove(cfg, &c->rel);
+}
+
 static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 {
 	c->ui.state_dir = state_dir(c);
@@ -174,11 +205,14 @@ static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 /* The subcommands: the words that name them, and what runs with the servers gathered. */
 static const struct command {
 	const char *word1, *word2;
+	bool takes_name;     /* the next word is a relationship's name, not a URL */
 	int (*run)(const struct keaha_config *cfg, struct cli *c);
 } commands[] = {
-	{ "status", NULL, cmd_status },
-	{ "watch", NULL, cmd_watch },
-	{ "relationship", "list", cmd_list },
+	{ "status", NULL, false, cmd_status },
+	{ "watch", NULL, false, cmd_watch },
+	{ "relationship", "list", false, cmd_list },
+	{ "relationship", "add", true, cmd_add },
+	{ "relationship", "remove", true, cmd_remove },
 };
 
 static int run_with_servers(struct cli *c, int argc, char **argv,
@@ -202,13 +236,28 @@ static int dispatch(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct command *k = &commands[i];
 		int words = k->word2 ? 2 : 1;
-		if (strcmp(argv[0], k->word1) != 0)
+		if (strcmp(argv[0], k->word1) != 0 || (k->word2 && (argc < 2 || strcmp(argv[1], k->word2) != 0)))
 			continue;
-		if (k->word2 && (argc < 2 || strcmp(argv[1], k->word2) != 0))
-			return usage_error("relationship wants 'list' (add and remove are not built yet)");
+		if (k->takes_name) {
+			if (argc <= words)
+				return usage_error("the relationship's name is missing");
+			c->rel.name = argv[words++];
+		}
 		return run_with_servers(c, argc - words, argv + words, k->run);
 	}
-	return usage_error("unknown command");
+	return usage_error(strcmp(argv[0], "relationship") == 0 ?
+			   "relationship wants list, add or remove" : "unknown command");
+}
+
+static bool parse_count(const char *s, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end || v < 0 || v > 86400000)
+		return false;
+	*out = v;
+	return true;
 }
 
 static bool parse_size(const char *s, int *w, int *h)
@@ -258,12 +307,26 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'N' },
 		{ "keys", required_argument, NULL, 'K' },
 		{ "keys-file", required_argument, NULL, 'k' },
+		{ "mode", required_argument, NULL, 1000 },
+		{ "primary", required_argument, NULL, 1001 },
+		{ "partner", required_argument, NULL, 1002 },
+		{ "dhcp4", no_argument, NULL, 1003 },
+		{ "dhcp6", no_argument, NULL, 1004 },
+		{ "heartbeat-delay", required_argument, NULL, 1005 },
+		{ "max-response-delay", required_argument, NULL, 1006 },
+		{ "max-ack-delay", required_argument, NULL, 1007 },
+		{ "max-unacked-clients", required_argument, NULL, 1008 },
+		{ "secondary-scopes", required_argument, NULL, 1009 },
+		{ "dry-run", no_argument, NULL, 1010 },
+		{ "yes", no_argument, NULL, 1011 },
 		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 } };
+	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 },
+			 .rel = { .heartbeat_delay = -1, .max_response_delay = -1, .max_ack_delay = -1,
+				  .max_unacked_clients = -1, .timeout = 10.0 } };
 	static char keys_buf[8192];
 	int opt;
 
@@ -300,6 +363,30 @@ int main(int argc, char **argv)
 			c.ui.keys = keys_buf;
 			break;
 		case 'D': c.ui.dump = optarg; break;
+		case 1000:
+			c.rel.mode = ha_mode_parse(optarg);
+			if (c.rel.mode != HA_MODE_LOAD_BALANCING && c.rel.mode != HA_MODE_HOT_STANDBY)
+				return usage_error("--mode wants load-balancing or hot-standby");
+			break;
+		case 1001: c.rel.primary = optarg; break;
+		case 1002: c.rel.partner = optarg; break;
+		case 1003: c.rel.service = KEA_DHCP4; break;
+		case 1004: c.rel.service = KEA_DHCP6; break;
+		case 1005: case 1006: case 1007: case 1008:
+			if (!parse_count(optarg, opt == 1005 ? &c.rel.heartbeat_delay : opt == 1006 ?
+					 &c.rel.max_response_delay : opt == 1007 ? &c.rel.max_ack_delay :
+					 &c.rel.max_unacked_clients))
+				return usage_error("timings want a whole number (milliseconds, or clients)");
+			break;
+		case 1009:
+			c.rel.scopes = !strcmp(optarg, "keep") ? PLAN_SCOPES_KEEP : !strcmp(optarg, "disable") ?
+				       PLAN_SCOPES_DISABLE : !strcmp(optarg, "delete") ? PLAN_SCOPES_DELETE :
+				       PLAN_SCOPES_UNSET;
+			if (c.rel.scopes == PLAN_SCOPES_UNSET)
+				return usage_error("--secondary-scopes wants keep, disable or delete");
+			break;
+		case 1010: c.rel.dry_run = true; break;
+		case 1011: c.rel.yes = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");

@@ -81,7 +81,8 @@ static void print(const struct model *m, const struct status_opts *o)
 	}
 }
 
-int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o)
+void status_cmd_discover(const struct keaha_config *cfg, const struct status_opts *o,
+			 struct model *m)
 {
 	struct run r = { 0 };
 	struct poller_opts po = {
@@ -91,9 +92,8 @@ int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o)
 		.once = true,
 		.deadline = o->timeout,
 	};
-	int code;
 
-	model_init(&r.model);
+	r.model = *m;
 	add_configured(&r.model, cfg);
 	topology_load(&r.model, o->state_dir, cfg);
 	uv_loop_init(&r.loop);
@@ -111,8 +111,18 @@ int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o)
 
 	verdict_update_all(&r.model, util_wallclock(), NULL, NULL);
 	topology_save(&r.model, o->state_dir, cfg);
-	print(&r.model, o);
-	code = o->list ? (r.model.nrels ? 0 : REPORT_EXIT_UNREACHABLE) : (int)report_exit_code(&r.model);
-	model_free(&r.model);
+	*m = r.model;
+}
+
+int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o)
+{
+	struct model m;
+	int code;
+
+	model_init(&m);
+	status_cmd_discover(cfg, o, &m);
+	print(&m, o);
+	code = o->list ? (m.nrels ? 0 : REPORT_EXIT_UNREACHABLE) : (int)report_exit_code(&m);
+	model_free(&m);
 	return code;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "model.h"
 
 struct status_opts {
 	bool json;
@@ -15,6 +16,10 @@ struct status_opts {
 	double timeout;            /* seconds for the whole run */
 	const char *state_dir;     /* remembered topology, NULL for none */
 };
+
+/* Polls every discovered peer once into m (model_init'ed by the caller) and judges. */
+void status_cmd_discover(const struct keaha_config *cfg, const struct status_opts *o,
+			 struct model *m);
 
 /* Returns the process exit status (for a list: 0, or 3 when nothing was discovered). */
 int status_cmd_run(const struct keaha_config *cfg, const struct status_opts *o);

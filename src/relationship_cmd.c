@@ -1,0 +1,373 @@
+/*
+ * The relationship commands. What the product refuses (service down, a
+ * server not answering config-get) is refused here before anything is sent;
+ * what Kea itself does not check, the plan checks; what is sent, the
+ * transaction sends. Exit 0 only when both servers ended in the intended
+ * state and were written.
+ */
+#include "relationship_cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "status_cmd.h"
+#include "txn.h"
+#include "util.h"
+
+#define EXIT_FAILED 1
+#define EXIT_REFUSED 2
+#define EXIT_USAGE 64
+
+struct side {
+	int server;                      /* in the model */
+	const struct server_conf *conf;
+	struct endpoint_opts ep;
+	bool agent;
+	cJSON *config;                   /* config-get of the service */
+	cJSON *other;                    /* of the other service, or NULL */
+};
+
+static void progress(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("  %s\n", line);
+	fflush(stdout);
+}
+
+static const struct server_conf *conf_by_url(const struct keaha_config *cfg, const char *url)
+{
+	for (int i = 0; i < cfg->nservers; i++)
+		if (model_url_same(cfg->servers[i].url, url))
+			return &cfg->servers[i];
+	return NULL;
+}
+
+/* A SERVER argument: a server of the model by name, or by URL. */
+static int find_server(const struct model *m, const struct keaha_config *cfg, const char *arg)
+{
+	char url[KEA_URL_LEN];
+	int s = model_find_server(m, arg);
+
+	if (s < 0 && config_normalize_url(cfg, arg, url, sizeof(url)))
+		s = model_find_server_url(m, url);
+	return s;
+}
+
+static void side_free(struct side *sd)
+{
+	cJSON_Delete(sd->config);
+	cJSON_Delete(sd->other);
+}
+
+/* Reads one server's configurations; false (refused) with why. */
+static bool read_side(const struct model *m, const struct keaha_config *cfg, int s,
+		      enum kea_service svc, double timeout, struct side *sd, char *why, size_t size)
+{
+	const struct server *sv = &m->servers[s];
+	enum kea_service other = svc == KEA_DHCP4 ? KEA_DHCP6 : KEA_DHCP4;
+	char msg[400];
+
+	memset(sd, 0, sizeof(*sd));
+	sd->server = s;
+	sd->conf = conf_by_url(cfg, sv->url);
+	sd->ep.url = sv->url;
+	if (sd->conf) {
+		sd->ep.user = sd->conf->auth.user;
+		sd->ep.password = sd->conf->password;
+		sd->ep.ca_file = sd->conf->auth.ca_file;
+		sd->ep.cert_file = sd->conf->auth.cert_file;
+		sd->ep.key_file = sd->conf->auth.key_file;
+	}
+	if (sv->reach != REACH_OK || !sv->d[svc].present) {
+		snprintf(why, size, "%s does not answer for %s (%s): nothing was changed", sv->name,
+			 kea_service_label(svc), sv->error[0] ? sv->error : sv->d[svc].error);
+		return false;
+	}
+	if (sv->transport != TRANSPORT_AGENT) {
+		snprintf(why, size, "%s is a Kea 3 daemon reached directly: adding a relationship there "
+			 "is not supported yet", sv->name);
+		return false;
+	}
+	sd->agent = true;
+	if (txn_call(&sd->ep, true, svc, "config-get", NULL, &sd->config, msg, sizeof(msg), timeout) != 0) {
+		snprintf(why, size, "config-get on %s failed: %s", sv->name, msg);
+		return false;
+	}
+	if (sv->d[other].present)
+		txn_call(&sd->ep, true, other, "config-get", NULL, &sd->other, msg, sizeof(msg), timeout);
+	return true;
+}
+
+/* Where the hook libraries are: keaHooksLocation, else the server's build-report. */
+static void hooks_dir(const struct keaha_config *cfg, const struct side *sd, enum kea_service svc,
+		      double timeout, char *out, size_t size)
+{
+	cJSON *args = NULL;
+	char msg[4096];
+
+	out[0] = '\0';
+	if (cfg->hooks_location[0]) {
+		strlcpy_(out, cfg->hooks_location, size);
+		return;
+	}
+	if (txn_call(&sd->ep, sd->agent, svc, "build-report", NULL, &args, msg, sizeof(msg), timeout) == 0 &&
+	    plan_hooks_dir_from_build_report(msg, out, size)) {
+		cJSON_Delete(args);
+		return;
+	}
+	cJSON_Delete(args);
+	plan_hooks_dir_from_config(sd->config, svc, out, size);
+}
+
+static void print_plan(const struct plan_result *p, const char *const names[2])
+{
+	for (int i = 0; i < 2; i++) {
+		printf("Changes on %s:\n", names[i]);
+		fputs(p->diff[i].s ? p->diff[i].s : "  (none)\n", stdout);
+	}
+	if (p->warnings.len)
+		printf("Warnings:\n%s", p->warnings.s);
+}
+
+/* Asks on a terminal for the relationship's name; refuses without one. */
+static bool confirm(const char *name, bool yes)
+{
+	char line[256];
+
+	if (yes)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "keaha: not a terminal: give --yes to apply, or --dry-run to see the plan\n");
+		return false;
+	}
+	printf("Type the relationship's name (%s) to apply: ", name);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	return strcmp(line, name) == 0;
+}
+
+static void state_path(const struct relationship_opts *o, const char *leaf, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s", o->state_dir ? o->state_dir : ".", leaf);
+}
+
+/* One JSON line per change in audit.log: who, when, what, the diff, the result. */
+static void audit(const struct relationship_opts *o, const char *what, const struct plan_result *p,
+		  const struct txn_result *r)
+{
+	char path[600], when[32];
+	const char *user = getenv("USER");
+	time_t now = time(NULL);
+	struct tm tm;
+	cJSON *j = cJSON_CreateObject();
+	char *line;
+	FILE *f;
+
+	if (!o->state_dir)
+		return;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(j, "time", when);
+	cJSON_AddStringToObject(j, "who", user ? user : "?");
+	cJSON_AddStringToObject(j, "what", what);
+	cJSON_AddStringToObject(j, "diff-0", p->diff[0].s ? p->diff[0].s : "");
+	cJSON_AddStringToObject(j, "diff-1", p->diff[1].s ? p->diff[1].s : "");
+	cJSON_AddStringToObject(j, "result", r->ok ? "applied" : r->rolled_back ? "rolled back" : "half-applied");
+	cJSON_AddStringToObject(j, "message", r->message);
+	line = cJSON_PrintUnformatted(j);
+	state_path(o, "audit.log", path, sizeof(path));
+	f = fopen(path, "a");
+	if (f) {
+		fchmod(fileno(f), 0600);
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+	cJSON_free(line);
+	cJSON_Delete(j);
+}
+
+/* A new pair needs a few heartbeats and, at worst, a max-response-delay or two to settle. */
+static double settle_time(long heartbeat_ms, long max_response_ms)
+{
+	double t = 10.0 + 5.0 * heartbeat_ms / 1000.0 + 2.0 * max_response_ms / 1000.0;
+
+	return t < 20 ? 20 : t > 300 ? 300 : t;
+}
+
+/* Applies a plan to two servers; prints the outcome; the exit status. */
+static int apply(const struct relationship_opts *o, const char *what, struct side sd[2],
+		 const char *const names[2], struct plan_result *p, enum txn_expect expect,
+		 enum ha_state want, double settle)
+{
+	struct txn_target t[2];
+	char backups[600], journal[600];
+	struct txn_opts to = { .step_timeout = o->timeout, .settle_timeout = settle,
+			       .backup_dir = backups, .journal_path = journal, .what = what };
+	struct txn_result r;
+
+	state_path(o, "backups", backups, sizeof(backups));
+	state_path(o, "journal.json", journal, sizeof(journal));
+	/* The partner first, then the primary: the primary's config-set completes the pair. */
+	for (int k = 0; k < 2; k++) {
+		int i = 1 - k;
+		memset(&t[k], 0, sizeof(t[k]));
+		strlcpy_(t[k].name, names[i], sizeof(t[k].name));
+		t[k].ep = sd[i].ep;
+		t[k].agent = sd[i].agent;
+		t[k].service = o->service;
+		t[k].original = sd[i].config;
+		t[k].desired = p->config[i];
+		t[k].expect = expect;
+		t[k].want_state = want;
+		strlcpy_(t[k].ha_name, names[i], sizeof(t[k].ha_name));
+	}
+	printf("Applying:\n");
+	txn_run(t, 2, &to, progress, NULL, &r);
+	audit(o, what, p, &r);
+	if (r.ok) {
+		printf("Done: %s. Originals kept in %s\n", what, backups);
+		return 0;
+	}
+	printf("NOT applied: %s\n%s\n", r.message, r.rolled_back ?
+	       "Both servers have their original configuration again." :
+	       "A server could not be put back yet: keaha completes it at its next run (journal.json).");
+	return EXIT_FAILED;
+}
+
+static void known_names(const struct model *m, const char **out, size_t *n)
+{
+	*n = 0;
+	for (int i = 0; i < m->nrels && *n < 64; i++)
+		out[(*n)++] = m->rels[i].name;
+}
+
+int relationship_cmd_add(const struct keaha_config *cfg, const struct relationship_opts *o)
+{
+	struct status_opts so = { .timeout = 10, .state_dir = o->state_dir };
+	struct plan_add_choices c;
+	struct plan_result p = { 0 };
+	struct side sd[2] = { { 0 } };
+	struct model m;
+	const char *names_in_use[64], *names[2];
+	char hooks[KEA_URL_LEN], why[600], what[300];
+	int code = EXIT_REFUSED, s[2];
+	size_t nknown;
+
+	model_init(&m);
+	status_cmd_discover(cfg, &so, &m);
+	s[0] = find_server(&m, cfg, o->primary);
+	s[1] = find_server(&m, cfg, o->partner);
+	if (s[0] < 0 || s[1] < 0) {
+		fprintf(stderr, "keaha: unknown server %s (give a configured name or a URL)\n",
+			s[0] < 0 ? o->primary : o->partner);
+		model_free(&m);
+		return EXIT_USAGE;
+	}
+	if (!read_side(&m, cfg, s[0], o->service, o->timeout, &sd[0], why, sizeof(why)) ||
+	    !read_side(&m, cfg, s[1], o->service, o->timeout, &sd[1], why, sizeof(why))) {
+		fprintf(stderr, "keaha: refused: %s\n", why);
+		goto out;
+	}
+	names[0] = m.servers[s[0]].name;
+	names[1] = m.servers[s[1]].name;
+	hooks_dir(cfg, &sd[0], o->service, o->timeout, hooks, sizeof(hooks));
+	plan_add_choices_init(&c);
+	c.name = o->name;
+	c.mode = o->mode;
+	c.service = o->service;
+	c.primary = (struct plan_server){ names[0], m.servers[s[0]].url, sd[0].config, sd[0].other };
+	c.partner = (struct plan_server){ names[1], m.servers[s[1]].url, sd[1].config, sd[1].other };
+	c.hooks_dir = hooks;
+	if (o->heartbeat_delay >= 0) c.heartbeat_delay = o->heartbeat_delay;
+	if (o->max_response_delay >= 0) c.max_response_delay = o->max_response_delay;
+	if (o->max_ack_delay >= 0) c.max_ack_delay = o->max_ack_delay;
+	if (o->max_unacked_clients >= 0) c.max_unacked_clients = o->max_unacked_clients;
+	known_names(&m, names_in_use, &nknown);
+	c.known_names = names_in_use;
+	c.nknown = nknown;
+	if (!plan_add(&c, &p)) {
+		fprintf(stderr, "keaha: refused: %s\n", p.refusal);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "add %s relationship %s (%s, %s primary, %s %s)", kea_service_label(o->service),
+		 o->name, ha_mode_name(o->mode), names[0], names[1],
+		 o->mode == HA_MODE_HOT_STANDBY ? "standby" : "secondary");
+	print_plan(&p, names);
+	code = 0;
+	if (!o->dry_run)
+		code = confirm(o->name, o->yes) ?
+		       apply(o, what, sd, names, &p, TXN_EXPECT_HA_STATE, ha_state_normal(o->mode, HA_ROLE_PRIMARY),
+			     settle_time(c.heartbeat_delay, c.max_response_delay)) : EXIT_REFUSED;
+out:
+	plan_result_free(&p);
+	side_free(&sd[0]);
+	side_free(&sd[1]);
+	model_free(&m);
+	return code;
+}
+
+int relationship_cmd_remove(const struct keaha_config *cfg, const struct relationship_opts *o)
+{
+	struct status_opts so = { .timeout = 10, .state_dir = o->state_dir };
+	struct plan_remove_choices c = { .name = o->name, .scopes = o->scopes };
+	struct plan_result p = { 0 };
+	struct side sd[2] = { { 0 } };
+	const struct relationship *r;
+	struct model m;
+	const char *names[2] = { "", "" };
+	char why[600], what[300];
+	int code = EXIT_REFUSED, ri, k = 0;
+
+	model_init(&m);
+	status_cmd_discover(cfg, &so, &m);
+	ri = model_find_rel(&m, o->name);
+	if (ri < 0) {
+		fprintf(stderr, "keaha: no relationship named %s (see 'keaha relationship list')\n", o->name);
+		model_free(&m);
+		return EXIT_USAGE;
+	}
+	r = &m.rels[ri];
+	c.service = r->service;
+	for (int i = 0; i < r->npeers && k < 2; i++) {
+		if (!ha_role_is_active(r->peer[i].role) || r->peer[i].server < 0)
+			continue;
+		if (!read_side(&m, cfg, r->peer[i].server, r->service, o->timeout, &sd[k], why, sizeof(why))) {
+			fprintf(stderr, "keaha: refused: %s\n", why);
+			goto out;
+		}
+		names[k] = r->peer[i].name;
+		c.config[k] = sd[k].config;
+		k++;
+	}
+	if (k < 2) {
+		fprintf(stderr, "keaha: refused: the relationship's two active servers are not both known\n");
+		goto out;
+	}
+	/* plan_remove uses the relationship's this-server-name or its keaha name. */
+	c.name = r->conf.keaha_name[0] ? r->conf.keaha_name : r->conf.this_server_name;
+	if (!plan_remove(&c, &p)) {
+		fprintf(stderr, "keaha: refused: %s\n", p.refusal);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "remove relationship %s (secondary scopes: %s)", r->name,
+		 o->scopes == PLAN_SCOPES_KEEP ? "keep" : o->scopes == PLAN_SCOPES_DISABLE ? "disable" : "delete");
+	print_plan(&p, names);
+	code = 0;
+	if (!o->dry_run) {
+		struct relationship_opts oo = *o;
+		oo.service = r->service;
+		code = confirm(r->name, o->yes) ?
+		       apply(&oo, what, sd, names, &p, TXN_EXPECT_NO_HA, HA_STATE_UNKNOWN, 30) : EXIT_REFUSED;
+	}
+out:
+	plan_result_free(&p);
+	side_free(&sd[0]);
+	side_free(&sd[1]);
+	model_free(&m);
+	return code;
+}

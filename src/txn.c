@@ -1,0 +1,533 @@
+/*
+ * The steps, in order: read each server's configuration again (it must not
+ * have changed since the plan was made), save the originals, config-test
+ * every new configuration, write the journal, config-set them in the given
+ * order, wait (bounded) for the expected HA states, config-write each, and
+ * remove the journal. After the journal is written any failure rolls back:
+ * every server whose configuration was sent gets its original again (also a
+ * hook-rejected one, which Kea leaves running without hooks while config-get
+ * still shows the old configuration), and is written again if it was
+ * written. A server that cannot be reached stays in the journal.
+ *
+ * Each command runs the transaction's own loop until its reply: the steps
+ * read top to bottom, and nothing else shares this loop.
+ */
+#include "txn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "util.h"
+
+#define MAX_TARGETS 4
+
+struct reply_box {
+	bool done;
+	enum transport_error error;
+	long http_status;
+	char message[200];
+	cJSON *root;
+};
+
+struct txn {
+	uv_loop_t loop;
+	struct transport *tp;
+	struct endpoint *ep[MAX_TARGETS];
+	struct txn_target *t;
+	int n;
+	const struct txn_opts *o;
+	txn_progress_fn fn;
+	void *ctx;
+	struct txn_result *out;
+	bool sent[MAX_TARGETS];     /* config-set attempted: must be rolled back */
+	bool written[MAX_TARGETS];  /* config-write done: the original must be written back */
+};
+
+static void say(struct txn *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct txn *x, const char *fmt, ...)
+{
+	char line[700];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (x->fn)
+		x->fn(x->ctx, line);
+}
+
+static void on_reply(void *ctx, const struct transport_reply *r)
+{
+	struct reply_box *b = ctx;
+	char err[DECODE_ERR_LEN];
+
+	b->done = true;
+	b->error = r->error;
+	b->http_status = r->http_status;
+	strlcpy_(b->message, r->message, sizeof(b->message));
+	if (r->error == TRANSPORT_OK && r->http_status == 200)
+		b->root = decode_parse(r->body, r->body_len, err, sizeof(err));
+	if (!b->root && r->error == TRANSPORT_OK)
+		snprintf(b->message, sizeof(b->message), "HTTP %ld, no Kea answer", r->http_status);
+}
+
+/* The JSON of one command; "hash" (Kea 3's, in config-get) is not part of a configuration. */
+static char *command_json(const struct txn_target *t, const char *command, const cJSON *args)
+{
+	cJSON *o = cJSON_CreateObject(), *svc;
+	char *s;
+
+	cJSON_AddStringToObject(o, "command", command);
+	if (t->agent) {
+		svc = cJSON_AddArrayToObject(o, "service");
+		cJSON_AddItemToArray(svc, cJSON_CreateString(kea_service_name(t->service)));
+	}
+	if (args) {
+		cJSON *copy = cJSON_Duplicate(args, true);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "hash");
+		cJSON_AddItemToObject(o, "arguments", copy);
+	}
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/*
+ * Sends one command to target i and waits for its answer. Returns Kea's
+ * result code, or -1 when no answer came (message says why); *args gets a
+ * copy of the answer's arguments when asked.
+ */
+static int call(struct txn *x, int i, const char *command, const cJSON *args, cJSON **out_args,
+		char *message, size_t size)
+{
+	struct reply_box box = { 0 };
+	struct kea_answer a;
+	char *body = command_json(&x->t[i], command, args), err[DECODE_ERR_LEN];
+	int guard = 0, result = -1;
+
+	if (!transport_send(x->ep[i], body, (long)(x->o->step_timeout * 1000), 64u << 20, on_reply, &box)) {
+		free(body);
+		snprintf(message, size, "%s: could not send %s", x->t[i].name, command);
+		return -1;
+	}
+	free(body);
+	while (!box.done && guard++ < 1000000)
+		uv_run(&x->loop, UV_RUN_ONCE);
+	if (box.root && decode_answers(box.root, &a, 1, err, sizeof(err)) == 1) {
+		/* The whole text: build-report's is long, and says where the hooks are. */
+		const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(box.root, 0), "text"));
+		result = a.result;
+		snprintf(message, size, "%s", text ? text : "");
+		if (out_args && a.args)
+			*out_args = cJSON_Duplicate(a.args, true);
+	} else {
+		snprintf(message, size, "%s: %s", transport_error_text(box.error), box.message);
+	}
+	cJSON_Delete(box.root);
+	return result;
+}
+
+static bool fail(struct txn *x, const char *step, int i, const char *msg)
+{
+	strlcpy_(x->out->step, step, sizeof(x->out->step));
+	snprintf(x->out->message, sizeof(x->out->message), "%s failed on %s: %s", step,
+		 i >= 0 ? x->t[i].name : "-", msg);
+	say(x, "FAILED: %s", x->out->message);
+	return false;
+}
+
+/* Kea 2.2 has no hash: compare the trees, as config-get returns them. */
+static bool same_config(const cJSON *a, const cJSON *b)
+{
+	const cJSON *ha = cJSON_GetObjectItemCaseSensitive(a, "hash");
+	const cJSON *hb = cJSON_GetObjectItemCaseSensitive(b, "hash");
+
+	if (cJSON_IsString(ha) && cJSON_IsString(hb))
+		return strcmp(ha->valuestring, hb->valuestring) == 0;
+	return cJSON_Compare(a, b, true);
+}
+
+static bool step_verify(struct txn *x)
+{
+	char msg[600];
+
+	for (int i = 0; i < x->n; i++) {
+		cJSON *now = NULL;
+		int rc = call(x, i, "config-get", NULL, &now, msg, sizeof(msg));
+		bool same = rc == 0 && now && same_config(now, x->t[i].original);
+		cJSON_Delete(now);
+		if (rc != 0)
+			return fail(x, "config-get", i, msg);
+		if (!same)
+			return fail(x, "config-get", i, "the configuration changed since the plan was made: "
+				    "nothing was sent; run the command again");
+	}
+	say(x, "read both configurations again: unchanged since the plan");
+	return true;
+}
+
+/* Writes a file only the user can read: configurations hold secrets. */
+static bool write_private(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text);
+	bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
+
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	return ok;
+}
+
+static bool mkdirs(const char *dir)
+{
+	char path[512];
+
+	strlcpy_(path, dir, sizeof(path));
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return false;
+		*p = '/';
+	}
+	return mkdir(path, 0700) == 0 || errno == EEXIST;
+}
+
+static bool step_backup(struct txn *x)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!x->o->backup_dir)
+		return true;
+	if (!mkdirs(x->o->backup_dir))
+		return fail(x, "backup", -1, "cannot create the backup directory");
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (int i = 0; i < x->n && i < 2; i++) {
+		char *text = cJSON_Print(x->t[i].original);
+		snprintf(x->out->backups[i], sizeof(x->out->backups[i]), "%s/%s-%s-%s.json", x->o->backup_dir,
+			 stamp, x->t[i].name, kea_service_name(x->t[i].service));
+		if (!write_private(x->out->backups[i], text)) {
+			cJSON_free(text);
+			return fail(x, "backup", i, "cannot write the backup file");
+		}
+		cJSON_free(text);
+		say(x, "saved %s's configuration to %s", x->t[i].name, x->out->backups[i]);
+	}
+	return true;
+}
+
+static bool step_test(struct txn *x)
+{
+	char msg[600];
+
+	for (int i = 0; i < x->n; i++) {
+		if (call(x, i, "config-test", x->t[i].desired, NULL, msg, sizeof(msg)) != 0)
+			return fail(x, "config-test", i, msg);
+		say(x, "config-test on %s: %s", x->t[i].name, msg);
+	}
+	return true;
+}
+
+/* The journal: what to put back where, until every server has its new or old configuration. */
+static bool write_journal(struct txn *x)
+{
+	cJSON *j = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(j, "servers");
+	char *text;
+	bool ok;
+
+	if (!x->o->journal_path)
+		return true;
+	cJSON_AddStringToObject(j, "what", x->o->what ? x->o->what : "");
+	for (int i = 0; i < x->n; i++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "name", x->t[i].name);
+		cJSON_AddStringToObject(s, "url", x->t[i].ep.url);
+		cJSON_AddStringToObject(s, "service", kea_service_name(x->t[i].service));
+		cJSON_AddBoolToObject(s, "agent", x->t[i].agent);
+		cJSON_AddItemToObject(s, "original", cJSON_Duplicate(x->t[i].original, true));
+		cJSON_AddItemToArray(list, s);
+	}
+	text = cJSON_Print(j);
+	cJSON_Delete(j);
+	ok = write_private(x->o->journal_path, text);
+	cJSON_free(text);
+	return ok || fail(x, "journal", -1, "cannot write the journal");
+}
+
+static bool step_set(struct txn *x)
+{
+	char msg[600];
+
+	for (int i = 0; i < x->n; i++) {
+		int rc;
+		x->sent[i] = true;
+		rc = call(x, i, "config-set", x->t[i].desired, NULL, msg, sizeof(msg));
+		if (rc != 0)
+			return fail(x, "config-set", i, rc == KEA_RESULT_PARTIAL ?
+				    "Kea says the configuration is now partly changed (result 5)" : msg);
+		say(x, "config-set on %s: %s", x->t[i].name, msg);
+	}
+	return true;
+}
+
+/* Whether target i shows what it should in status-get now; state says what it shows. */
+static bool settled(struct txn *x, int i, char *state, size_t size)
+{
+	struct kea_status st;
+	cJSON *args = NULL;
+	char msg[300], err[DECODE_ERR_LEN];
+	bool ok = false;
+
+	snprintf(state, size, "no answer");
+	if (call(x, i, "status-get", NULL, &args, msg, sizeof(msg)) != 0 || !args ||
+	    !decode_status(args, &st, err, sizeof(err))) {
+		cJSON_Delete(args);
+		return false;
+	}
+	cJSON_Delete(args);
+	if (x->t[i].expect == TXN_EXPECT_NO_HA) {
+		snprintf(state, size, "%s", st.has_ha ? "HA still loaded" : "no HA");
+		return !st.has_ha;
+	}
+	snprintf(state, size, "%s", st.has_ha ? "HA without state" : "no HA (hook not loaded?)");
+	for (int k = 0; k < st.nrels; k++) {
+		const char *local = st.rel[k].local.server_name;
+		if (*local && strcmp(local, x->t[i].ha_name) != 0 && st.nrels > 1)
+			continue;
+		snprintf(state, size, "%s", ha_state_name(st.rel[k].local.state));
+		ok = st.rel[k].local.state == x->t[i].want_state;
+	}
+	return ok;
+}
+
+static void on_sleep(uv_timer_t *t)
+{
+	*(bool *)t->data = true;
+}
+
+/* Waits on the loop itself (a timer), so the transport's handles keep being served. */
+static void sleep_on_loop(struct txn *x, unsigned ms)
+{
+	uv_timer_t timer;
+	bool fired = false;
+
+	uv_timer_init(&x->loop, &timer);
+	timer.data = &fired;
+	uv_timer_start(&timer, on_sleep, ms, 0);
+	while (!fired)
+		uv_run(&x->loop, UV_RUN_ONCE);
+	uv_close((uv_handle_t *)&timer, NULL);
+	uv_run(&x->loop, UV_RUN_NOWAIT);
+}
+
+/* Bounded wait for every target's expected state; the bound scales with HA timings (caller). */
+static bool step_settle(struct txn *x)
+{
+	double start = util_monotonic();
+	char state[MAX_TARGETS][64];
+	bool all = false;
+
+	while (!all && util_monotonic() - start < x->o->settle_timeout) {
+		all = true;
+		for (int i = 0; i < x->n; i++)
+			if (x->t[i].expect != TXN_EXPECT_NOTHING && !settled(x, i, state[i], sizeof(state[i])))
+				all = false;
+		if (!all)
+			sleep_on_loop(x, 500);
+	}
+	if (all) {
+		say(x, "every server reached its expected state in %.0f s", util_monotonic() - start);
+		return true;
+	}
+	for (int i = 0; i < x->n; i++) {
+		char msg[200];
+		if (x->t[i].expect == TXN_EXPECT_NOTHING || settled(x, i, state[i], sizeof(state[i])))
+			continue;
+		snprintf(msg, sizeof(msg), "not in %s after %.0f s (it is: %s)",
+			 x->t[i].expect == TXN_EXPECT_NO_HA ? "a state without HA" : ha_state_name(x->t[i].want_state),
+			 x->o->settle_timeout, state[i]);
+		return fail(x, "wait for HA states", i, msg);
+	}
+	return fail(x, "wait for HA states", -1, "states changed while checking");
+}
+
+static bool step_write(struct txn *x)
+{
+	char msg[600];
+
+	for (int i = 0; i < x->n; i++) {
+		if (call(x, i, "config-write", NULL, NULL, msg, sizeof(msg)) != 0)
+			return fail(x, "config-write", i, msg);
+		x->written[i] = true;
+		say(x, "config-write on %s: %s", x->t[i].name, msg);
+	}
+	return true;
+}
+
+/* Puts back every server that was sent a configuration; false if one could not be. */
+static bool rollback(struct txn *x)
+{
+	bool all = true;
+	char msg[600];
+
+	for (int i = x->n - 1; i >= 0; i--) {
+		bool ok = false;
+		if (!x->sent[i])
+			continue;
+		for (int attempt = 0; attempt < 3 && !ok; attempt++) {
+			ok = call(x, i, "config-set", x->t[i].original, NULL, msg, sizeof(msg)) == 0;
+			if (ok && x->written[i])
+				ok = call(x, i, "config-write", NULL, NULL, msg, sizeof(msg)) == 0;
+			if (!ok)
+				sleep_on_loop(x, 1000);
+		}
+		say(x, "%s %s: %s", ok ? "rolled back" : "COULD NOT roll back", x->t[i].name, msg);
+		all = all && ok;
+	}
+	return all;
+}
+
+static void setup(struct txn *x)
+{
+	uv_loop_init(&x->loop);
+	x->tp = transport_new(&x->loop);
+	for (int i = 0; i < x->n; i++)
+		x->ep[i] = transport_endpoint_new(x->tp, &x->t[i].ep);
+}
+
+static void teardown(struct txn *x)
+{
+	for (int i = 0; i < x->n; i++)
+		transport_endpoint_free(x->ep[i]);
+	transport_free(x->tp);
+	uv_run(&x->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&x->loop);
+}
+
+void txn_run(struct txn_target *targets, int n, const struct txn_opts *o, txn_progress_fn fn,
+	     void *ctx, struct txn_result *out)
+{
+	struct txn x = { .t = targets, .n = n < MAX_TARGETS ? n : MAX_TARGETS, .o = o, .fn = fn,
+			 .ctx = ctx, .out = out };
+	bool journal = false;
+
+	memset(out, 0, sizeof(*out));
+	setup(&x);
+	out->ok = step_verify(&x) && step_backup(&x) && step_test(&x) &&
+		  (journal = write_journal(&x)) && step_set(&x) && step_settle(&x) && step_write(&x);
+	if (!out->ok && journal) {
+		out->rolled_back = rollback(&x);
+		out->journal_pending = !out->rolled_back;
+	} else if (!out->ok) {
+		out->rolled_back = true; /* nothing was sent */
+	}
+	if (journal && !out->journal_pending && o->journal_path)
+		unlink(o->journal_path);
+	teardown(&x);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct sbuf b;
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	sbuf_init(&b);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_add(&b, buf, n);
+	fclose(f);
+	return sbuf_take(&b);
+}
+
+/* A journal entry as a target: credentials from the configuration, by URL. */
+static bool journal_target(const cJSON *s, const struct keaha_config *cfg, struct txn_target *t)
+{
+	const cJSON *url = cJSON_GetObjectItemCaseSensitive(s, "url");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(s, "name");
+	const cJSON *svc = cJSON_GetObjectItemCaseSensitive(s, "service");
+
+	memset(t, 0, sizeof(*t));
+	if (!cJSON_IsString(url) || !cJSON_IsString(name) || !cJSON_IsString(svc) ||
+	    !kea_service_parse(svc->valuestring, &t->service))
+		return false;
+	strlcpy_(t->name, name->valuestring, sizeof(t->name));
+	t->ep.url = url->valuestring;
+	t->agent = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "agent"));
+	t->original = cJSON_GetObjectItemCaseSensitive(s, "original");
+	for (int i = 0; i < cfg->nservers; i++) {
+		const struct server_conf *c = &cfg->servers[i];
+		if (strcmp(c->url, t->ep.url) != 0)
+			continue;
+		t->ep.user = c->auth.user;
+		t->ep.password = c->password;
+		t->ep.ca_file = c->auth.ca_file;
+		t->ep.cert_file = c->auth.cert_file;
+		t->ep.key_file = c->auth.key_file;
+	}
+	return t->original != NULL;
+}
+
+bool txn_recover(const char *journal_path, const struct keaha_config *cfg, double step_timeout,
+		 char *message, size_t size)
+{
+	struct txn_target t[MAX_TARGETS];
+	struct txn_opts o = { .step_timeout = step_timeout };
+	struct txn_result res;
+	struct txn x = { .t = t, .o = &o, .out = &res };
+	char *text = journal_path ? read_all(journal_path) : NULL;
+	cJSON *j = text ? cJSON_Parse(text) : NULL, *s;
+	bool ok;
+
+	free(text);
+	snprintf(message, size, "no half-applied change pending");
+	if (!j)
+		return true;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(j, "servers"))
+		if (x.n < MAX_TARGETS && journal_target(s, cfg, &t[x.n]))
+			x.sent[x.n] = x.written[x.n] = true, x.n++;
+	setup(&x);
+	ok = rollback(&x);
+	teardown(&x);
+	snprintf(message, size, ok ? "half-applied change completed: every server has its original "
+		 "configuration again (%s)" : "half-applied change still pending (%s): a server does not "
+		 "answer yet; keaha tries again at its next run",
+		 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "what")) ?
+		 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "what")) : "");
+	cJSON_Delete(j);
+	if (ok)
+		unlink(journal_path);
+	return ok;
+}
+
+int txn_call(const struct endpoint_opts *ep, bool agent, enum kea_service service,
+	     const char *command, const cJSON *args, cJSON **out_args, char *message, size_t size,
+	     double timeout)
+{
+	struct txn_target t = { .ep = *ep, .agent = agent, .service = service };
+	struct txn_opts o = { .step_timeout = timeout };
+	struct txn_result res;
+	struct txn x = { .t = &t, .n = 1, .o = &o, .out = &res };
+	int rc;
+
+	strlcpy_(t.name, ep->url, sizeof(t.name));
+	setup(&x);
+	rc = call(&x, 0, command, args, out_args, message, size);
+	teardown(&x);
+	return rc;
+}
