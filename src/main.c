@@ -11,6 +11,7 @@
 #include "app.h"
 #include "config.h"
 #include "relationship_cmd.h"
+#include "txn.h"
 #include "status_cmd.h"
 #include "topology.h"
 #include "util.h"
@@ -215,6 +216,23 @@ static const struct command {
 	{ "relationship", "remove", true, cmd_remove },
 };
 
+/*
+ * A change left half-applied by an earlier run (a server that could not be
+ * put back) is completed first, by whatever keaha command runs next.
+ */
+static void complete_journal(const struct keaha_config *cfg, const struct cli *c)
+{
+	char path[600], msg[400];
+
+	if (c->no_state)
+		return;
+	snprintf(path, sizeof(path), "%s/journal.json", c->state_dir);
+	if (access(path, F_OK) != 0)
+		return;
+	txn_recover(path, cfg, c->rel.timeout, msg, sizeof(msg));
+	fprintf(stderr, "keaha: %s\n", msg);
+}
+
 static int run_with_servers(struct cli *c, int argc, char **argv,
 			    int (*run)(const struct keaha_config *, struct cli *))
 {
@@ -223,6 +241,7 @@ static int run_with_servers(struct cli *c, int argc, char **argv,
 
 	if (!gather_servers(&cfg, c, argc, argv, &code))
 		return code;
+	complete_journal(&cfg, c);
 	code = run(&cfg, c);
 	config_free(&cfg);
 	return code;

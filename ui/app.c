@@ -167,7 +167,12 @@ static void on_update(void *ctx)
 static void on_tick(uv_timer_t *t)
 {
 	struct app *a = t->data;
+	char path[600];
 
+	if (a->ui.o->state_dir) {
+		snprintf(path, sizeof(path), "%s/journal.json", a->ui.o->state_dir);
+		a->ui.journal_pending = access(path, F_OK) == 0;
+	}
 	verdict_update_all(&a->model, util_wallclock(), NULL, NULL);
 	a->dirty = true;
 }

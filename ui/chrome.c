@@ -82,6 +82,13 @@ void chrome_draw_status(const struct ui *ui, const struct poller *p)
 		return;
 	}
 	poller_get_stats(p, &st);
+	if (ui->journal_pending) {
+		draw_fill(r->y, r->x, 1, r->w, ROLE_ERROR);
+		draw_text(r->y, r->x, r->w, ROLE_ERROR, true,
+			  " HALF-APPLIED CHANGE PENDING: a server could not be put back yet; "
+			  "run 'keaha status' when it answers");
+		return;
+	}
 	util_format_age(st.oldest_round, age, sizeof(age));
 	stale = st.oldest_round > 3 * ui->cfg->poll_interval;
 	if (r->w >= 100)

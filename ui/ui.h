@@ -81,6 +81,7 @@ struct ui {
 	bool message_is_error;
 	bool help;
 	bool focus_pane;
+	bool journal_pending;   /* a half-applied change waits in the state directory */
 	double now;
 };
 

@@ -260,6 +260,34 @@ t_relationship_failure_rolls_back() {
 	expect "wrong hooks location: no journal left" "$(ls "$STATE"/journal.json 2>/dev/null | wc -l)" 0
 }
 
+# A change left half-applied (a journal naming plain-a's original) is completed by the next run.
+t_journal_recovery() {
+	local a4 changed url
+	restart_lab plain
+	a4=$(plain_config plain-a dhcp4)
+	url=$("$LAB" url plain-a)
+	mkdir -p "$STATE"
+	jq -n --arg url "$url" --argjson orig "$a4" \
+		'{what: "test", servers: [{name: "plain-a", url: $url, service: "dhcp4", agent: true, original: $orig}]}' \
+		>"$STATE/journal.json"
+	# What the half-done change left on the server: another valid-lifetime.
+	changed=$(jq '.Dhcp4["valid-lifetime"] = 1234' <<<"$a4")
+	curl -s -X POST -H 'Content-Type: application/json' \
+		-d "{\"command\":\"config-set\",\"service\":[\"dhcp4\"],\"arguments\":$changed}" "$url" >/dev/null
+	"$LAB" stop-host plain-a agent >/dev/null
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" --timeout 4 status 2>&1 >/dev/null)
+	expect "journal: still pending while the server does not answer" \
+		"$(grep -c 'still pending' <<<"$OUT")" 1
+	expect "journal: kept" "$(ls "$STATE/journal.json" 2>/dev/null | wc -l)" 1
+	"$LAB" start-host plain-a agent >/dev/null
+	sleep 1
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" status 2>&1 >/dev/null)
+	expect "journal: completed at the next run" "$(grep -c 'completed' <<<"$OUT")" 1
+	expect "journal: removed" "$(ls "$STATE/journal.json" 2>/dev/null | wc -l)" 0
+	expect "journal: plain-a has its original configuration again" \
+		"$(plain_config plain-a dhcp4 | jq '.Dhcp4["valid-lifetime"]')" "$(jq '.Dhcp4["valid-lifetime"]' <<<"$a4")"
+}
+
 t_smoke() {
 	status
 	expect "smoke: exit 0" "$RC" 0
@@ -272,7 +300,7 @@ if [ "${1:-}" = smoke ]; then
 else
 	scenarios=(${KEAHA_LAB_TESTS:-t_all_ok t_primary_killed t_both_dhcp_killed t_agents_stopped t_agent_frozen
 		   t_backup_killed t_clock_skew t_discovery_remembered t_watch_events
-		   t_relationship_add_remove t_relationship_failure_rolls_back t_tls_auth})
+		   t_relationship_add_remove t_relationship_failure_rolls_back t_journal_recovery t_tls_auth})
 fi
 for t in "${scenarios[@]}"; do
 	restart_lab
