@@ -151,22 +151,6 @@ static cJSON *rel_json(const struct relationship *r)
 	return o;
 }
 
-static bool mkdirs(const char *dir)
-{
-	char path[KEA_URL_LEN + 64];
-
-	strlcpy_(path, dir, sizeof(path));
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST)
-			return false;
-		*p = '/';
-	}
-	return mkdir(path, 0700) == 0 || errno == EEXIST;
-}
-
 bool topology_save(const struct model *m, const char *dir, const struct keaha_config *cfg)
 {
 	char path[KEA_URL_LEN + 64], tmp[KEA_URL_LEN + 80];
@@ -175,7 +159,7 @@ bool topology_save(const struct model *m, const char *dir, const struct keaha_co
 	FILE *f;
 	bool ok;
 
-	if (!dir || m->nrels == 0 || !mkdirs(dir))
+	if (!dir || m->nrels == 0 || !util_mkdirs(dir))
 		return false;
 	root = cJSON_CreateObject();
 	servers = cJSON_AddArrayToObject(root, "servers");

@@ -187,22 +187,6 @@ static bool write_private(const char *path, const char *text)
 	return ok;
 }
 
-static bool mkdirs(const char *dir)
-{
-	char path[512];
-
-	strlcpy_(path, dir, sizeof(path));
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST)
-			return false;
-		*p = '/';
-	}
-	return mkdir(path, 0700) == 0 || errno == EEXIST;
-}
-
 static bool step_backup(struct txn *x)
 {
 	char stamp[32];
@@ -211,7 +195,7 @@ static bool step_backup(struct txn *x)
 
 	if (!x->o->backup_dir)
 		return true;
-	if (!mkdirs(x->o->backup_dir))
+	if (!util_mkdirs(x->o->backup_dir))
 		return fail(x, "backup", -1, "cannot create the backup directory");
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);

@@ -5,9 +5,11 @@
  */
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static void (*fatal_hook)(void);
@@ -201,4 +203,21 @@ void util_format_age(double seconds, char *out, size_t size)
 bool util_streq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
+}
+
+bool util_mkdirs(const char *dir)
+{
+	char path[1024];
+
+	if (strlcpy_(path, dir, sizeof(path)) >= sizeof(path))
+		return false;
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return false;
+		*p = '/';
+	}
+	return mkdir(path, 0700) == 0 || errno == EEXIST;
 }

@@ -49,4 +49,7 @@ void util_format_age(double seconds, char *out, size_t size);
 
 bool util_streq(const char *a, const char *b);
 
+/* mkdir -p with mode 0700: keaha's state holds configurations and secrets. */
+bool util_mkdirs(const char *dir);
+
 #endif
