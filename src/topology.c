@@ -37,22 +37,6 @@ static void file_name(const char *dir, const struct keaha_config *cfg, char *out
 	snprintf(out, size, "%s/topology-%016llx.json", dir, (unsigned long long)h);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct sbuf b;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	sbuf_init(&b);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && b.len < (16u << 20))
-		sbuf_add(&b, buf, n);
-	fclose(f);
-	return sbuf_take(&b);
-}
-
 static const char *str(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -114,7 +98,7 @@ void topology_load(struct model *m, const char *dir, const struct keaha_config *
 	if (!dir)
 		return;
 	file_name(dir, cfg, path, sizeof(path));
-	text = read_file(path);
+	text = util_read_file(path, 16u << 20);
 	root = text ? cJSON_Parse(text) : NULL;
 	free(text);
 	if (!root)

@@ -423,22 +423,6 @@ void txn_run(struct txn_target *targets, int n, const struct txn_opts *o, txn_pr
 	teardown(&x);
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct sbuf b;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	sbuf_init(&b);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(f);
-	return sbuf_take(&b);
-}
-
 /* A journal entry as a target: credentials from the configuration, by URL. */
 static bool journal_target(const cJSON *s, const struct keaha_config *cfg, struct txn_target *t)
 {
@@ -474,7 +458,7 @@ bool txn_recover(const char *journal_path, const struct keaha_config *cfg, doubl
 	struct txn_opts o = { .step_timeout = step_timeout };
 	struct txn_result res;
 	struct txn x = { .t = t, .o = &o, .out = &res };
-	char *text = journal_path ? read_all(journal_path) : NULL;
+	char *text = journal_path ? util_read_file(journal_path, 64u << 20) : NULL;
 	cJSON *j = text ? cJSON_Parse(text) : NULL, *s;
 	bool ok;
 

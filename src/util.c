@@ -221,3 +221,19 @@ bool util_mkdirs(const char *dir)
 	}
 	return mkdir(path, 0700) == 0 || errno == EEXIST;
 }
+
+char *util_read_file(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	struct sbuf b;
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	sbuf_init(&b);
+	while (b.len < max && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_add(&b, buf, n);
+	fclose(f);
+	return sbuf_take(&b);
+}

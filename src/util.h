@@ -49,6 +49,9 @@ void util_format_age(double seconds, char *out, size_t size);
 
 bool util_streq(const char *a, const char *b);
 
+/* A whole file (at most max bytes) as a string, or NULL; free() it. */
+char *util_read_file(const char *path, size_t max);
+
 /* mkdir -p with mode 0700: keaha's state holds configurations and secrets. */
 bool util_mkdirs(const char *dir);
 
