@@ -9,6 +9,8 @@ LAB_DIR=${LAB_DIR:-/tmp/keaha-lab}
 LAB_DIR=${LAB_DIR%/}
 [[ $LAB_DIR == /* ]] || LAB_DIR=$PWD/$LAB_DIR # Kea and our pid checks want absolute paths
 PROG=${0##*/}
+# shellcheck source=tests/lab/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 
@@ -53,28 +55,7 @@ AUTH_REALM=keaha-lab
 KEAHA_USER=keaha
 HA_USER=kea-ha
 
-# ---------------------------------------------------------------- messages
-
-# Messages go to stderr so that commands printing data (url, hosts) stay clean.
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-
-# Wall clock in milliseconds, for bounded waits and timing reports.
-now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
-
-# Poll a command every 50 ms until it succeeds, at most SECONDS (by count and
-# by wall clock). args: seconds command...
-wait_until() {
-	local secs=$1 i deadline
-	shift
-	deadline=$(($(now_ms) + secs * 1000))
-	for ((i = 0; i < secs * 20; i++)); do
-		"$@" && return 0
-		[ "$(now_ms)" -lt "$deadline" ] || break
-		sleep 0.05
-	done
-	"$@"
-}
+# Messages, bounded waits, host checks and the PID check are in common.sh.
 
 # ---------------------------------------------------------------- the model
 
@@ -86,18 +67,6 @@ while read -r _n _i _t _r _s; do
 	[ -n "$_n" ] || continue
 	HOSTS+=("$_n") H_IDX[$_n]=$_i H_TOPO[$_n]=$_t H_ROLE[$_n]=$_r H_SVCS[$_n]=${_s//,/ }
 done <<<"$HOST_TABLE"
-
-# Fail unless a name is in the host table.
-known_host() {
-	if [ -z "${1:-}" ] || [ -z "${H_IDX[$1]:-}" ]; then die "unknown host '${1:-}' (hosts: ${HOSTS[*]})"; fi
-}
-
-# Hosts of one topology, in table order, space separated.
-topo_hosts() {
-	local h out=()
-	for h in "${HOSTS[@]}"; do [ "${H_TOPO[$h]}" = "$1" ] && out+=("$h"); done
-	echo "${out[*]}"
-}
 
 # Topology number: picks the subnets, so the topologies never overlap.
 topo_num() {
@@ -174,21 +143,8 @@ resolve_procs() {
 	esac
 }
 
-# Print the PID of a running (or frozen) lab process, else fail. The PID comes
-# from Kea's pid file and is trusted only if that process is alive, not a
-# zombie, and runs this host's config file: a stale file after SIGKILL (or a
-# reused PID) never makes us signal a stranger.
-proc_pid() {
-	local pidfile conf pid state
-	pidfile=$(proc_pidfile "$1" "$2") conf=$(proc_conf "$1" "$2")
-	[ -r "$pidfile" ] || return 1
-	pid=$(tr -dc '0-9' <"$pidfile")
-	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-	state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) || return 1
-	[ "$state" != Z ] || return 1
-	tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF "$conf" || return 1
-	echo "$pid"
-}
+# Print the PID of a running (or frozen) lab process, else fail (see live_pid).
+proc_pid() { live_pid "$(proc_pidfile "$1" "$2")" "$(proc_conf "$1" "$2")"; }
 
 # Start one process detached (setsid) with its host's pid/lock directories;
 # DHCP daemons run under libfaketime when the host has a recorded skew.
@@ -574,15 +530,6 @@ load_net() {
 	fi
 	LAB_NET=${stored:-${LAB_NET:-0}}
 	if ! [[ $LAB_NET =~ ^[0-9]+$ ]] || [ "$LAB_NET" -gt 255 ]; then die "LAB_NET must be 0..255"; fi
-}
-
-# Hosts of the lab in LAB_DIR (main checked that hosts.tsv exists).
-lab_hosts() { cut -f1 "$LAB_DIR/hosts.tsv"; }
-
-# Is a host part of this lab?
-check_host() {
-	known_host "$1"
-	lab_hosts | grep -qxF "$1" || die "$1 is not part of the lab in $LAB_DIR"
 }
 
 # Running processes of any known host in LAB_DIR, as host:proc lines.

@@ -11,6 +11,8 @@ LAB_DIR=${LAB_DIR:-/tmp/keaha-lab3}
 LAB_DIR=${LAB_DIR%/}
 [[ $LAB_DIR == /* ]] || LAB_DIR=$PWD/$LAB_DIR
 PROG=${0##*/}
+# shellcheck source=tests/lab/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lab/common.sh"
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 
@@ -52,23 +54,6 @@ plain-b       9 plain none
 "
 TOPOLOGIES="lb hs hub plain"
 
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
-
-# Poll a command every 50 ms until it succeeds, at most SECONDS.
-wait_until() {
-	local secs=$1 i deadline
-	shift
-	deadline=$(($(now_ms) + secs * 1000))
-	for ((i = 0; i < secs * 20; i++)); do
-		"$@" && return 0
-		[ "$(now_ms)" -lt "$deadline" ] || break
-		sleep 0.05
-	done
-	"$@"
-}
-
 HOSTS=()
 declare -A H_IDX H_TOPO H_ROLE
 while read -r _n _i _t _r; do
@@ -76,12 +61,6 @@ while read -r _n _i _t _r; do
 	HOSTS+=("$_n") H_IDX[$_n]=$_i H_TOPO[$_n]=$_t H_ROLE[$_n]=$_r
 done <<<"$HOST_TABLE"
 
-known_host() { [ -n "${1:-}" ] && [ -n "${H_IDX[$1]:-}" ] || die "unknown host '${1:-}' (hosts: ${HOSTS[*]})"; }
-topo_hosts() {
-	local h out=()
-	for h in "${HOSTS[@]}"; do [ "${H_TOPO[$h]}" = "$1" ] && out+=("$h"); done
-	echo "${out[*]}"
-}
 topo_num() { case $1 in lb) echo 1 ;; hs) echo 2 ;; hub) echo 3 ;; plain) echo 5 ;; *) die "unknown topology '$1' (topologies: $TOPOLOGIES)" ;; esac; }
 topo_mode() { case $1 in lb) echo load-balancing ;; hs | hub) echo hot-standby ;; *) echo "" ;; esac; }
 normal_state() { [ "${H_ROLE[$1]}" = none ] && echo no-ha || topo_mode "${H_TOPO[$1]}"; }
@@ -147,17 +126,7 @@ cmd_build() {
 
 # PID of a running (or frozen) host daemon, trusted only if alive, not a
 # zombie, and running this host's config file.
-proc_pid() {
-	local pf pid state
-	pf=$(pidfile "$1")
-	[ -r "$pf" ] || return 1
-	pid=$(tr -dc '0-9' <"$pf")
-	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-	state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) || return 1
-	[ "$state" != Z ] || return 1
-	tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF "$(conf_in "$1")" || return 1
-	echo "$pid"
-}
+proc_pid() { live_pid "$(pidfile "$1")" "$(conf_in "$1")"; }
 proc_gone() { ! proc_pid "$1" >/dev/null; }
 
 # Start a host's kea-dhcp4 in the chroot, detached, with the path variables
@@ -370,8 +339,6 @@ load_net() {
 	LAB_NET=${stored:-${LAB3_NET:-4}}
 	if ! [[ $LAB_NET =~ ^[0-9]+$ ]] || [ "$LAB_NET" -gt 255 ]; then die "LAB3_NET must be 0..255"; fi
 }
-lab_hosts() { cut -f1 "$LAB_DIR/hosts.tsv"; }
-check_host() { known_host "$1"; lab_hosts | grep -qxF "$1" || die "$1 is not part of the lab in $LAB_DIR"; }
 running_hosts() {
 	local h
 	[ -r "$LAB_DIR/hosts.tsv" ] || return 0
