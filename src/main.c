@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"       keaha [OPTIONS] relationship add NAME --mode load-balancing|hot-standby\n"
 	"             --primary SERVER --partner SERVER [--dhcp4|--dhcp6] [--heartbeat-delay MS]\n"
 	"             [--max-response-delay MS] [--max-ack-delay MS] [--max-unacked-clients N]\n"
-	"             [--dry-run] [--yes]\n"
+	"             [--auto-failover|--no-auto-failover] [--dry-run] [--yes]\n"
 	"       keaha [OPTIONS] relationship remove NAME --secondary-scopes keep|disable|delete\n"
 	"             [--dry-run] [--yes]\n"
 	"       keaha --help | --version\n"
@@ -338,6 +338,8 @@ int main(int argc, char **argv)
 		{ "secondary-scopes", required_argument, NULL, 1009 },
 		{ "dry-run", no_argument, NULL, 1010 },
 		{ "yes", no_argument, NULL, 1011 },
+		{ "auto-failover", no_argument, NULL, 1012 },
+		{ "no-auto-failover", no_argument, NULL, 1013 },
 		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -345,7 +347,7 @@ int main(int argc, char **argv)
 	};
 	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 },
 			 .rel = { .heartbeat_delay = -1, .max_response_delay = -1, .max_ack_delay = -1,
-				  .max_unacked_clients = -1, .timeout = 10.0 } };
+				  .max_unacked_clients = -1, .auto_failover = -1, .timeout = 10.0 } };
 	static char keys_buf[8192];
 	int opt;
 
@@ -406,6 +408,7 @@ int main(int argc, char **argv)
 			break;
 		case 1010: c.rel.dry_run = true; break;
 		case 1011: c.rel.yes = true; break;
+		case 1012: case 1013: c.rel.auto_failover = opt == 1012; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");
