@@ -78,6 +78,7 @@ static const char usage_text[] =
 
 struct cli {
 	const char *config_path;
+	const char *child_args[6];  /* for a dashboard's changes: keaha's options that name the servers */
 	bool json;
 	double timeout;
 	char state_dir[512];
@@ -196,8 +197,28 @@ static int cmd_remove(const struct keaha_config *cfg, struct cli *c)
 	return relationship_cmd_remove(cfg, &c->rel);
 }
 
+/* A change made from the dashboard runs as a child keaha that must see the same servers and state. */
+static void child_args(struct cli *c)
+{
+	int n = 0;
+
+	if (c->config_path) {
+		c->child_args[n++] = "--config";
+		c->child_args[n++] = c->config_path;
+	}
+	if (c->no_state) {
+		c->child_args[n++] = "--no-state";
+	} else {
+		c->child_args[n++] = "--state-dir";
+		c->child_args[n++] = c->state_dir;
+	}
+	c->child_args[n] = NULL;
+	c->ui.child_args = c->child_args;
+}
+
 static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 {
+	child_args(c);
 	c->ui.state_dir = state_dir(c);
 	c->ui.events_file = c->events_file;
 	return app_run(cfg, &c->ui);
@@ -250,8 +271,10 @@ static int run_with_servers(struct cli *c, int argc, char **argv,
 /* Finds the subcommand at argv[0] (and argv[1]); runs it with the rest as URLs. */
 static int dispatch(struct cli *c, int argc, char **argv)
 {
-	if (argc == 0 || looks_like_url(argv[0]))
+	if (argc == 0 || looks_like_url(argv[0])) {
+		c->ui.urls = (const char *const *)argv; /* getopt left them last: argv[argc] is NULL */
 		return run_with_servers(c, argc, argv, cmd_dashboard);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct command *k = &commands[i];
 		int words = k->word2 ? 2 : 1;
