@@ -311,6 +311,8 @@ static void draw_output(const char *text, const struct rect *r, int *scroll)
 			k = form_wrap(line, r->w - 2, starts, 32);
 			for (int i = 0; i < k; i++, row++) {
 				int end = i + 1 < k ? starts[i + 1] : (int)strlen(line), ind = i ? 2 : 0;
+				while (end > starts[i] && line[end - 1] == ' ')
+					end--;
 				if (pass == 1 && row >= *scroll && (y = r->y + row - *scroll) < r->y + r->h)
 					draw_textf(y, r->x + ind, r->w - ind, output_role(line), false, "%.*s",
 						   end - starts[i], line + starts[i]);

@@ -335,6 +335,8 @@ static void draw_value(const struct form_field *x, bool focused, int y, int vx, 
 
 	switch (x->kind) {
 	case FORM_TEXT:
+		if (vw > 42) /* a name or a number: a wide box only looks empty */
+			vw = 42;
 		snprintf(buf, sizeof(buf), "%s%s", x->text, focused ? "_" : "");
 		draw_text(y, vx, 1, ROLE_DIM, false, "[");
 		draw_text(y, vx + 1, vw - 2, focused ? ROLE_SELECTED : ROLE_VALUE, true, buf);
@@ -385,6 +387,8 @@ static void draw_message(const char *s, int k, int y, const struct rect *r, enum
 
 	if (k >= n)
 		return;
+	while (end > starts[k] && s[end - 1] == ' ') /* the break's space is not part of the line */
+		end--;
 	snprintf(buf, sizeof(buf), "%.*s", end - starts[k], s + starts[k]);
 	draw_text(y, r->x + 2, 2, role, false, k == 0 ? mark : "");
 	draw_text(y, r->x + 4, r->w - 4, role, false, buf);
