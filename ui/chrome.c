@@ -127,41 +127,43 @@ static void help_line(const struct ui *ui, enum action a, int y, int x, int w)
 	const struct action_info *info = keys_action_info(a);
 
 	(void)ui;
-	draw_text(y, x, 16, ROLE_KEY, true, info->keys);
-	draw_text(y, x + 17, w - 17, ROLE_NORMAL, true, info->help);
+	draw_text(y, x, 20, ROLE_KEY, true, info->keys);
+	draw_text(y, x + 21, w - 21, ROLE_NORMAL, true, info->help);
 }
 
-/* Two columns when there is room: the dashboard's keys, then the forms' keys. */
+/* Whether the help lists an action here: a dialog's own keys in a dialog, else the dashboard's. */
+static bool help_lists(const struct ui *ui, enum action a, bool in_dialog)
+{
+	if (keys_action_info(a)->changes_server && ui->o->readonly)
+		return false;
+	if (a == ACTION_HELP || a == ACTION_QUIT)
+		return true;
+	return keys_is_form_action(a) == in_dialog;
+}
+
+/* The keys of what is on top, generated from the action tables. */
 void chrome_draw_help(const struct ui *ui)
 {
 	struct rect outer = { 1, 0, ui->h - 2, ui->w };
-	int nform = ACTION_COUNT - ACTION_FORM_FIRST, nmain = ACTION_FORM_FIRST - 1;
-	bool two = ui->w >= 150;
-	int rows = two ? (nmain > nform ? nmain : nform) + 1 : nmain + nform + 2;
-	struct rect box = layout_center(outer, rows + 3, two ? ui->w - 2 : (ui->w - 2 < 100 ? ui->w - 2 : 100));
-	int colw = two ? (box.w - 6) / 2 : box.w - 4;
-	int y = box.y + 1, x = box.x + 2, bottom = box.y + box.h - 1;
+	bool in_dialog = ui_top_const(ui)->ops->modal;
+	int rows = 0, y, bottom;
+	struct rect box;
 
+	for (int a = 1; a < ACTION_COUNT; a++)
+		rows += help_lists(ui, (enum action)a, in_dialog);
+	box = layout_center(outer, rows + 3, ui->w - 2 < 100 ? ui->w - 2 : 100);
+	y = box.y + 1;
+	bottom = box.y + box.h - 1;
 	draw_fill(box.y, box.x, box.h, box.w, ROLE_NORMAL);
 	draw_hline(box.y, box.x, box.w, ROLE_BORDER);
 	draw_hline(bottom, box.x, box.w, ROLE_BORDER);
 	draw_vline(box.y, box.x, box.h, ROLE_BORDER);
 	draw_vline(box.y, box.x + box.w - 1, box.h, ROLE_BORDER);
-	draw_text(y++, x, colw, ROLE_HEADER, true, "keaha keys (any key closes)");
-	for (int a = 1; a < ACTION_COUNT && y < bottom; a++) {
-		const struct action_info *info = keys_action_info((enum action)a);
-		if (a == ACTION_FORM_FIRST) {
-			if (two) {
-				y = box.y + 1;
-				x += colw + 2;
-			}
-			draw_text(y++, x, colw, ROLE_HEADER, true, "In the wizard and dialogs");
-		}
-		if (info->changes_server && ui->o->readonly)
-			continue;
-		if (y < bottom)
-			help_line(ui, (enum action)a, y++, x, colw);
-	}
+	draw_text(y++, box.x + 2, box.w - 4, ROLE_HEADER, true,
+		  in_dialog ? "keys in the wizard and dialogs (any key closes)" : "keaha keys (any key closes)");
+	for (int a = 1; a < ACTION_COUNT && y < bottom; a++)
+		if (help_lists(ui, (enum action)a, in_dialog))
+			help_line(ui, (enum action)a, y++, box.x + 2, box.w - 4);
 }
 
 /* Wrapped at spaces when the terminal is narrower than the message: "(now WxH)" must show. */

@@ -40,15 +40,15 @@
  * printable characters before any binding, so a name may contain 'q' or 'j'.
  */
 #define FORM_ACTIONS(X) \
-	X(FIELD_NEXT, "field-next", "<Tab> <Down>", false, "form: next field or button") \
-	X(FIELD_PREV, "field-prev", "<S-Tab> <Up>", false, "form: previous field or button") \
-	X(CHOICE_PREV, "choice-prev", "<Left>", false, "form: previous choice") \
-	X(CHOICE_NEXT, "choice-next", "<Right> <Space>", false, "form: next choice; toggles a check box or a section") \
-	X(SUBMIT, "submit", "<Enter>", false, "form: press the focused button, else go on to the next page") \
-	X(CANCEL, "cancel", "<Esc>", false, "form: close; before the last step nothing is changed") \
-	X(ERASE, "erase", "<Backspace>", false, "form: erase the last character of a text field") \
-	X(SCROLL_UP, "scroll-up", "<PgUp>", false, "form: scroll the summary or the output up") \
-	X(SCROLL_DOWN, "scroll-down", "<PgDn>", false, "form: scroll the summary or the output down")
+	X(FIELD_NEXT, "field-next", "<Tab> <Down>", false, "next field or button") \
+	X(FIELD_PREV, "field-prev", "<S-Tab> <Up>", false, "previous field or button") \
+	X(CHOICE_PREV, "choice-prev", "<Left>", false, "previous choice") \
+	X(CHOICE_NEXT, "choice-next", "<Right> <Space>", false, "next choice; toggles a check box or a section") \
+	X(SUBMIT, "submit", "<Enter>", false, "press the focused button, else go on to the next page") \
+	X(CANCEL, "cancel", "<Esc>", false, "close; before the last step nothing is changed") \
+	X(ERASE, "erase", "<Backspace>", false, "erase the last character of a text field") \
+	X(SCROLL_UP, "scroll-up", "<PgUp>", false, "scroll the summary or the output up") \
+	X(SCROLL_DOWN, "scroll-down", "<PgDn>", false, "scroll the summary or the output down")
 
 enum action {
 	ACTION_NONE,

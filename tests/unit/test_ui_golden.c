@@ -952,6 +952,8 @@ static const struct {
 	/* Remove: no default for the scopes; keep warns. */
 	{ "remove-keep-120x40", 120, 40, "lb-primary", "d <Right>" },
 	{ "remove-setup-80x24", 80, 24, "lb-primary", "d" },
+	/* ? outside a text field: the dialog's own keys, from the form's action table. */
+	{ "wizard-help-80x24", 80, 24, "plain-a", "a <Tab> ?" },
 };
 
 static void test_dialogs(void **state)
