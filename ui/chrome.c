@@ -312,12 +312,24 @@ static enum ui_result navigate(struct ui *ui, enum action a)
 	return UI_REDRAW;
 }
 
+/* A change keeps the originals and its journal in the state directory: without one, none. */
+static bool can_change(struct ui *ui)
+{
+	if (ui->o->state_dir)
+		return true;
+	ui_message(ui, true, "changes keep backups and a journal in the state directory: "
+		   "run without --no-state");
+	return false;
+}
+
 /* The wizard's primary: the server whose relationships are shown, or the selected server. */
 static enum ui_result open_add(struct ui *ui)
 {
 	const struct view *v = ui_top(ui);
 	int server = -1;
 
+	if (!can_change(ui))
+		return UI_REDRAW;
 	if (v->ops == &failover_view_ops)
 		server = v->server;
 	else if (v->ops == &servers_view_ops && v->sel < ui->model->nservers)
@@ -335,6 +347,8 @@ static enum ui_result open_remove(struct ui *ui)
 		ui_message(ui, true, "select a relationship in Failover Management first (R lists them all)");
 		return UI_REDRAW;
 	}
+	if (!can_change(ui))
+		return UI_REDRAW;
 	ui_push_dialog(ui, &remove_dialog_ops, v->server, (int)(r - ui->model->rels));
 	return UI_REDRAW;
 }

@@ -340,7 +340,8 @@ static void draw_frame(const struct ui *ui, const struct change *c, const struct
 	snprintf(title, sizeof(title), " %s", c->ops->title);
 	draw_text(d->title.y, d->title.x, d->title.w - 12, ROLE_TITLE, false, title);
 	if (c->phase != CHANGE_APPLYING)
-		draw_text(d->title.y, d->title.x + d->title.w - 12, 12, ROLE_TITLE, false, "  Esc cancel");
+		draw_text(d->title.y, d->title.x + d->title.w - 12, 12, ROLE_TITLE, false,
+			  c->phase == CHANGE_DONE ? "   Esc close" : "  Esc cancel");
 	if (d->pages.w > 0) {
 		for (int i = 0; i < 3; i++)
 			draw_textf(d->pages.y + i * 2, d->pages.x, d->pages.w, i == page ? ROLE_SELECTED : ROLE_DIM, true,

@@ -920,6 +920,7 @@ static void paint_keys(struct rig *r, const char *server, int w, int h, const ch
 	struct ui *ui = &r->ui;
 
 	r->opts.readonly = readonly;
+	r->opts.state_dir = "/nonexistent/keaha-state"; /* never written: no job runs here */
 	while (ui->depth > 1)
 		ui_pop(ui);
 	ui->depth = 0;

@@ -367,6 +367,7 @@ static struct rig *rig_new(bool readonly)
 	events_init(&r->events, 16);
 	build_lab(&r->model);
 	r->opts.readonly = readonly;
+	r->opts.state_dir = "/nonexistent/keaha-state"; /* never written: no job runs here */
 	r->ui.o = &r->opts;
 	r->ui.cfg = &r->cfg;
 	r->ui.model = &r->model;
@@ -556,6 +557,21 @@ static void test_readonly(void **state)
 	rig_free(r);
 }
 
+/* --no-state: no backups, no journal, so no change; said, not done. */
+static void test_no_state(void **state)
+{
+	struct rig *r = rig_new(false);
+
+	(void)state;
+	r->opts.state_dir = NULL;
+	open_view(r, "plain-a");
+	type(r, "a");
+	assert_false(ui_top(&r->ui)->ops->modal);
+	assert_string_equal(r->ui.message, "changes keep backups and a journal in the state directory: "
+			    "run without --no-state");
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_wizard_checks),
 		cmocka_unit_test(test_remove_dialog),
 		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_no_state),
 	};
 
 	if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "en_US.UTF-8")) {
