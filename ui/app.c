@@ -458,6 +458,8 @@ static void start_handles(struct app *a)
 
 static void cleanup(struct app *a)
 {
+	while (a->ui.depth > 1) /* a dialog still open frees its state */
+		ui_pop(&a->ui);
 	if (a->screen) {
 		endwin();
 		delscreen(a->screen);
