@@ -55,6 +55,11 @@ $(B)/fakeagent: bench/fakeagent.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(shell pkg-config --libs libuv)
 
+# The same-run floor: a minimal poller that shares no code with keaha.
+$(B)/refpoll: bench/refpoll.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(shell pkg-config --libs $(PKGS))
+
 $(B)/bench-poll: bench/bench-poll.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $(filter %.c %.o,$^) $(shell pkg-config --libs $(PKGS)) -lm
@@ -121,7 +126,7 @@ $(B)/bench-render: bench/bench-render.c $(CORE_OBJ) $(UI_OBJ)
 
 bench:
 	@scripts/deps.sh bench lab
-	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll $(B)/bench-render
+	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll $(B)/refpoll $(B)/bench-render
 	@bench/run.sh
 	@bench/ui.sh
 
