@@ -3,7 +3,7 @@
 #   make check      install what tests need, run unit, fixture, layering and lab tests
 #   make demo       install what is missing, start the Kea lab, open keaha on it
 #                   (KEA=3: the Kea 3.0 lab of tests/lab3, direct HTTP, chroot; root)
-#   make check-kea3 keaha on real Kea 3.0 (tests/lab3/run-tests.sh; root, not in check)
+#   make check-kea3 keaha on real Kea 3.0 (tests/lab3/run-tests.sh; root; .ci/run runs it after check)
 #   make asan       ASan + UBSan build running unit/fixture tests and a lab smoke test
 #   make bench      benchmark figures (bench/RESULTS.md)
 #   make screenshots  PNG screenshots of the dashboard on the lab (screenshots/)
