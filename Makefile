@@ -3,7 +3,7 @@
 #   make check      install what tests need, run unit, fixture, layering and lab tests
 #   make demo       install what is missing, start the Kea lab, open keaha on it
 #                   (KEA=3: the Kea 3.0 lab of tests/lab3, direct HTTP, chroot; root)
-#   make check-kea3 keaha on real Kea 3.0 (tests/lab3/run-tests.sh; root, not in check)
+#   make check-kea3 keaha on real Kea 3.0 (tests/lab3/run-tests.sh; root; .ci/run runs it after check)
 #   make asan       ASan + UBSan build running unit/fixture tests and a lab smoke test
 #   make bench      benchmark figures (bench/RESULTS.md)
 #   make screenshots  PNG screenshots of the dashboard on the lab (screenshots/)
@@ -54,6 +54,11 @@ $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(UI_OBJ)
 $(B)/fakeagent: bench/fakeagent.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(shell pkg-config --libs libuv)
+
+# The same-run floor: a minimal poller that shares no code with keaha.
+$(B)/refpoll: bench/refpoll.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(shell pkg-config --libs $(PKGS))
 
 $(B)/bench-poll: bench/bench-poll.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -121,7 +126,7 @@ $(B)/bench-render: bench/bench-render.c $(CORE_OBJ) $(UI_OBJ)
 
 bench:
 	@scripts/deps.sh bench lab
-	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll $(B)/bench-render
+	@$(MAKE) --no-print-directory keaha $(B)/fakeagent $(B)/bench-poll $(B)/refpoll $(B)/bench-render
 	@bench/run.sh
 	@bench/ui.sh
 

@@ -235,19 +235,18 @@ static bool build_config(struct bench *b)
 		return false;
 	}
 	first = ntohl(base.s_addr);
-	b->cfg.servers = xcalloc(b->o.count ? (size_t)b->o.count : 1, sizeof(*b->cfg.servers));
+	/* Through the configuration's own API, as URLs on the command line are. */
 	for (long i = 0; i < b->o.count; i++) {
-		struct server_conf *s = &b->cfg.servers[i];
 		struct in_addr a = { .s_addr = htonl(first + (uint32_t)i) };
-		char host[INET_ADDRSTRLEN];
+		char host[INET_ADDRSTRLEN], url[64], err[CONFIG_ERR_LEN];
 
 		inet_ntop(AF_INET, &a, host, sizeof(host));
-		snprintf(s->name, sizeof(s->name), "%s:%ld", host, b->o.port);
-		snprintf(s->url, sizeof(s->url), "http://%s:%ld/", host, b->o.port);
-		s->auto_name = true;
-		s->transport = TRANSPORT_AUTO;
+		snprintf(url, sizeof(url), "http://%s:%ld/", host, b->o.port);
+		if (!config_add_url(&b->cfg, url, err, sizeof(err))) {
+			fprintf(stderr, "bench-poll: %s\n", err);
+			return false;
+		}
 	}
-	b->cfg.nservers = (int)b->o.count;
 	return true;
 }
 

@@ -13,6 +13,8 @@
 #   BENCH_ADDR=127.20.0.1  BENCH_PORT=8000  BENCH_RESULTS=bench/RESULTS.md  B=build
 #   BENCH_TRANSPORT_RUNS=1  runs per point of bench-poll --transport-only (keaha's transport
 #                           alone, no poller/decode/model: the same-machine reference), 0: none
+#   BENCH_REFERENCE_RUNS=1  runs per point of build/refpoll (bench/refpoll.c: the floor's minimal
+#                           reference poller, no keaha code, one status-get per endpoint per second)
 #   BENCH_POLL_ARGS=""      extra bench-poll options for every run
 # Logs of the last run stay in $B/bench-logs.
 set -u
@@ -29,6 +31,8 @@ PORT=${BENCH_PORT:-8000}
 RESULTS=${BENCH_RESULTS:-bench/RESULTS.md}
 POLL_ARGS=${BENCH_POLL_ARGS:-}
 TRUNS=${BENCH_TRANSPORT_RUNS:-1}
+RRUNS=${BENCH_REFERENCE_RUNS:-1}
+REF=$B/refpoll
 LOGS=$B/bench-logs
 CONFIG_BODY=bench/config-get.agent-dhcp4.body
 
@@ -38,6 +42,7 @@ isint() { case "$1" in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }
 isint "$SECS" && [ "$SECS" -ge 4 ] && [ "$SECS" -le 600 ] || die "BENCH_SECONDS: 4 .. 600"
 isint "$RUNS" && [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 20 ] || die "BENCH_RUNS: 1 .. 20"
 isint "$TRUNS" && [ "$TRUNS" -le 20 ] || die "BENCH_TRANSPORT_RUNS: 0 .. 20"
+isint "$RRUNS" && [ "$RRUNS" -le 20 ] || die "BENCH_REFERENCE_RUNS: 0 .. 20"
 isint "$PORT" && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || die "BENCH_PORT: 1 .. 65535"
 for n in $POINTS; do
 	isint "$n" && [ "$n" -ge 1 ] && [ "$n" -le 20000 ] || die "BENCH_POINTS: numbers 1 .. 20000"
@@ -51,7 +56,7 @@ for d in "${KEAHA_FIXTURES:-}" ../shared/kea/fixtures /work/shared/kea/fixtures;
 	fi
 done
 [ -n "$RAW" ] || die "Kea fixtures not found (set KEAHA_FIXTURES)"
-[ -x "$FAKE" ] && [ -x "$POLL" ] || die "$FAKE or $POLL missing: run make bench"
+[ -x "$FAKE" ] && [ -x "$POLL" ] && [ -x "$REF" ] || die "$FAKE, $POLL or $REF missing: run make bench"
 [ -f "$CONFIG_BODY" ] || die "$CONFIG_BODY missing"
 
 # Both processes need one descriptor per endpoint (the fake two): take the hard limit.
@@ -92,9 +97,10 @@ wait_pid() {
 }
 
 # One point, one run: appends "n=N run=R <bench-poll figures> fake_...=" to $DATA.
-# A third argument is passed to bench-poll (--transport-only).
+# A third argument is passed to bench-poll (--transport-only), or --reference runs refpoll.
 run_one() {
-	local n=$1 r=$2 extra=${3:-} tag=$1.$2${3:+t} i=0 line fakeline rc
+	local n=$1 r=$2 extra=${3:-} tag=$1.$2${3:+${3:2:1}} i=0 line fakeline rc prog=$POLL
+	[ "$extra" = --reference ] && { prog=$REF; extra=""; }
 	local fout=$LOGS/fake.$tag.out ferr=$LOGS/fake.$tag.err pout=$LOGS/poll.$tag.out perr=$LOGS/poll.$tag.err
 
 	"$FAKE" --addr-base "$ADDR" --port "$PORT" --count "$n" \
@@ -115,7 +121,7 @@ run_one() {
 		i=$((i + 1))
 	done
 
-	"$POLL" --count "$n" --addr-base "$ADDR" --port "$PORT" --seconds "$SECS" \
+	"$prog" --count "$n" --addr-base "$ADDR" --port "$PORT" --seconds "$SECS" \
 		--warmup "$WARMUP" --switch-log "$ferr" $POLL_ARGS $extra >"$pout" 2>"$perr" &
 	poll=$!
 	sleep "$HALF"
@@ -149,6 +155,11 @@ for r in 1 2 3; do
 	base_kb="$base_kb $kb"
 done
 base_kb=$(printf '%s\n' $base_kb | sort -n | sed -n 2p)
+ref_base_kb=0
+if [ "$RRUNS" -gt 0 ]; then
+	"$REF" --count 0 --seconds 1 --warmup 0 >"$LOGS/ref.0.out" 2>"$LOGS/ref.0.err" || die "refpoll --count 0 failed"
+	ref_base_kb=$(grep -o 'maxrss_kb=[0-9]*' "$LOGS/ref.0.out" | cut -d= -f2)
+fi
 versions=$(grep -o 'libcurl=[^ ]* libuv=[^ ]* cjson=[^ ]*' "$LOGS/poll.0.1.out" | head -n 1)
 sizeof_server=$(grep -o 'sizeof_server=[0-9]*' "$LOGS/poll.0.1.out" | cut -d= -f2)
 
@@ -164,6 +175,10 @@ for n in $POINTS; do
 		echo "bench: $n endpoints, transport only, run $r/$TRUNS" >&2
 		run_one "$n" "$r" --transport-only || failed=$((failed + 1))
 	done
+	for r in $(seq 1 "$RRUNS"); do
+		echo "bench: $n endpoints, reference poller, run $r/$RRUNS" >&2
+		run_one "$n" "$r" --reference || failed=$((failed + 1))
+	done
 done
 [ -s "$DATA" ] || die "no run completed"
 
@@ -172,7 +187,7 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 summary=$LOGS/summary.md
 
 # Figures per run -> min / median / max per point, the table and the comparison.
-awk -v base_kb="$base_kb" -v secs="$SECS" -v runs="$RUNS" -v sizeof_server="$sizeof_server" '
+awk -v base_kb="$base_kb" -v ref_base_kb="$ref_base_kb" -v secs="$SECS" -v runs="$RUNS" -v sizeof_server="$sizeof_server" '
 function kv(   i, p) {
 	delete f
 	for (i = 1; i <= NF; i++) {
@@ -218,6 +233,16 @@ function grp(x,   s1, neg) {  # 5000 -> 5,000
 		add(t, "user", f["steady_requests"] > 0 ? f["steady_cpu_user_s"] / f["steady_requests"] * 1e6 : 0)
 		add(t, "pct", cpu / f["steady_seconds"] * 100)
 		add(t, "fpct", (f["fake_cpu_user_s"] + f["fake_cpu_sys_s"]) / f["seconds"] * 100)
+		next
+	}
+	if (f["mode"] == "reference") {
+		t = "r" n
+		cpu = f["steady_cpu_user_s"] + f["steady_cpu_sys_s"]
+		add(t, "us", f["steady_requests"] > 0 ? cpu / f["steady_requests"] * 1e6 : 0)
+		add(t, "pct", cpu / f["steady_seconds"] * 100)
+		add(t, "rss", f["maxrss_kb"] / 1024)
+		add(t, "kbep", (f["maxrss_kb"] - ref_base_kb) / n)
+		add(t, "rps", f["steady_requests"] / f["steady_seconds"] / n)
 		next
 	}
 	if (!(n in seenp)) { seenp[n] = 1; pts[++np] = n }
@@ -285,6 +310,22 @@ END {
 			if (cnt[t, "us"] == 0) continue
 			printf "| %s | %.1f (%.1f) | %.1f (%.1f) | %+.1f | %.2f | %.2f |\n", grp(n), med(t, "us"), med(t, "user"),
 				med(n, "us"), med(n, "uus"), med(n, "us") - med(t, "us"), med(t, "pct"), med(t, "fpct")
+		}
+	}
+	if (cnt["r" pts[1], "us"] > 0) {
+		print ""
+		print "Same run, the reference poller (bench/refpoll.c: the design of shared/PERF-NOTES.md'"'"'s floor,"
+		print "no keaha code: one status-get per endpoint per second, kept-alive handles, multis of 128,"
+		print "1 KB buffers, staggered), medians; keaha / reference is what keaha costs over the floor"
+		print "measured here and now:"
+		print ""
+		print "| endpoints | reference µs / request | keaha / reference | reference KB / endpoint | keaha / reference | reference CPU % | reference RSS MB |"
+		print "|---:|---:|---:|---:|---:|---:|---:|"
+		for (i = 1; i <= np; i++) {
+			n = pts[i]; t = "r" n
+			if (cnt[t, "us"] == 0) continue
+			printf "| %s | %.1f | %.2fx | %.1f | %.2fx | %.2f | %.1f |\n", grp(n), med(t, "us"), med(n, "us") / med(t, "us"),
+				med(t, "kbep"), (med(t, "kbep") > 0 ? med(n, "kbep") / med(t, "kbep") : 0), med(t, "pct"), med(t, "rss")
 		}
 	}
 	print ""

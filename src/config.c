@@ -26,9 +26,24 @@ void config_defaults(struct keaha_config *c)
 	strlcpy_(c->theme, "default", sizeof(c->theme));
 }
 
+/* The one "" every unset auth string points at (never freed). */
+static char auth_unset[] = "";
+
+static void auth_set(char **field, const char *v)
+{
+	if (*field != auth_unset)
+		free(*field);
+	*field = *v ? xstrdup(v) : auth_unset;
+}
+
 void config_free(struct keaha_config *c)
 {
 	for (int i = 0; i < c->nservers; i++) {
+		struct server_auth *a = &c->servers[i].auth;
+		char **fields[] = { &a->user, &a->password_file, &a->ca_file, &a->cert_file,
+				    &a->key_file, &a->proxy };
+		for (size_t f = 0; f < ARRAY_LEN(fields); f++)
+			auth_set(fields[f], "");
 		if (c->servers[i].password) {
 			memset(c->servers[i].password, 0, strlen(c->servers[i].password));
 			free(c->servers[i].password);
@@ -37,6 +52,29 @@ void config_free(struct keaha_config *c)
 	free(c->servers);
 	c->servers = NULL;
 	c->nservers = 0;
+}
+
+const struct server_conf *config_server_by_url(const struct keaha_config *c, const char *url)
+{
+	for (int i = 0; i < c->nservers; i++)
+		if (model_url_same(c->servers[i].url, url))
+			return &c->servers[i];
+	return NULL;
+}
+
+void config_endpoint_opts(const struct keaha_config *c, const char *url, struct endpoint_opts *out)
+{
+	const struct server_conf *s = config_server_by_url(c, url);
+
+	*out = (struct endpoint_opts){ .url = url };
+	if (!s)
+		return;
+	out->user = s->auth.user;
+	out->password = s->password;
+	out->ca_file = s->auth.ca_file;
+	out->cert_file = s->auth.cert_file;
+	out->key_file = s->auth.key_file;
+	out->proxy = s->auth.proxy[0] ? s->auth.proxy : NULL;
 }
 
 void config_default_path(char *out, size_t size)
@@ -183,15 +221,14 @@ static bool read_password(struct server_conf *s, const char **why)
 static bool set_server_key(struct keaha_config *c, struct server_conf *s, const char *k,
 			   const char *v, const char **why)
 {
-	static const struct { const char *key; size_t off; size_t size; } paths[] = {
-		{ "user", offsetof(struct server_auth, user), sizeof(((struct server_auth *)0)->user) },
-		{ "password-file", offsetof(struct server_auth, password_file), KEA_URL_LEN },
-		{ "ca", offsetof(struct server_auth, ca_file), KEA_URL_LEN },
-		{ "cert", offsetof(struct server_auth, cert_file), KEA_URL_LEN },
-		{ "key", offsetof(struct server_auth, key_file), KEA_URL_LEN },
-		{ "proxy", offsetof(struct server_auth, proxy), KEA_URL_LEN },
+	static const struct { const char *key; size_t off; } paths[] = {
+		{ "user", offsetof(struct server_auth, user) },
+		{ "password-file", offsetof(struct server_auth, password_file) },
+		{ "ca", offsetof(struct server_auth, ca_file) },
+		{ "cert", offsetof(struct server_auth, cert_file) },
+		{ "key", offsetof(struct server_auth, key_file) },
+		{ "proxy", offsetof(struct server_auth, proxy) },
 	};
-
 	if (!strcmp(k, "url")) {
 		/* Completed in finish_servers: keaControlAgentPort may come later. */
 		*why = "url is not an http:// or https:// URL";
@@ -204,9 +241,11 @@ static bool set_server_key(struct keaha_config *c, struct server_conf *s, const 
 	}
 	for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
 		if (!strcmp(k, paths[i].key)) {
+			char **field = (char **)((char *)&s->auth + paths[i].off);
 			*why = "value too long";
-			if (strlcpy_((char *)&s->auth + paths[i].off, v, paths[i].size) >= paths[i].size)
+			if (strlen(v) >= KEA_URL_LEN)
 				return false;
+			auth_set(field, v);
 			return strcmp(k, "password-file") != 0 || read_password(s, why);
 		}
 	}
@@ -224,6 +263,8 @@ static struct server_conf *add_server(struct keaha_config *c, const char *name)
 	c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof(*c->servers));
 	s = &c->servers[c->nservers++];
 	memset(s, 0, sizeof(*s));
+	s->auth = (struct server_auth){ auth_unset, auth_unset, auth_unset, auth_unset, auth_unset,
+					auth_unset };
 	strlcpy_(s->name, name, sizeof(s->name));
 	return s;
 }

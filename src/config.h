@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "transport.h"
 
 #define CONFIG_ERR_LEN 300
 
@@ -37,6 +38,14 @@ struct keaha_config {
 
 void config_defaults(struct keaha_config *c);
 void config_free(struct keaha_config *c);
+
+/* The configured server with this management URL (model_url_same), or NULL. */
+const struct server_conf *config_server_by_url(const struct keaha_config *c, const char *url);
+/*
+ * How to reach url: its credentials, TLS files and proxy when a configured
+ * server has that URL, else none. Strings are borrowed from c and url.
+ */
+void config_endpoint_opts(const struct keaha_config *c, const char *url, struct endpoint_opts *out);
 
 /* Reads a configuration file; false with a message naming file and line. */
 bool config_load(struct keaha_config *c, const char *path, char *err, size_t errlen);

@@ -80,14 +80,6 @@ static double now_wall(void)
 	return util_wallclock();
 }
 
-static const struct server_conf *conf_for(const struct poller *p, const struct server *sv)
-{
-	for (int i = 0; i < p->cfg->nservers; i++)
-		if (model_url_same(p->cfg->servers[i].url, sv->url))
-			return &p->cfg->servers[i];
-	return NULL;
-}
-
 static void notify(struct poller *p)
 {
 	if (p->fn)
@@ -115,19 +107,13 @@ static uint64_t first_delay(const struct poller *p, int index)
 static void add_target(struct poller *p, int s)
 {
 	const struct server *sv = &p->m->servers[s];
-	const struct server_conf *c = conf_for(p, sv);
-	struct endpoint_opts eo = { .url = sv->url };
+	const struct server_conf *c = config_server_by_url(p->cfg, sv->url);
+	struct endpoint_opts eo;
 	struct target *t = xcalloc(1, sizeof(*t));
 
-	if (c) {
-		eo.user = c->auth.user;
-		eo.password = c->password;
-		eo.ca_file = c->auth.ca_file;
-		eo.cert_file = c->auth.cert_file;
-		eo.key_file = c->auth.key_file;
-		eo.proxy = c->auth.proxy[0] ? c->auth.proxy : NULL;
+	config_endpoint_opts(p->cfg, sv->url, &eo);
+	if (c)
 		p->m->servers[s].transport_conf = c->transport;
-	}
 	t->p = p;
 	t->server = s;
 	t->ep = transport_endpoint_new(p->t, &eo);

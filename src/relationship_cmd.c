@@ -37,14 +37,6 @@ static void progress(void *ctx, const char *line)
 	fflush(stdout);
 }
 
-static const struct server_conf *conf_by_url(const struct keaha_config *cfg, const char *url)
-{
-	for (int i = 0; i < cfg->nservers; i++)
-		if (model_url_same(cfg->servers[i].url, url))
-			return &cfg->servers[i];
-	return NULL;
-}
-
 /* A SERVER argument: a server of the model by name, or by URL. */
 static int find_server(const struct model *m, const struct keaha_config *cfg, const char *arg)
 {
@@ -72,15 +64,8 @@ static bool read_side(const struct model *m, const struct keaha_config *cfg, int
 
 	memset(sd, 0, sizeof(*sd));
 	sd->server = s;
-	sd->conf = conf_by_url(cfg, sv->url);
-	sd->ep.url = sv->url;
-	if (sd->conf) {
-		sd->ep.user = sd->conf->auth.user;
-		sd->ep.password = sd->conf->password;
-		sd->ep.ca_file = sd->conf->auth.ca_file;
-		sd->ep.cert_file = sd->conf->auth.cert_file;
-		sd->ep.key_file = sd->conf->auth.key_file;
-	}
+	sd->conf = config_server_by_url(cfg, sv->url);
+	config_endpoint_opts(cfg, sv->url, &sd->ep);
 	if (sv->reach != REACH_OK || !sv->d[svc].present) {
 		snprintf(why, size, "%s does not answer for %s (%s): nothing was changed", sv->name,
 			 kea_service_label(svc), sv->error[0] ? sv->error : sv->d[svc].error);

@@ -435,19 +435,9 @@ static bool journal_target(const cJSON *s, const struct keaha_config *cfg, struc
 	    !kea_service_parse(svc->valuestring, &t->service))
 		return false;
 	strlcpy_(t->name, name->valuestring, sizeof(t->name));
-	t->ep.url = url->valuestring;
+	config_endpoint_opts(cfg, url->valuestring, &t->ep);
 	t->agent = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "agent"));
 	t->original = cJSON_GetObjectItemCaseSensitive(s, "original");
-	for (int i = 0; i < cfg->nservers; i++) {
-		const struct server_conf *c = &cfg->servers[i];
-		if (strcmp(c->url, t->ep.url) != 0)
-			continue;
-		t->ep.user = c->auth.user;
-		t->ep.password = c->password;
-		t->ep.ca_file = c->auth.ca_file;
-		t->ep.cert_file = c->auth.cert_file;
-		t->ep.key_file = c->auth.key_file;
-	}
 	return t->original != NULL;
 }
 

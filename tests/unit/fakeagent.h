@@ -40,12 +40,46 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <uv.h>
+
 #include "fixture.h"
 #include "util.h"
 
 #ifndef FAKEAGENT_PORT_OFFSET
 #define FAKEAGENT_PORT_OFFSET 0u
 #endif
+
+/* Closes any handle still open (a test's leak), for loop_close_checked. */
+static inline void loop_close_any_(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+/* Runs the loop until nothing is left to do, at most 2 s. */
+static inline void loop_drain(uv_loop_t *loop)
+{
+	for (int i = 0; i < 2000 && uv_run(loop, UV_RUN_NOWAIT); i++)
+		usleep(1000);
+}
+
+/*
+ * Drains and closes a test's loop. A handle still open is a leak of the
+ * code under test: it is closed (so the next test starts clean) and the
+ * teardown fails (-1).
+ */
+static inline int loop_close_checked(uv_loop_t *loop)
+{
+	loop_drain(loop);
+	if (uv_loop_close(loop) == 0)
+		return 0;
+	fprintf(stderr, "teardown: handles left open on the loop\n");
+	uv_walk(loop, loop_close_any_, NULL);
+	loop_drain(loop);
+	uv_loop_close(loop);
+	return -1;
+}
 
 struct fake {
 	pid_t pid;

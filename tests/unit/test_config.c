@@ -62,6 +62,39 @@ static void test_full_file(void **state)
 	config_free(&c);
 }
 
+/* Every command reaches a server the same way: its credentials, TLS files and proxy. */
+static void test_endpoint_opts(void **state)
+{
+	struct keaha_config c;
+	struct endpoint_opts eo;
+	char err[CONFIG_ERR_LEN] = "";
+
+	(void)state;
+	assert_true(parse(&c, "[server a]\nurl = https://10.0.0.1:8443/\nuser = keaha\nca = /etc/ca.pem\n"
+		"cert = /etc/c.pem\nkey = /etc/k.pem\nproxy = http://127.0.0.1:3128/\n"
+		"[server b]\nurl = 10.0.0.2\nuser = first\nuser = second\n", err));
+	config_endpoint_opts(&c, "https://10.0.0.1:8443", &eo);
+	assert_string_equal(eo.url, "https://10.0.0.1:8443");
+	assert_string_equal(eo.user, "keaha");
+	assert_string_equal(eo.ca_file, "/etc/ca.pem");
+	assert_string_equal(eo.cert_file, "/etc/c.pem");
+	assert_string_equal(eo.key_file, "/etc/k.pem");
+	assert_string_equal(eo.proxy, "http://127.0.0.1:3128/");
+	/* Unset strings are empty, never NULL; no proxy is NULL (none, whatever the environment). */
+	config_endpoint_opts(&c, "http://10.0.0.2:8000/", &eo);
+	assert_string_equal(eo.user, "second");
+	assert_string_equal(eo.ca_file, "");
+	assert_null(eo.proxy);
+	assert_ptr_equal(config_server_by_url(&c, "http://10.0.0.2:8000/"), &c.servers[1]);
+	/* A URL nobody configured: reached without credentials. */
+	config_endpoint_opts(&c, "http://10.0.0.3:8000/", &eo);
+	assert_string_equal(eo.url, "http://10.0.0.3:8000/");
+	assert_null(eo.user);
+	assert_null(eo.proxy);
+	assert_null(config_server_by_url(&c, "http://10.0.0.3:8000/"));
+	config_free(&c);
+}
+
 static void test_port_after_servers(void **state)
 {
 	struct keaha_config c;
@@ -187,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_endpoint_opts),
 		cmocka_unit_test(test_port_after_servers),
 		cmocka_unit_test(test_agent_host_default),
 		cmocka_unit_test(test_refusals),

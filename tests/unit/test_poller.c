@@ -114,37 +114,18 @@ static int setup(void **state)
 	return 0;
 }
 
-static void drain(uv_loop_t *loop)
-{
-	for (int i = 0; i < 2000 && uv_run(loop, UV_RUN_NOWAIT); i++)
-		usleep(1000);
-}
-
-static void close_any(uv_handle_t *h, void *arg)
-{
-	(void)arg;
-	if (!uv_is_closing(h))
-		uv_close(h, NULL);
-}
 
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	int rc = 0;
+	int rc;
 
 	if (e->p)
 		poller_free(e->p);
 	uv_close((uv_handle_t *)&e->deadline, NULL);
 	uv_close((uv_handle_t *)&e->finisher, NULL);
 	uv_close((uv_handle_t *)&e->guard, NULL);
-	drain(&e->loop);
-	if (uv_loop_close(&e->loop) != 0) {
-		fprintf(stderr, "teardown: handles left open on the loop\n");
-		uv_walk(&e->loop, close_any, NULL);
-		drain(&e->loop);
-		uv_loop_close(&e->loop);
-		rc = -1;
-	}
+	rc = loop_close_checked(&e->loop);
 	fake_stop(&e->fake);
 	model_free(&e->m);
 	config_free(&e->cfg);

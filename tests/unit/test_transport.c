@@ -83,37 +83,17 @@ static int setup(void **state)
 	return 0;
 }
 
-static void close_any(uv_handle_t *h, void *arg)
-{
-	(void)arg;
-	if (!uv_is_closing(h))
-		uv_close(h, NULL);
-}
-
-/* Runs the loop until nothing is left to do, at most 2 s. */
-static void drain(uv_loop_t *loop)
-{
-	for (int i = 0; i < 2000 && uv_run(loop, UV_RUN_NOWAIT); i++)
-		usleep(1000);
-}
 
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	int rc = 0;
+	int rc;
 
 	for (int i = 0; i < MAX_EP; i++)
 		transport_endpoint_free(e->ep[i]);
 	transport_free(e->t);
 	uv_close((uv_handle_t *)&e->guard, NULL);
-	drain(&e->loop);
-	if (uv_loop_close(&e->loop) != 0) {
-		fprintf(stderr, "teardown: handles left open on the loop\n");
-		uv_walk(&e->loop, close_any, NULL);
-		drain(&e->loop);
-		uv_loop_close(&e->loop);
-		rc = -1;
-	}
+	rc = loop_close_checked(&e->loop);
 	fake_stop(&e->fake);
 	for (int i = 0; i < MAX_EP; i++)
 		call_reset(&e->call[i]);
