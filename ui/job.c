@@ -197,11 +197,13 @@ void job_stop(struct job *j)
 
 void job_clear(struct job *j)
 {
+	if (!j)
+		return;
+	j->owner = NULL; /* even while a stopped child still ends: its owner may be gone */
 	if (job_busy(j))
 		return;
 	sbuf_free(&j->output);
 	sbuf_init(&j->output);
-	j->owner = NULL;
 	j->started = j->ended = false;
 	j->status = 0;
 }

@@ -39,7 +39,7 @@ const char *job_output(const struct job *j);
 int job_status(const struct job *j);
 /* SIGTERM to the child, by its PID. */
 void job_stop(struct job *j);
-/* Forgets a finished job (owner, output). */
+/* Forgets the owner at once, and the output once the job has ended. */
 void job_clear(struct job *j);
 /* Stops the child if any and closes the handles; freed once the loop runs. */
 void job_free(struct job *j);
