@@ -144,17 +144,11 @@ static void try_apply(struct ui *ui, struct change *c)
 		set_phase(ui, c, CHANGE_APPLYING);
 }
 
-void change_update(struct ui *ui, struct view *v)
+void change_finish(struct ui *ui, struct change *c, int status, const char *text)
 {
-	struct change *c = v->state;
-
-	if ((c->phase != CHANGE_CHECKING && c->phase != CHANGE_APPLYING) || job_owner(ui->job) != c ||
-	    job_busy(ui->job))
-		return;
 	free(c->text);
-	c->text = xstrdup(job_output(ui->job));
-	c->status = job_status(ui->job);
-	job_clear(ui->job);
+	c->text = xstrdup(text);
+	c->status = status;
 	if (c->phase == CHANGE_APPLYING) {
 		set_phase(ui, c, CHANGE_DONE);
 		c->text_scroll = 1 << 20; /* the outcome is the last line */
@@ -164,6 +158,17 @@ void change_update(struct ui *ui, struct view *v)
 	} else {
 		set_phase(ui, c, CHANGE_SUMMARY);
 	}
+}
+
+void change_update(struct ui *ui, struct view *v)
+{
+	struct change *c = v->state;
+
+	if ((c->phase != CHANGE_CHECKING && c->phase != CHANGE_APPLYING) || job_owner(ui->job) != c ||
+	    job_busy(ui->job))
+		return;
+	change_finish(ui, c, job_status(ui->job), job_output(ui->job));
+	job_clear(ui->job);
 }
 
 void change_free(struct ui *ui, struct change *c)

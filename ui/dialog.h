@@ -77,6 +77,8 @@ void change_init(struct change *c, const struct change_ops *ops);
 /* Adds Cancel / Next to the setup form and checks it once. */
 void change_setup_done(const struct ui *ui, struct change *c);
 void change_free(struct ui *ui, struct change *c);
+/* The job of the phase ended (checking -> summary, applying -> done) with its status and output. */
+void change_finish(struct ui *ui, struct change *c, int status, const char *text);
 
 /* The view operations: v->state points at a struct change (first member of the owner's state). */
 void change_draw(const struct ui *ui, struct view *v);

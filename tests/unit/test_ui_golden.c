@@ -36,6 +36,7 @@
 #include "chrome.h"
 #include "config.h"
 #include "decode.h"
+#include "dialog.h"
 #include "discovery.h"
 #include "draw.h"
 #include "events.h"
@@ -895,6 +896,7 @@ static void press(struct ui *ui, const char *keys)
 		{ "<Tab>", '\t', false }, { "<S-Tab>", KEY_BTAB, true }, { "<Enter>", '\n', false },
 		{ "<Esc>", 27, false }, { "<Space>", ' ', false }, { "<Backspace>", KEY_BACKSPACE, true },
 		{ "<Left>", KEY_LEFT, true }, { "<Right>", KEY_RIGHT, true }, { "<Down>", KEY_DOWN, true },
+		{ "<PgDn>", KEY_NPAGE, true },
 	};
 	const char *p = keys;
 
@@ -935,27 +937,67 @@ static void paint_keys(struct rig *r, const char *server, int w, int h, const ch
 	chrome_paint(ui);
 }
 
+/*
+ * A dialog shot: keys from a server's Failover Management; then, for the
+ * pages after the setup, the dry-run's outcome as `keaha relationship add
+ * ... --dry-run` really printed it on the lab (tests/unit/data/dry-run.*.txt,
+ * captured with the lab on 127.0.13.x) and its exit status, as the job
+ * would hand them over.
+ */
 static const struct {
 	const char *name;
 	int w, h;
 	const char *server, *keys;
+	const char *outcome;   /* data file of the dry-run's output, or NULL */
+	int status;
+	const char *after;     /* keys on the Summary */
 } dialog_shots[] = {
 	/* The product's Initial setup, opened for plain-a: plain-b is the only partner. */
-	{ "wizard-setup-120x40", 120, 40, "plain-a", "a pair4" },
+	{ "wizard-setup-120x40", 120, 40, "plain-a", "a pair4", NULL, 0, NULL },
 	/* Advanced unfolded; max-response-delay not above heartbeat-delay: the reason beside it. */
 	{ "wizard-advanced-120x40", 120, 40, "plain-a",
 	  "a pair4 <Tab> <Tab> <Tab> <Tab> <Right> <Tab> <Tab> "
-	  "<Backspace> <Backspace> <Backspace> <Backspace> <Backspace> 10000" },
-	{ "wizard-setup-80x24", 80, 24, "plain-a", "a" },
+	  "<Backspace> <Backspace> <Backspace> <Backspace> <Backspace> 10000", NULL, 0, NULL },
+	{ "wizard-setup-80x24", 80, 24, "plain-a", "a", NULL, 0, NULL },
 	/* lb-primary already has its DHCPv4 relationship: refused before anything is asked. */
-	{ "wizard-refused-120x40", 120, 40, "lb-primary", "a lb <Enter>" },
-	{ "wizard-too-small-59x19", 59, 19, "plain-a", "a" },
+	{ "wizard-refused-120x40", 120, 40, "lb-primary", "a lb <Enter>", NULL, 0, NULL },
+	{ "wizard-too-small-59x19", 59, 19, "plain-a", "a", NULL, 0, NULL },
 	/* Remove: no default for the scopes; keep warns. */
-	{ "remove-keep-120x40", 120, 40, "lb-primary", "d <Right>" },
-	{ "remove-setup-80x24", 80, 24, "lb-primary", "d" },
+	{ "remove-keep-120x40", 120, 40, "lb-primary", "d <Right>", NULL, 0, NULL },
+	{ "remove-setup-80x24", 80, 24, "lb-primary", "d", NULL, 0, NULL },
 	/* ? outside a text field: the dialog's own keys, from the form's action table. */
-	{ "wizard-help-80x24", 80, 24, "plain-a", "a <Tab> ?" },
+	{ "wizard-help-80x24", 80, 24, "plain-a", "a <Tab> ?", NULL, 0, NULL },
+	/* The Summary: the command's diff, the Add button focused. */
+	{ "wizard-summary-120x40", 120, 40, "plain-a", "a pair4", "dry-run.add.txt", 0, "" },
+	{ "wizard-summary-80x24", 80, 24, "plain-a", "a pair4", "dry-run.add.txt", 0, "<PgDn>" },
+	/* Refused by the command's own checks: the reason, no Add, Back focused. */
+	{ "wizard-summary-refused-120x40", 120, 40, "plain-a", "a pair4", "dry-run.refused.txt", 2, "" },
 };
+
+static char *read_data(const char *name)
+{
+	char path[300];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "tests/unit/data/%s", name);
+	text = fixture_read_file(path, &len);
+	if (!text)
+		fail_msg("%s missing", path);
+	return text;
+}
+
+/* The dry-run's outcome handed to the dialog, as its job's end would. */
+static void finish_checking(struct rig *r, const char *data, int status)
+{
+	struct change *c = r->ui.stack[r->ui.depth - 1].state;
+	char *text = read_data(data);
+
+	c->phase = CHANGE_CHECKING;
+	change_finish(&r->ui, c, status, text);
+	free(text);
+	chrome_paint(&r->ui);
+}
 
 static void test_dialogs(void **state)
 {
@@ -968,6 +1010,11 @@ static void test_dialogs(void **state)
 		paint_keys(r, dialog_shots[i].server, dialog_shots[i].w, dialog_shots[i].h, dialog_shots[i].keys,
 			   false);
 		assert_true(r->ui.stack[r->ui.depth - 1].ops->modal);
+		if (dialog_shots[i].outcome) {
+			finish_checking(r, dialog_shots[i].outcome, dialog_shots[i].status);
+			press(&r->ui, dialog_shots[i].after);
+			chrome_paint(&r->ui);
+		}
 		dump_screen(&d);
 		check_golden(dialog_shots[i].name, &d);
 		dump_free(&d);
