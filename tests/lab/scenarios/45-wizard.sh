@@ -5,7 +5,7 @@
 # screen in $STATE/NAME.txt (SCREEN); sets RC.
 wiz() {
 	mkdir -p "$STATE"
-	timeout 120 "$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" --headless 120x40 \
+	timeout 120 "$KEAHA" --state-dir "$STATE" -c "${WIZ_CONF:-$LAB_DIR/keaha.conf}" --headless 120x40 \
 		--keys "$2" --dump "$STATE/$1.txt" 2>"$STATE/$1.err"
 	RC=$?
 	SCREEN=$(cat "$STATE/$1.txt" 2>/dev/null)
@@ -75,6 +75,24 @@ t_wizard_add_remove() {
 	expect "remove: two changes in the audit log" "$(audit_since)" 2
 }
 
+# A step that fails while applying (the hook libraries are not where keaHooksLocation says):
+# the dialog says NOT applied and which step, both servers exactly as before.
+t_wizard_apply_fails() {
+	local a4 b4
+	restart_lab plain
+	a4=$(plain_config plain-a dhcp4); b4=$(plain_config plain-b dhcp4)
+	WIZ_CONF=$LAB_DIR/keaha-badhooks.conf
+	sed 's/^\[keaha\]$/[keaha]\nkeaHooksLocation = \/nonexistent\/hooks/' "$LAB_DIR/keaha.conf" >"$WIZ_CONF"
+	wiz badhooks "$WIZ_SETUP <Enter> <Enter>"
+	WIZ_CONF=
+	expect "wizard, apply fails: NOT applied" "$(screen_says 'NOT applied: see why below.')" yes
+	expect "wizard, apply fails: the failed step named" "$(screen_says 'config-test failed on plain')" yes
+	expect "wizard, apply fails: both put back, said" "$(screen_says 'Both servers have their original configuration again.')" yes
+	expect "wizard, apply fails: plain-a exactly as before" "$(plain_config plain-a dhcp4)" "$a4"
+	expect "wizard, apply fails: plain-b exactly as before" "$(plain_config plain-b dhcp4)" "$b4"
+	expect "wizard, apply fails: no journal left" "$(ls "$STATE"/journal.json 2>/dev/null | wc -l)" 0
+}
+
 # --readonly: a and d do nothing but say so; the help overlay does not list them.
 t_wizard_readonly() {
 	restart_lab plain
@@ -87,4 +105,4 @@ t_wizard_readonly() {
 	expect "readonly: the help lists no add" "$(grep -c 'add a relationship' "$STATE/ro-help.txt")" 0
 }
 
-LAB_SCENARIOS+=(t_wizard_add_remove t_wizard_readonly)
+LAB_SCENARIOS+=(t_wizard_add_remove t_wizard_apply_fails t_wizard_readonly)
