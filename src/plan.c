@@ -48,6 +48,23 @@ void plan_add_choices_init(struct plan_add_choices *c)
 	c->auto_failover = true;
 }
 
+/*
+ * After the second config-set the new server waits, syncs leases (each page
+ * bounded by sync-timeout), reports ready, and both turn normal on their
+ * next heartbeats; a partner that decided partner-down first needs up to a
+ * max-response-delay. Kea's defaults (10 s, 60 s, 60 s) took 20-40 s on the
+ * lab and get 190 s here; the lab's 1 s / 4 s and the default sync-timeout 80 s.
+ */
+double plan_settle_seconds(long heartbeat_ms, long max_response_ms, long sync_timeout_ms)
+{
+	double hb = (heartbeat_ms > 0 ? heartbeat_ms : 10000) / 1000.0;
+	double mrd = (max_response_ms > 0 ? max_response_ms : 60000) / 1000.0;
+	double sync = (sync_timeout_ms > 0 ? sync_timeout_ms : 60000) / 1000.0;
+	double t = 10.0 + 6.0 * hb + mrd + sync;
+
+	return t < PLAN_SETTLE_MIN ? PLAN_SETTLE_MIN : t > PLAN_SETTLE_MAX ? PLAN_SETTLE_MAX : t;
+}
+
 void plan_result_free(struct plan_result *r)
 {
 	for (int i = 0; i < 2; i++) {

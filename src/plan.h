@@ -80,6 +80,15 @@ bool plan_add(const struct plan_add_choices *c, struct plan_result *out);
 bool plan_remove(const struct plan_remove_choices *c, struct plan_result *out);
 void plan_result_free(struct plan_result *r);
 
+/*
+ * How long (s) a transaction waits for a new pair to reach its normal states:
+ * a few heartbeats, a max-response-delay, one lease-sync timeout (Kea's
+ * defaults for values <= 0), within [PLAN_SETTLE_MIN, PLAN_SETTLE_MAX].
+ */
+#define PLAN_SETTLE_MIN 30.0
+#define PLAN_SETTLE_MAX 300.0
+double plan_settle_seconds(long heartbeat_ms, long max_response_ms, long sync_timeout_ms);
+
 /* The rules Kea skips, on one high-availability[] entry; false with why. */
 bool plan_check_ha(const cJSON *entry, char *why, size_t size);
 /* "http://192.0.2.1:8000/" or "https://[2001:db8::1]:8000/": an IP literal and a port. */

@@ -191,14 +191,6 @@ static void audit(const struct relationship_opts *o, const char *what, const str
 	cJSON_Delete(j);
 }
 
-/* A new pair needs a few heartbeats and, at worst, a max-response-delay or two to settle. */
-static double settle_time(long heartbeat_ms, long max_response_ms)
-{
-	double t = 10.0 + 5.0 * heartbeat_ms / 1000.0 + 2.0 * max_response_ms / 1000.0;
-
-	return t < 20 ? 20 : t > 300 ? 300 : t;
-}
-
 /* Applies a plan to two servers; prints the outcome; the exit status. */
 static int apply(const struct relationship_opts *o, const char *what, struct side sd[2],
 		 const char *const names[2], struct plan_result *p, enum txn_expect expect,
@@ -302,7 +294,7 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	if (!o->dry_run)
 		code = confirm(o->name, o->yes) ?
 		       apply(o, what, sd, names, &p, TXN_EXPECT_HA_STATE, ha_state_normal(o->mode, HA_ROLE_PRIMARY),
-			     settle_time(c.heartbeat_delay, c.max_response_delay)) : EXIT_REFUSED;
+			     plan_settle_seconds(c.heartbeat_delay, c.max_response_delay, 0)) : EXIT_REFUSED;
 out:
 	plan_result_free(&p);
 	side_free(&sd[0]);
@@ -362,7 +354,7 @@ int relationship_cmd_remove(const struct keaha_config *cfg, const struct relatio
 		struct relationship_opts oo = *o;
 		oo.service = r->service;
 		code = confirm(r->name, o->yes) ?
-		       apply(&oo, what, sd, names, &p, TXN_EXPECT_NO_HA, HA_STATE_UNKNOWN, 30) : EXIT_REFUSED;
+		       apply(&oo, what, sd, names, &p, TXN_EXPECT_NO_HA, HA_STATE_UNKNOWN, PLAN_SETTLE_MIN) : EXIT_REFUSED;
 	}
 out:
 	plan_result_free(&p);

@@ -696,6 +696,25 @@ static void test_remove_refusals(void **state)
 	cJSON_Delete(plain);
 }
 
+/* The settle bound grows with the relationship's own timings, within bounds. */
+static void test_settle_seconds(void **state)
+{
+	double lab = plan_settle_seconds(1000, 4000, 0);
+	double dflt = plan_settle_seconds(10000, 60000, 60000);
+
+	(void)state;
+	/* Kea's defaults took 20-40 s on the lab: well above that, below the cap. */
+	assert_true(dflt >= 120 && dflt <= PLAN_SETTLE_MAX);
+	assert_true(dflt == plan_settle_seconds(0, -1, 0)); /* <= 0: Kea's defaults */
+	/* The lab's 1 s / 4 s pair settled in ~3.5 s: a shorter bound than the defaults'. */
+	assert_true(lab < dflt && lab >= PLAN_SETTLE_MIN);
+	assert_true(plan_settle_seconds(2000, 4000, 0) > lab);        /* slower heartbeats */
+	assert_true(plan_settle_seconds(1000, 30000, 0) > lab);       /* longer max-response */
+	assert_true(plan_settle_seconds(1000, 4000, 120000) > lab);   /* longer sync-timeout */
+	assert_true(plan_settle_seconds(1, 2, 3) == PLAN_SETTLE_MIN); /* never below */
+	assert_true(plan_settle_seconds(86400000, 86400000, 86400000) == PLAN_SETTLE_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_remove_delete),
 		cmocka_unit_test(test_remove_foreign_lb),
 		cmocka_unit_test(test_remove_refusals),
+		cmocka_unit_test(test_settle_seconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
