@@ -739,9 +739,29 @@ static cJSON *ha_entry(const struct plan_add_choices *c, const char *self)
 	return e;
 }
 
+/*
+ * Kea 3 (and 2.7+) HA opens, by default, a dedicated listener on the port of
+ * its own peer URL, which answers 403 to management commands. A direct
+ * daemon's HA shares its control socket instead; behind a Kea 3 agent HA
+ * runs without multi-threading so the agent's port stays the agent's.
+ */
+static void add_http_mode(cJSON *e, const struct plan_server *s)
+{
+	cJSON *mt;
+
+	if (!s->direct && s->kea_major < 3)
+		return;
+	mt = cJSON_AddObjectToObject(e, "multi-threading");
+	cJSON_AddBoolToObject(mt, "enable-multi-threading", s->direct);
+	if (s->direct)
+		cJSON_AddBoolToObject(mt, "http-dedicated-listener", false);
+	/* peers last, as Kea documents the entry */
+	cJSON_AddItemToObject(e, "peers", cJSON_DetachItemFromObjectCaseSensitive(e, "peers"));
+}
+
 static void diff_ha(struct sbuf *d, const cJSON *e)
 {
-	const cJSON *p;
+	const cJSON *p, *mt = item(e, "multi-threading");
 
 	sbuf_printf(d, "+ high-availability: relationship %s, %s, this-server-name %s, "
 		    "heartbeat-delay %d, max-response-delay %d, max-ack-delay %d, "
@@ -759,6 +779,11 @@ static void diff_ha(struct sbuf *d, const cJSON *e)
 	if (str(e, "trust-anchor"))
 		sbuf_printf(d, "+   TLS trust-anchor %s cert-file %s key-file %s\n",
 			    str(e, "trust-anchor"), str(e, "cert-file"), str(e, "key-file"));
+	if (cJSON_IsTrue(item(mt, "enable-multi-threading")))
+		sbuf_printf(d, "+   HA through the daemon's own control socket (multi-threading, no "
+			    "dedicated listener)\n");
+	else if (mt)
+		sbuf_printf(d, "+   HA through the Control Agents (no HA multi-threading)\n");
 	if (str(item(e, "peers")->child, "basic-auth-password"))
 		sbuf_printf(d, "+   basic-auth-password %s\n", PLAN_MASK);
 }
@@ -877,6 +902,7 @@ bool plan_add(const struct plan_add_choices *c, struct plan_result *out)
 		return false;
 	for (int i = 0; i < 2; i++) {
 		cJSON *e = ha_entry(c, s[i]->name);
+		add_http_mode(e, s[i]);
 		if (!plan_check_ha(e, why, sizeof(why))) {
 			cJSON_Delete(e);
 			return refuse(out, "%s", why);

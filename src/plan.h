@@ -25,9 +25,18 @@
 /* One server of a relationship, as keaha knows it. */
 struct plan_server {
 	const char *name;         /* keaha's name: becomes the HA peer name */
-	const char *url;          /* its HA listener, e.g. "http://127.0.0.31:8021/" */
+	const char *url;          /* its management URL: agent or the daemon's own; the HA peer URL */
 	const cJSON *config;      /* config-get arguments of the service ({"Dhcp4": {...}}) */
 	const cJSON *other;       /* config-get arguments of its other DHCP service, or NULL */
+	/*
+	 * How its HA talks (Kea 3 README section 2). direct: a Kea >= 2.7 daemon
+	 * reached over its own HTTP socket; HA shares that socket
+	 * ("http-dedicated-listener": false), so the peer URL stays the
+	 * management URL and never becomes an HA-only listener. kea_major >= 3
+	 * behind an agent: HA multi-threading off, peers through the agents.
+	 */
+	bool direct;
+	int kea_major;            /* 0 when unknown */
 };
 
 struct plan_add_choices {

@@ -86,17 +86,19 @@ static bool read_side(const struct model *m, const struct keaha_config *cfg, int
 			 kea_service_label(svc), sv->error[0] ? sv->error : sv->d[svc].error);
 		return false;
 	}
-	if (sv->transport != TRANSPORT_AGENT) {
-		snprintf(why, size, "%s is a Kea 3 daemon reached directly: adding a relationship there "
-			 "is not supported yet", sv->name);
+	if (sv->ha_listener_only) {
+		snprintf(why, size, "only the HA listener of %s is known (%s): it refuses config-get and "
+			 "config-set (HTTP 403); add the server's management URL to keaha's configuration "
+			 "under the name %s: nothing was changed", sv->name, sv->url, sv->name);
 		return false;
 	}
-	sd->agent = true;
-	if (txn_call(&sd->ep, true, svc, "config-get", NULL, &sd->config, msg, sizeof(msg), timeout) != 0) {
+	/* A Kea 3 daemon reached directly takes commands without "service". */
+	sd->agent = sv->transport != TRANSPORT_DIRECT;
+	if (txn_call(&sd->ep, sd->agent, svc, "config-get", NULL, &sd->config, msg, sizeof(msg), timeout) != 0) {
 		snprintf(why, size, "config-get on %s failed: %s", sv->name, msg);
 		return false;
 	}
-	if (sv->d[other].present)
+	if (sd->agent && sv->d[other].present)
 		txn_call(&sd->ep, true, other, "config-get", NULL, &sd->other, msg, sizeof(msg), timeout);
 	return true;
 }
@@ -272,8 +274,12 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	c.name = o->name;
 	c.mode = o->mode;
 	c.service = o->service;
-	c.primary = (struct plan_server){ names[0], m.servers[s[0]].url, sd[0].config, sd[0].other };
-	c.partner = (struct plan_server){ names[1], m.servers[s[1]].url, sd[1].config, sd[1].other };
+	for (int i = 0; i < 2; i++) {
+		const struct server *sv = &m.servers[s[i]];
+		struct plan_server *ps = i ? &c.partner : &c.primary;
+		*ps = (struct plan_server){ names[i], sv->url, sd[i].config, sd[i].other, !sd[i].agent,
+					    atoi(sv->version) };
+	}
 	c.hooks_dir = hooks;
 	if (o->heartbeat_delay >= 0) c.heartbeat_delay = o->heartbeat_delay;
 	if (o->max_response_delay >= 0) c.max_response_delay = o->max_response_delay;

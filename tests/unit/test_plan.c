@@ -38,6 +38,22 @@ static cJSON *load_args(const char *name)
 	return copy;
 }
 
+/* The same from the Kea 3.0 fixtures. */
+static cJSON *load_args3(const char *name)
+{
+	struct fixture *f = fixture_load3(name);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->request, "arguments");
+	cJSON *copy;
+
+	if (strncmp(name, "config-get", 10) == 0)
+		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
+	if (!a)
+		fail_msg("%s has no arguments", name);
+	copy = cJSON_Duplicate(a, true);
+	fixture_free(f);
+	return copy;
+}
+
 static cJSON *get(const cJSON *o, const char *path)
 {
 	char buf[256], *save = NULL, *k;
@@ -95,9 +111,9 @@ static void lab_init(struct lab *l, enum kea_service svc, enum ha_mode mode)
 	l->c.mode = mode;
 	l->c.service = svc;
 	l->c.primary = (struct plan_server){"plain-a", v6 ? "http://127.0.0.131:8121/"
-							  : "http://127.0.0.31:8021/", l->a, NULL};
+							  : "http://127.0.0.31:8021/", l->a, NULL, false, 2};
 	l->c.partner = (struct plan_server){"plain-b", v6 ? "http://127.0.0.132:8122/"
-							  : "http://127.0.0.32:8022/", l->b, NULL};
+							  : "http://127.0.0.32:8022/", l->b, NULL, false, 2};
 	l->c.hooks_dir = HOOKS;
 	l->c.heartbeat_delay = 1000;
 	l->c.max_response_delay = 4000;
@@ -696,6 +712,74 @@ static void test_remove_refusals(void **state)
 	cJSON_Delete(plain);
 }
 
+/*
+ * Kea 3 daemons reached directly: HA shares each daemon's control socket
+ * (no dedicated listener), peers at the management URLs, exactly as the
+ * captured hot-standby that worked (config-set.direct.*.ha-via-control-socket).
+ */
+static void test_add_direct_kea3_matches_captured(void **state)
+{
+	static const char *const except[] = {"hooks-libraries", NULL};
+	const char *cap[2] = {"config-set.direct.plain-a.ha-via-control-socket",
+			      "config-set.direct.plain-b.ha-via-control-socket"};
+	cJSON *a = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *b = load_args3("config-get.direct.plain-b.before-ha");
+	struct plan_add_choices c;
+	struct plan_result r;
+
+	(void)state;
+	plan_add_choices_init(&c);
+	c.name = "lab-rel";
+	c.mode = HA_MODE_HOT_STANDBY;
+	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", a, NULL, true, 3};
+	c.partner = (struct plan_server){"plain-b", "http://127.0.0.161:8161/", b, NULL, true, 3};
+	c.hooks_dir = HOOKS;
+	c.heartbeat_delay = 1000;
+	c.max_response_delay = 4000;
+	c.max_ack_delay = 2000;
+	c.max_unacked_clients = 0;
+	plan_ok(&c, &r);
+	for (int i = 0; i < 2; i++) {
+		cJSON *want = load_args3(cap[i]);
+		const cJSON *oe = get(r.config[i], "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
+		const cJSON *we = get(want, "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
+		static const char *const same[] = {"this-server-name", "mode", "heartbeat-delay",
+			"max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading"};
+		for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+			if (!cJSON_Compare(get(oe, same[k]), get(we, same[k]), true))
+				fail_msg("%s: HA field %s differs from the captured config", cap[i], same[k]);
+		for (int p = 0; p < 2; p++) {
+			char k[32];
+			snprintf(k, sizeof(k), "peers.%d.url", p);
+			assert_string_equal(sget(oe, k), sget(we, k));
+		}
+		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
+				    sget(want, "Dhcp4.hooks-libraries.0.library"));
+		/* Kea 3's config-get "hash" stays in the plan; txn never sends it. */
+		cJSON_DeleteItemFromObjectCaseSensitive(r.config[i], "hash");
+		assert_equal_except(r.config[i], want, "Dhcp4", except, cap[i]);
+		assert_contains(r.diff[i].s, "HA through the daemon's own control socket");
+		cJSON_Delete(want);
+	}
+	plan_result_free(&r);
+	/* A Kea 3 daemon behind a Control Agent: HA without multi-threading, peers via the agents. */
+	c.primary.direct = c.partner.direct = false;
+	plan_ok(&c, &r);
+	assert_true(cJSON_IsFalse(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+				      "multi-threading.enable-multi-threading")));
+	assert_null(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+			"multi-threading.http-dedicated-listener"));
+	assert_contains(r.diff[0].s, "HA through the Control Agents");
+	plan_result_free(&r);
+	/* Kea 2.2 behind its agent: nothing added (as the captured 2.2 creation). */
+	c.primary.kea_major = c.partner.kea_major = 2;
+	plan_ok(&c, &r);
+	assert_null(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0.multi-threading"));
+	plan_result_free(&r);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 /* The settle bound grows with the relationship's own timings, within bounds. */
 static void test_settle_seconds(void **state)
 {
@@ -736,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_remove_foreign_lb),
 		cmocka_unit_test(test_remove_refusals),
 		cmocka_unit_test(test_settle_seconds),
+		cmocka_unit_test(test_add_direct_kea3_matches_captured),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
