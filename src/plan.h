@@ -79,6 +79,7 @@ struct plan_result {
 	bool ok;
 	char refusal[PLAN_REASON_LEN];  /* why, when !ok */
 	cJSON *config[2];         /* add: [0] primary, [1] partner; remove: input order */
+	char self[2][64];         /* each server's this-server-name in the relationship */
 	struct sbuf diff[2];      /* "+ ...", "- ...", "~ ..." lines; secrets masked */
 	struct sbuf warnings;     /* one line each */
 };
@@ -102,6 +103,9 @@ double plan_settle_seconds(long heartbeat_ms, long max_response_ms, long sync_ti
 bool plan_check_ha(const cJSON *entry, char *why, size_t size);
 /* "http://192.0.2.1:8000/" or "https://[2001:db8::1]:8000/": an IP literal and a port. */
 bool plan_url_ok(const char *url);
+
+/* Whether a configuration loads the HA hook for this service (a hub keeps it on removal). */
+bool plan_has_ha(const cJSON *args, enum kea_service service);
 
 /* The "Hooks directory:" line of a build-report text. */
 bool plan_hooks_dir_from_build_report(const char *text, char *out, size_t size);

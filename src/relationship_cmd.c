@@ -218,7 +218,10 @@ static int apply(const struct relationship_opts *o, const char *what, struct sid
 		t[k].desired = p->config[i];
 		t[k].expect = expect;
 		t[k].want_state = want;
-		strlcpy_(t[k].ha_name, names[i], sizeof(t[k].ha_name));
+		/* A hub keeps its other relationships: nothing to wait for on removal. */
+		if (expect == TXN_EXPECT_NO_HA && plan_has_ha(p->config[i], o->service))
+			t[k].expect = TXN_EXPECT_NOTHING;
+		strlcpy_(t[k].ha_name, p->self[i][0] ? p->self[i] : names[i], sizeof(t[k].ha_name));
 	}
 	printf("Applying:\n");
 	txn_run(t, 2, &to, progress, NULL, &r);

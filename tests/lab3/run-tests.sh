@@ -238,11 +238,47 @@ t_relationship_direct() {
 	expect "hook rejected (result 5): no journal left" "$(ls "$STATE/journal.json" 2>/dev/null | wc -l)" 0
 }
 
+# A spoke added to the lab's hub (hot-standby, Kea 3 hub-and-spoke): the hub
+# gets a third relationship with its own this-server-name, the spoke's subnet
+# (added to the hub first, as an admin would) tied to it with ha-server-name;
+# hub-1 and hub-2 keep working. Removing it gives the spoke its original
+# configuration and leaves the hub's other relationships as they were.
+t_hub_spoke() {
+	local a h hub_ha
+	h=$(conf3 hub | jq -c --argjson sn "$(conf3 plain-a | jq -c '.Dhcp4.subnet4[0]')" 'del(.hash) | .Dhcp4.subnet4 += [$sn]')
+	expect "hub-spoke: set-up (plain-a's subnet on the hub)" "$("$LAB" cmd hub config-set "$h" 2>/dev/null | jq '.[0].result')" 0
+	"$LAB" wait-state hub hot-standby 15 >/dev/null 2>&1
+	a=$(conf3 plain-a) hub_ha=$(conf3 hub | jq -c '.Dhcp4["hooks-libraries"]')
+	rel3 add s3 --mode hot-standby --primary hub --partner plain-a "${TIMINGS3[@]}" --yes
+	expect "hub-spoke add: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "hub-spoke add: the hub has three relationships" \
+		"$(conf3 hub | jq -c '[.Dhcp4["hooks-libraries"][1].parameters["high-availability"][]["this-server-name"]]')" '["hub-1","hub-2","hub"]'
+	expect "hub-spoke add: the spoke's subnet tied to the new relationship" \
+		"$(conf3 hub | jq -r '.Dhcp4.subnet4[2]["user-context"]["ha-server-name"]')" hub
+	"$LAB" wait-state hub:hub-1 hot-standby 15 >/dev/null 2>&1
+	"$LAB" wait-state hub:hub-2 hot-standby 15 >/dev/null 2>&1
+	status
+	expect "hub-spoke add: s3 ok" "$(rel s3 .status)" ok
+	expect "hub-spoke add: hub-1 and hub-2 still ok" "$(rel $H1 .status)/$(rel $H2 .status)" ok/ok
+	rel3 remove s3 --secondary-scopes keep --yes
+	expect "hub-spoke remove: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "hub-spoke remove: plain-a exactly as before (same hash)" "$(conf3 plain-a)" "$a"
+	expect "hub-spoke remove: the hub's hooks as before" "$(conf3 hub | jq -c '.Dhcp4["hooks-libraries"]')" "$hub_ha"
+	expect "hub-spoke remove: the spoke's subnet on the hub without pools, tie kept" \
+		"$(conf3 hub | jq -c '.Dhcp4.subnet4[2] | [(.pools | length), .["user-context"].keaha["ha-server-name"]]')" '[0,"hub"]'
+	"$LAB" wait-state hub:hub-1 hot-standby 15 >/dev/null 2>&1
+	"$LAB" wait-state hub:hub-2 hot-standby 15 >/dev/null 2>&1
+	status
+	expect "hub-spoke remove: hub-1 and hub-2 ok" "$(rel $H1 .status)/$(rel $H2 .status)" ok/ok
+}
+
 [ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
 command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1; }
 # shellcheck disable=SC2206 # a list of words
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
-	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct})
+	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
 	restart_lab
