@@ -236,6 +236,12 @@ static int apply(const struct relationship_opts *o, const char *what, struct sid
 	return EXIT_FAILED;
 }
 
+/* The plan's view of one server: its name, URL, configurations, and how its HA talks. */
+static struct plan_server plan_side(const struct server *sv, const char *name, const struct side *sd)
+{
+	return (struct plan_server){ name, sv->url, sd->config, sd->other, !sd->agent, atoi(sv->version) };
+}
+
 static void known_names(const struct model *m, const char **out, size_t *n)
 {
 	*n = 0;
@@ -277,12 +283,8 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	c.name = o->name;
 	c.mode = o->mode;
 	c.service = o->service;
-	for (int i = 0; i < 2; i++) {
-		const struct server *sv = &m.servers[s[i]];
-		struct plan_server *ps = i ? &c.partner : &c.primary;
-		*ps = (struct plan_server){ names[i], sv->url, sd[i].config, sd[i].other, !sd[i].agent,
-					    atoi(sv->version) };
-	}
+	c.primary = plan_side(&m.servers[s[0]], names[0], &sd[0]);
+	c.partner = plan_side(&m.servers[s[1]], names[1], &sd[1]);
 	c.hooks_dir = hooks;
 	if (o->heartbeat_delay >= 0) c.heartbeat_delay = o->heartbeat_delay;
 	if (o->max_response_delay >= 0) c.max_response_delay = o->max_response_delay;
