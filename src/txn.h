@@ -11,11 +11,13 @@
 #define KEAHA_TXN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <cjson/cJSON.h>
 #include <uv.h>
 
 #include "config.h"
+#include "decode.h"
 #include "kea.h"
 #include "transport.h"
 
@@ -40,7 +42,7 @@ struct txn_target {
 
 struct txn_opts {
 	double step_timeout;      /* seconds per command */
-	double settle_timeout;    /* seconds for the HA states to settle */
+	double settle_timeout;    /* seconds for the HA states to settle (plan_settle_seconds) */
 	const char *backup_dir;   /* originals saved here (0600), NULL for none */
 	const char *journal_path; /* half-done marker, NULL for none */
 	const char *what;         /* a line for the audit and the journal */
@@ -60,6 +62,21 @@ typedef void (*txn_progress_fn)(void *ctx, const char *line);
 /* Runs a transaction on its own loop until it ends; targets in the order to set them. */
 void txn_run(struct txn_target *targets, int n, const struct txn_opts *o, txn_progress_fn fn,
 	     void *ctx, struct txn_result *out);
+
+/* Whether Kea's answer says a hook failed to load (2.2: result 1; 3.0: result 5). */
+bool txn_hook_rejected(int result, const char *text);
+/*
+ * Kea's answer in words for the user: a hook-rejected configuration and
+ * result 5 say that the server's running state is not what config-get shows.
+ */
+void txn_answer_text(int result, const char *text, char *out, size_t size);
+
+/*
+ * Whether a server's status-get agrees with the configuration its config-get
+ * shows; false with why (a hook-rejected configuration: hooks not running).
+ */
+bool txn_runs_config(const cJSON *config, enum kea_service svc, const struct kea_status *st,
+		     char *why, size_t size);
 
 /*
  * One command to one server on a private loop, for reading before a plan
