@@ -302,6 +302,21 @@ static void decode_peer_config(const cJSON *p, struct ha_peer_config *out)
 	out->has_basic_auth = get_str(p, "basic-auth-user") != NULL;
 }
 
+/* The states a state-machine section pauses in ("always" or "once"; "never" does not). */
+static unsigned decode_pauses(const cJSON *sm)
+{
+	const cJSON *s;
+	unsigned bits = 0;
+
+	cJSON_ArrayForEach(s, get_list(sm, "states")) {
+		const char *pause = get_str(s, "pause");
+		enum ha_state st = ha_state_parse(get_str(s, "state"));
+		if (st != HA_STATE_UNKNOWN && pause && strcmp(pause, "never") != 0)
+			bits |= 1u << st;
+	}
+	return bits;
+}
+
 static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config *out)
 {
 	const cJSON *mt = get(h, "multi-threading");
@@ -322,6 +337,7 @@ static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config
 	out->dedicated_listener = dhcp_mt && get_bool(mt, "enable-multi-threading", false) &&
 				  get_bool(mt, "http-dedicated-listener", false);
 	out->has_state_machine = get(h, "state-machine") != NULL;
+	out->pause_states = decode_pauses(get(h, "state-machine"));
 	cJSON_ArrayForEach(p, get_list(h, "peers")) {
 		if (out->npeers >= HA_MAX_PEERS)
 			break;

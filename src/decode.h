@@ -138,6 +138,7 @@ struct ha_rel_config {
 	long delayed_updates_limit;
 	bool dedicated_listener;        /* HA listener of its own (3.0 default with MT) */
 	bool has_state_machine;         /* pauses configured: status-get cannot show them */
+	unsigned pause_states;          /* bit (1u << enum ha_state) per state paused "always"/"once" */
 	int npeers;
 	struct ha_peer_config peer[HA_MAX_PEERS];
 };

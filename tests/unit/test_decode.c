@@ -1780,6 +1780,7 @@ static void test_config_malformed(void **state)
 	assert_int_equal(cfg.rel[0].heartbeat_delay, 10000);
 	assert_false(cfg.rel[0].dedicated_listener);
 	assert_true(cfg.rel[0].has_state_machine);
+	assert_int_equal(cfg.rel[0].pause_states, 0);
 	assert_int_equal(cfg.rel[0].npeers, 2);
 	assert_string_equal(cfg.rel[0].peer[1].name, "");
 	assert_string_equal(cfg.rel[0].peer[1].url, "");
@@ -1792,6 +1793,16 @@ static void test_config_malformed(void **state)
 			       "{\"a\":{\"name\":\"a\"}}}]}}]}}",
 			       KEA_DHCP4, &cfg));
 	assert_int_equal(cfg.rel[0].npeers, 0);
+
+	/* The states a state-machine section pauses in: "always" and "once", not "never". */
+	assert_true(config_str("{\"Dhcp4\":{\"hooks-libraries\":[{\"library\":\"" HA_LIB "\","
+			       "\"parameters\":{\"high-availability\":[{\"state-machine\":{\"states\":["
+			       "{\"state\":\"waiting\",\"pause\":\"always\"},"
+			       "{\"state\":\"ready\",\"pause\":\"once\"},"
+			       "{\"state\":\"syncing\",\"pause\":\"never\"},"
+			       "{\"state\":\"nosuch\",\"pause\":\"always\"},{\"pause\":\"always\"}]}}]}}]}}",
+			       KEA_DHCP4, &cfg));
+	assert_int_equal(cfg.rel[0].pause_states, (1u << HA_STATE_WAITING) | (1u << HA_STATE_READY));
 
 	/* HA multi-threading needs the server's: with DHCP single-threaded Kea
 	 * turns it off, and the dedicated listener with it. */
