@@ -43,6 +43,8 @@ struct expect {
 	const char *reason[3];    /* each must be in the reason */
 	const char *not_reason;   /* must not be in the reason */
 	const char *next;         /* must be in the next step */
+	enum ha_action action;    /* the next step's action (NONE: none) */
+	const char *action_peer;  /* and its --peer, NULL: none */
 };
 
 struct row {
@@ -130,7 +132,9 @@ static const struct row rows[] = {
 	    ST("lb-secondary", S4("lb-secondary.partner-in-maintenance")) },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary in in-maintenance",
-		    "lb-secondary in partner-in-maintenance serves all clients") } },
+		    "lb-secondary in partner-in-maintenance serves all clients"),
+	    .next = "lb-primary is in maintenance", .action = HA_ACTION_MAINTENANCE_CANCEL,
+	    .action_peer = "lb-primary" } },
 	{ "lb primary restarted: waiting, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.waiting")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", REASONS("lb-primary in waiting") } },
@@ -242,7 +246,8 @@ static const struct row rows[] = {
 	  { ST("hs-primary", S4("hs-primary.terminated")), ST("hs-standby", S4("hs-standby.terminated")) },
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "hs-primary",
 	    REASONS("hs-primary in terminated", "hs-standby in terminated"),
-	    .not_reason = "split brain", .next = "HA terminated (clock skew)" } },
+	    .not_reason = "split brain", .next = "HA terminated (clock skew)",
+	    .action = HA_ACTION_RECOVER } },
 	{ "hs standby agent stopped", false, KEA_DHCP4, HS4, HS4_REL,
 	  { ST("hs-primary", S4("hs-primary.partner-agent-stopped")), EP("hs-standby", FAULT_REFUSED) },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-primary",
@@ -317,7 +322,7 @@ static const struct row rows[] = {
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
 	    .has_skew = true, .skew = 90, .level = 2,
 	    REASONS("clocks differ by 90 s", "lb-primary in terminated"), .not_reason = "split brain",
-	    .next = "HA terminated" } },
+	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
 	{ "kea3 clock-skew from Kea wins over measured offsets", true, KEA_DHCP4, LB3, LB4_REL,
 	  { STC("lb-primary", K3("lb-primary.normal"), 0), STC("lb-secondary", K3("lb-secondary.normal"), 45) },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 0, .level = 0,
@@ -453,6 +458,12 @@ static void check(const struct row *row, const struct relationship *r, const str
 		mismatch(e, "reason has \"%s\"", w->not_reason);
 	if (w->next && !strstr(v->next_step, w->next))
 		mismatch(e, "next step lacks \"%s\"", w->next);
+	if (v->next_action != w->action)
+		mismatch(e, "next action %s, expected %s", action_name(v->next_action),
+			 action_name(w->action));
+	if (strcmp(v->next_action_peer, w->action_peer ? w->action_peer : "") != 0)
+		mismatch(e, "next action peer \"%s\", expected \"%s\"", v->next_action_peer,
+			 w->action_peer ? w->action_peer : "");
 }
 
 static void test_row(void **state)
@@ -683,6 +694,56 @@ static void test_backup_down_then_restarted(void **state)
 	free(m);
 }
 
+/* Pool usage as statistic-get-all reports it (the captured one: 49 leases held). */
+static struct kea_pool_usage captured_pool(void)
+{
+	struct fixture *f = fixture_load("statistic-get-all.dhcp4.hs-primary");
+	struct kea_pool_usage p;
+
+	assert_true(decode_pool_usage(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"),
+				      KEA_DHCP4, &p));
+	fixture_free(f);
+	return p;
+}
+
+/* A backup back from an outage holds fewer leases: Impaired, and the next step is sync-leases. */
+static void test_backup_missing_leases(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct kea_pool_usage full = captured_pool(), part = full;
+	const struct verdict *v;
+	int b;
+
+	(void)state;
+	assert_non_null(m);
+	for (size_t i = 0; i < NROWS; i++)
+		if (strcmp(rows[i].name, "bk backup restarted") == 0)
+			build(m, &rows[i]);
+	b = model_find_server(m, "bk-backup");
+	model_apply_pool(m, model_find_server(m, "bk-primary"), KEA_DHCP4, &full, T0);
+	model_apply_pool(m, model_find_server(m, "bk-secondary"), KEA_DHCP4, &full, T0);
+	part.assigned = full.assigned - 30;
+	model_apply_pool(m, b, KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	v = &m->rels[0].verdict;
+	assert_int_equal(v->status, REL_IMPAIRED);
+	assert_non_null(strstr(v->reason, "bk-backup holds 19 leases, bk-primary 49"));
+	assert_int_equal(v->next_action, HA_ACTION_SYNC_LEASES);
+	assert_string_equal(v->next_action_peer, "bk-backup");
+	/* Within the slack (updates in flight): not a fault. */
+	part.assigned = full.assigned - 2;
+	model_apply_pool(m, b, KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	assert_int_equal(v->status, REL_OK);
+	assert_int_equal(v->next_action, HA_ACTION_NONE);
+	/* After the sync: equal. */
+	model_apply_pool(m, b, KEA_DHCP4, &full, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	assert_int_equal(v->status, REL_OK);
+	model_free(m);
+	free(m);
+}
+
 /* Stork's failover progress: floor(100 u / (u + left + 1)) while interrupted. */
 static void test_failover_progress(void **state)
 {
@@ -715,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_update_all_stamps_changes),
 		cmocka_unit_test(test_backup_down_then_restarted),
 		cmocka_unit_test(test_failover_progress),
+		cmocka_unit_test(test_backup_missing_leases),
 	};
 	struct CMUnitTest tests[NROWS + sizeof(fixed) / sizeof(fixed[0])];
 	size_t n = 0;
