@@ -411,8 +411,7 @@ static void maintenance_cancel(struct ctx *c, const char *peer)
 	c->out->target = x;
 	add_step(c, p, "ha-maintenance-cancel", STEP_TIMEOUT);
 	expect_normal(c);
-	effect(c, "%s leaves maintenance and serves again; %s stops serving its clients.",
-	       x >= 0 ? name_of(c, x) : "its partner", name_of(c, p));
+	effect(c, "%s leaves maintenance.", x >= 0 ? name_of(c, x) : "its partner");
 	normal_words(c);
 	if (x >= 0 && !seen(c, x))
 		warn(c, "%s is %s: the pair returns to normal only once it runs again.", name_of(c, x),

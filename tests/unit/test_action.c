@@ -143,7 +143,7 @@ static const struct arow rows[] = {
 	/* ---- maintenance-cancel ---- */
 	{ "maintenance-cancel: sent to the partner-in-maintenance peer", false, KEA_DHCP4, LB4, LB4_REL,
 	  LB_MAINT, NULL, MC, NULL, ACTION_PLAN,
-	  WORDS("lb-primary leaves maintenance and serves again", "each serve their own clients"), NULL,
+	  WORDS("lb-primary leaves maintenance.", "each serve their own clients"), NULL,
 	  { { "lb-secondary", "ha-maintenance-cancel", NULL, false } },
 	  { { "lb-primary", HA_STATE_LOAD_BALANCING, false },
 	    { "lb-secondary", HA_STATE_LOAD_BALANCING, false } } },
