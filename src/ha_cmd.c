@@ -117,27 +117,43 @@ static bool refresh_status(struct run *x, int i)
 	return ok;
 }
 
+/* The peer ha-sync fetched from: its "server-name". */
+static int find_source(const struct run *x)
+{
+	for (int i = 0; i < x->r->npeers; i++)
+		if (strcmp(x->r->peer[i].name, x->plan.step[0].server_name) == 0)
+			return i;
+	return -1;
+}
+
 /*
- * After a failed command: whether the server itself is fine. Kea's agent says
- * "likely to be offline" both when the daemon is gone and when only the
- * command's handler threw (README section 1).
+ * After a failed command: whether the server itself is fine. Kea says "likely
+ * to be offline" when the daemon is gone, when only the command's handler
+ * threw (README section 1), and when the command had to reach another server
+ * that did not answer (ha-sync relays the partner's agent's words).
  */
 static void explain_failure(struct run *x, int i, const struct sent *s)
 {
 	enum kea_forward_error fe = s->result >= 0 ? decode_forward_error(s->text) : KEA_FWD_NONE;
-	bool up = refresh_status(x, i);
 	struct peer_view v;
+	int src;
 
-	model_peer_view(&x->m, x->r, i, &v);
-	if (up)
-		printf("  %s still answers status-get (%s): %s\n", s->server,
-		       v.status ? ha_state_name(v.state) : "no HA",
-		       fe == KEA_FWD_HANDLER_FAILED ? "the server is fine, only the command's handler "
-		       "failed (Kea's \"likely to be offline\" is wrong here)" :
-		       "the server is running; Kea refused the command");
-	else
+	if (!refresh_status(x, i)) {
 		printf("  %s does not answer status-get either: the server itself is down or unreachable\n",
 		       s->server);
+		return;
+	}
+	model_peer_view(&x->m, x->r, i, &v);
+	printf("  %s still answers status-get (%s): it is running%s%s\n", s->server,
+	       v.status ? ha_state_name(v.state) : "no HA", fe == KEA_FWD_NONE ? "" :
+	       "; Kea's \"likely to be offline\" is not about it: ",
+	       fe == KEA_FWD_NONE ? "" : fe == KEA_FWD_HANDLER_FAILED ? "only the command's handler failed" :
+	       "it is about a server the command had to reach");
+	if (strcmp(s->command, "ha-sync") != 0 || (src = find_source(x)) < 0)
+		return;
+	printf("  %s, the partner it fetches from, %s\n", x->r->peer[src].name, refresh_status(x, src) ?
+	       "answers status-get: it refused or failed the sync" :
+	       "does not answer status-get: it went down since keaha looked");
 }
 
 /* The configuration about to be re-applied, kept in $STATE/backups (0600: it holds secrets). */
@@ -281,15 +297,6 @@ static bool lease_count(struct run *x, int i, double *n)
 	cJSON_Delete(args);
 	*n = ok ? u.assigned : 0;
 	return ok;
-}
-
-/* The peer ha-sync fetched from: its "server-name". */
-static int find_source(const struct run *x)
-{
-	for (int i = 0; i < x->r->npeers; i++)
-		if (strcmp(x->r->peer[i].name, x->plan.step[0].server_name) == 0)
-			return i;
-	return -1;
 }
 
 /* After ha-sync: the synced server must hold what its source holds. */

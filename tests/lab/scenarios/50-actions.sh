@@ -35,6 +35,27 @@ snapshot() { # HOST...
 
 audit_lines() { cat "$STATE/audit.log" 2>/dev/null | wc -l; }
 
+# keaha ha ... on a terminal (script(1)): once it asks for the relationship's name, runs BEFORE,
+# then types ANSWER. Sets OUT and RC (bounded: 20 s to ask, 60 s to finish).
+ha_tty() { # ANSWER BEFORE ARGS...
+	local answer=$1 before=$2 d i pid
+	shift 2
+	d=$(mktemp -d)
+	mkfifo "$d/in"
+	( script -qfec "$(printf '%q ' "$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" ha "$@")" \
+		/dev/null <"$d/in" >"$d/out" 2>&1; echo $? >"$d/rc" ) &
+	pid=$!
+	exec 3>"$d/in"
+	for ((i = 0; i < 80; i++)); do grep -q "Type the relationship" "$d/out" && break; sleep 0.25; done
+	eval "$before"
+	( echo "$answer" >&3 ) 2>/dev/null
+	for ((i = 0; i < 240; i++)); do [ -s "$d/rc" ] && break; sleep 0.25; done
+	exec 3>&-
+	[ -s "$d/rc" ] || kill $(pgrep -P "$pid") "$pid" 2>/dev/null
+	OUT=$(tr -d '\r' <"$d/out"); RC=$(cat "$d/rc" 2>/dev/null || echo timeout)
+	rm -rf "$d"
+}
+
 t_actions_maintenance() {
 	local before audit0 leases
 	audit0=$(audit_lines)
@@ -169,4 +190,23 @@ t_actions_refusals() {
 	expect "refusals: nothing in the audit log" "$(audit_lines)" "$audit0"
 }
 
-LAB_SCENARIOS+=(t_actions_maintenance t_actions_recover t_actions_sync_backup t_actions_refusals)
+# On a terminal: the confirmation names the relationship; and the outcome is what the servers
+# show, not Kea's words: the partner dies between the plan and the command.
+t_actions_honest_outcome() {
+	local audit0
+	audit0=$(audit_lines)
+	ha_tty not-the-name "" sync-leases "$BK4"
+	expect "terminal: a wrong name is no confirmation (refused)" "$RC" 2
+	expect "terminal: nothing sent after a wrong name" "$(audit_lines)" "$audit0"
+	ha_tty "$BK4" '"$LAB" kill bk-primary dhcp4 >/dev/null 2>&1' sync-leases "$BK4"
+	expect "partner died after the plan: sent but failed (exit 1)" "$RC" 1
+	expect "Kea said: likely to be offline" "$(grep -q 'likely to be offline' <<<"$OUT" && echo yes)" yes
+	expect "keaha says: bk-backup itself still runs" \
+		"$(grep -q 'bk-backup still answers status-get (backup): it is running' <<<"$OUT" && echo yes)" yes
+	expect "keaha says: the partner it fetches from is down" \
+		"$(grep -q 'bk-primary, the partner it fetches from, does not answer status-get' <<<"$OUT" && echo yes)" yes
+	expect "audit log: the failed action recorded" "$(tail -n 1 "$STATE/audit.log" | jq -r .result)" failed
+}
+
+LAB_SCENARIOS+=(t_actions_maintenance t_actions_recover t_actions_sync_backup t_actions_refusals
+	t_actions_honest_outcome)
