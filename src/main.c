@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "ha_cmd.h"
 #include "relationship_cmd.h"
 #include "txn.h"
 #include "status_cmd.h"
@@ -30,6 +31,7 @@ static const char usage_text[] =
 	"             [--dry-run] [--yes]\n"
 	"       keaha [OPTIONS] relationship remove NAME --secondary-scopes keep|disable|delete\n"
 	"             [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] ha ACTION RELATIONSHIP [--peer NAME] [--dry-run] [--yes]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
@@ -50,6 +52,18 @@ static const char usage_text[] =
 	"                    Kea 3: direct daemons too; a hot-standby server can become a hub.\n"
 	"  relationship remove  take HA off both servers; the secondary's scopes are kept,\n"
 	"                    disabled (reversibly) or deleted: you choose.\n"
+	"  ha ACTION REL     an on-call action on one relationship (REL as status names it):\n"
+	"                    maintenance-start --peer P (P can then be shut down; its partner\n"
+	"                    serves all), maintenance-cancel, sync-leases [--peer P] (P fetches\n"
+	"                    every lease from its partner; default: the backup), continue (a\n"
+	"                    state machine paused by its state-machine config), reset --peer P\n"
+	"                    (P resyncs), recover (out of terminated once clocks agree within\n"
+	"                    30 s: config-set of each terminated server's own config-get),\n"
+	"                    restore-scopes. Polls once, prints what happens to DHCP service or\n"
+	"                    why it refuses, asks for the relationship's name (--yes: do not ask;\n"
+	"                    no terminal: refused), sends, then watches the states Kea reaches.\n"
+	"                    --dry-run prints only. Exit: 0 done, 1 sent but not reached or a\n"
+	"                    command failed, 2 refused (nothing sent), 64 usage error.\n"
 	"  watch             poll continuously; print one line per change (reachability,\n"
 	"                    HA state, verdict) as it happens, until interrupted; read-only.\n"
 	"\n"
@@ -57,14 +71,15 @@ static const char usage_text[] =
 	"  -c, --config FILE   keaha configuration (default $XDG_CONFIG_HOME/keaha/config)\n"
 	"      --json          one JSON object instead of a table (status)\n"
 	"  -t, --timeout S     bound on the whole status run in seconds (default 10)\n"
-	"      --events FILE   also append every event to FILE as JSON lines (watch)\n"
+	"      --events FILE   also append every event to FILE as JSON lines (watch, ha)\n"
 	"      --duration S    stop watching after S seconds (default: until interrupted)\n"
 	"      --state-dir DIR remembered topology (default $XDG_STATE_HOME/keaha)\n"
 	"      --no-state      neither read nor write the remembered topology\n"
 	"      --theme NAME    dashboard theme: default, light, high-contrast, monochrome\n"
 	"      --no-color      monochrome (also NO_COLOR=1, or a terminal with < 8 colours)\n"
 	"      --ascii         draw lines with ASCII (also in non-UTF-8 locales)\n"
-	"      --readonly      hide every action that changes a server\n"
+	"      --readonly      hide every action that changes a server (ha: refused)\n"
+	"      --peer NAME     ha: the peer the action is about (a name from the relationship)\n"
 	"      --headless WxH  no terminal: run on a WxH virtual screen, then write it out\n"
 	"      --rounds N      headless: poll intervals to wait after the first round (1)\n"
 	"      --keys KEYS     headless: keys to press, e.g. \"j j <Enter> t\"\n"
@@ -87,6 +102,7 @@ struct cli {
 	double duration;
 	struct ui_opts ui;
 	struct relationship_opts rel;
+	struct ha_cmd_opts ha;
 };
 
 static int usage_error(const char *msg)
@@ -197,6 +213,18 @@ static int cmd_remove(const struct keaha_config *cfg, struct cli *c)
 	return relationship_cmd_remove(cfg, &c->rel);
 }
 
+static int cmd_ha(const struct keaha_config *cfg, struct cli *c)
+{
+	c->ha.relationship = c->rel.name;
+	c->ha.yes = c->rel.yes;
+	c->ha.dry_run = c->rel.dry_run;
+	c->ha.readonly = c->ui.readonly;
+	c->ha.timeout = c->timeout;
+	c->ha.state_dir = state_dir(c);
+	c->ha.events_file = c->events_file;
+	return ha_cmd_run(cfg, &c->ha);
+}
+
 static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 {
 	c->ui.state_dir = state_dir(c);
@@ -207,15 +235,33 @@ static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 /* The subcommands: the words that name them, and what runs with the servers gathered. */
 static const struct command {
 	const char *word1, *word2;
+	bool takes_action;   /* the next word is an HA action (keaha ha ACTION NAME) */
 	bool takes_name;     /* the next word is a relationship's name, not a URL */
 	int (*run)(const struct keaha_config *cfg, struct cli *c);
 } commands[] = {
-	{ "status", NULL, false, cmd_status },
-	{ "watch", NULL, false, cmd_watch },
-	{ "relationship", "list", false, cmd_list },
-	{ "relationship", "add", true, cmd_add },
-	{ "relationship", "remove", true, cmd_remove },
+	{ "status", NULL, false, false, cmd_status },
+	{ "watch", NULL, false, false, cmd_watch },
+	{ "relationship", "list", false, false, cmd_list },
+	{ "relationship", "add", false, true, cmd_add },
+	{ "relationship", "remove", false, true, cmd_remove },
+	{ "ha", NULL, true, true, cmd_ha },
 };
+
+/* The action word of `keaha ha`; a usage error names the actions. */
+static bool parse_action(struct cli *c, const char *word, int *code)
+{
+	char names[300] = "";
+	size_t len = 0;
+
+	if (word && action_parse(word, &c->ha.action))
+		return true;
+	for (int a = 1; a < HA_ACTION_COUNT; a++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", a > 1 ? ", " : "",
+					action_name((enum ha_action)a));
+	*code = usage_error(word ? "unknown action for ha" : "ha wants an action");
+	fprintf(stderr, "Actions: %s\n", names);
+	return false;
+}
 
 /*
  * A change left half-applied by an earlier run (a server that could not be
@@ -258,6 +304,12 @@ static int dispatch(struct cli *c, int argc, char **argv)
 		int words = k->word2 ? 2 : 1;
 		if (strcmp(argv[0], k->word1) != 0 || (k->word2 && (argc < 2 || strcmp(argv[1], k->word2) != 0)))
 			continue;
+		if (k->takes_action) {
+			int code;
+			if (!parse_action(c, argc > words ? argv[words] : NULL, &code))
+				return code;
+			words++;
+		}
 		if (k->takes_name) {
 			if (argc <= words)
 				return usage_error("the relationship's name is missing");
@@ -339,6 +391,7 @@ int main(int argc, char **argv)
 		{ "secondary-scopes", required_argument, NULL, 1009 },
 		{ "dry-run", no_argument, NULL, 1010 },
 		{ "yes", no_argument, NULL, 1011 },
+		{ "peer", required_argument, NULL, 1012 },
 		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -407,6 +460,7 @@ int main(int argc, char **argv)
 			break;
 		case 1010: c.rel.dry_run = true; break;
 		case 1011: c.rel.yes = true; break;
+		case 1012: c.ha.peer = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");

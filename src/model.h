@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "action.h"
 #include "decode.h"
 #include "kea.h"
 
@@ -169,6 +170,8 @@ struct verdict {
 	bool clock_terminated;      /* HA terminated (clock skew) */
 	char reason[320];
 	char next_step[240];
+	enum ha_action next_action; /* the keaha ha action the next step is, NONE when none */
+	char next_action_peer[KEA_NAME_LEN]; /* its --peer, "" for none */
 	int source_of_truth;        /* peer index, -1 when none */
 	bool has_skew;
 	double clock_skew;          /* seconds, the largest difference Kea acts on */

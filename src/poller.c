@@ -231,6 +231,19 @@ static const char *command_of(enum step_kind k)
 	return names[k];
 }
 
+/*
+ * Lease counts: from the lease database (stat_cmds) where the hook is loaded,
+ * since statistic-get-all misses the leases ha-sync brings; else the counters.
+ */
+static const char *stats_command(const struct server *sv, enum kea_service svc)
+{
+	const struct daemon *d = &sv->d[svc];
+
+	if (d->has_config && d->config.has_stat_cmds_hook)
+		return svc == KEA_DHCP4 ? "stat-lease4-get" : "stat-lease6-get";
+	return "statistic-get-all";
+}
+
 /* The JSON for a step: agents get "service", direct daemons do not need it. */
 static char *build_request(struct target *t, const struct step *s)
 {
@@ -239,7 +252,8 @@ static char *build_request(struct target *t, const struct step *s)
 	struct sbuf b;
 
 	sbuf_init(&b);
-	sbuf_printf(&b, "{\"command\":\"%s\"", command_of(s->kind));
+	sbuf_printf(&b, "{\"command\":\"%s\"", s->kind == STEP_STATS ? stats_command(sv, s->svc) :
+		    command_of(s->kind));
 	t->nasked = 0;
 	if (agent && s->kind == STEP_STATUS) {
 		sbuf_puts(&b, ",\"service\":[");
@@ -516,7 +530,10 @@ static void apply_stats(struct target *t, enum kea_service svc, const struct kea
 {
 	struct kea_pool_usage u;
 
-	if (a->result == KEA_RESULT_OK && decode_pool_usage(a->args, svc, &u))
+	if (a->result != KEA_RESULT_OK)
+		return;
+	if (cJSON_GetObjectItemCaseSensitive(a->args, "result-set") ?
+	    decode_lease_stats(a->args, svc, &u) : decode_pool_usage(a->args, svc, &u))
 		model_apply_pool(t->p->m, t->server, svc, &u, now_wall());
 }
 

@@ -137,6 +137,9 @@ static cJSON *rel_json(const struct model *m, const struct relationship *r, doub
 	cJSON_AddStringToObject(o, "status", rel_status_name(v->status));
 	cJSON_AddStringToObject(o, "reason", v->reason);
 	add_str_or_null(o, "next-step", v->next_step);
+	/* The action the next step is (keaha ha ACTION NAME [--peer PEER]): triage offers it. */
+	add_str_or_null(o, "next-action", action_name(v->next_action));
+	add_str_or_null(o, "next-action-peer", v->next_action_peer);
 	cJSON_AddBoolToObject(o, "split-brain", v->split_brain);
 	cJSON_AddBoolToObject(o, "failover-pending", v->failover_pending);
 	add_num_or_null(o, "clock-skew", v->has_skew, v->clock_skew);
@@ -257,8 +260,12 @@ void report_table(const struct model *m, double now, FILE *out)
 			rel_status_label(v->status), skew, v->split_brain ? "  SPLIT BRAIN" : "");
 		if (v->status != REL_OK)
 			fprintf(out, "    %s\n", v->reason);
-		if (v->next_step[0] && v->status != REL_OK)
+		if (v->next_step[0] && v->status != REL_OK && v->next_action == HA_ACTION_NONE)
 			fprintf(out, "    next: %s\n", v->next_step);
+		else if (v->next_step[0] && v->status != REL_OK)
+			fprintf(out, "    next: %s: keaha ha %s %s%s%s\n", v->next_step,
+				action_name(v->next_action), r->name, v->next_action_peer[0] ? " --peer " : "",
+				v->next_action_peer);
 		fprintf(out, "    source of truth: %s\n",
 			v->source_of_truth >= 0 ? r->peer[v->source_of_truth].name : "none");
 		for (int k = 0; k < r->nfaults; k++)
