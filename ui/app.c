@@ -21,7 +21,9 @@
 
 #include "chrome.h"
 #include "draw.h"
+#include "drift.h"
 #include "poller.h"
+#include "replstate.h"
 #include "topology.h"
 #include "util.h"
 #include "verdict.h"
@@ -156,11 +158,13 @@ static void on_update(void *ctx)
 		return;
 	a->started = true;
 	verdict_update_all(&a->model, now, NULL, NULL);
-	events_observe(&a->events, &a->model, now);
 	if (a->model.topology_generation != a->topology_seen) {
 		a->topology_seen = a->model.topology_generation;
 		topology_save(&a->model, a->ui.o->state_dir, a->ui.cfg);
+		replstate_apply(&a->model, a->ui.o->state_dir);
 	}
+	drift_update_all(&a->model);
+	events_observe(&a->events, &a->model, now);
 }
 
 /* The clock moves ages and the stale marker even when nothing answers. */
@@ -174,6 +178,7 @@ static void on_tick(uv_timer_t *t)
 		a->ui.journal_pending = access(path, F_OK) == 0;
 	}
 	verdict_update_all(&a->model, util_wallclock(), NULL, NULL);
+	drift_update_all(&a->model);
 	a->dirty = true;
 }
 
