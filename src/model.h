@@ -193,6 +193,7 @@ struct rel_drift {
 	int peer_diffs[HA_MAX_PEERS];          /* differences; 0: in line */
 	uint64_t seen_source[HA_MAX_PEERS];    /* hashes the counts were made from */
 	uint64_t seen_peer[HA_MAX_PEERS];
+	char note[200];             /* what automatic replication does or why not (src/autorepl.c) */
 };
 
 struct relationship {

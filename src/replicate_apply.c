@@ -144,8 +144,8 @@ static int primary_of(const struct repl_set *rs)
  * edit made while the primary was away pins its source until the primary
  * has it; a primary that matches again unpins.
  */
-static void record(const struct replicate_opts *o, struct repl_set *rs, uint64_t hash, bool all,
-		   bool edit, bool primary_matches)
+static void record(const struct replicate_opts *o, struct repl_set *rs, uint64_t hash, bool edit,
+		   bool primary_matches)
 {
 	int pri = primary_of(rs);
 	time_t now = time(NULL);
@@ -153,8 +153,11 @@ static void record(const struct replicate_opts *o, struct repl_set *rs, uint64_t
 
 	if (!rs->rel[0])
 		return;
-	rs->st.has_in_sync = all;
-	rs->st.in_sync = all ? hash : 0;
+	/* What keaha made authoritative: a later drift from it is a peer's (or an external edit's). */
+	if (hash) {
+		rs->st.has_in_sync = true;
+		rs->st.in_sync = hash;
+	}
 	if (primary_matches || pri < 0 || pri == rs->source) {
 		rs->st.pinned[0] = '\0';
 	} else if (edit && !rs->st.pinned[0]) {
@@ -180,7 +183,7 @@ static int conclude(const struct replicate_opts *o, struct repl_set *rs, bool ed
 		all = all && match[i];
 		only_absent_differ = only_absent_differ && (match[i] || !answered[i]);
 	}
-	record(o, rs, hash, all, edit, pri < 0 || match[pri]);
+	record(o, rs, hash, edit, pri < 0 || match[pri]);
 	if (all) {
 		printf("Every peer has %s's configuration.\n", rs->p[rs->source].name);
 		return REPLICATE_EXIT_OK;

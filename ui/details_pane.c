@@ -212,6 +212,8 @@ static void replication_block(const struct ui *ui, const struct relationship *r,
 		add(L, ROLE_DIM, "Automatic", "off (--readonly)");
 	else if (!ui->cfg->replicate)
 		add(L, ROLE_DIM, "Automatic", "off (keaReplicateConfig = 0); drift is still shown");
+	if (d->note[0])
+		add(L, ROLE_NORMAL, "Automatic", "%s", d->note);
 	if (!d->known)
 		add(L, ROLE_DIM, "Drift", "not compared yet");
 	else if (!d->ndrifted)
