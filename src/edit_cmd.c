@@ -174,7 +174,8 @@ static bool same_part(const cJSON *a, const cJSON *b, enum kea_service svc)
 }
 
 /* The new configuration of every peer: the source's edited, the others replicated. */
-static bool plan_edit(struct repl_set *rs, const cJSON *edited, cJSON *desired[])
+static bool plan_edit(const struct replicate_opts *o, struct repl_set *rs, const cJSON *edited,
+		      cJSON *desired[])
 {
 	const char *key = kea_service_config_key(rs->svc);
 	cJSON *src = cJSON_Duplicate(rs->p[rs->source].config, true);
@@ -184,6 +185,11 @@ static bool plan_edit(struct repl_set *rs, const cJSON *edited, cJSON *desired[]
 	cJSON_ReplaceItemInObjectCaseSensitive(src, key,
 		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(edited, key), true));
 	desired[rs->source] = src;
+	if (o->replication_off && rs->n > 1) {
+		printf("keaReplicateConfig = 0: only %s is changed; its peers will differ\n",
+		       rs->p[rs->source].name);
+		return true;
+	}
 	for (int i = 0; i < rs->n; i++) {
 		if (i == rs->source || !rs->p[i].read)
 			continue;
@@ -210,7 +216,7 @@ static int apply_edit(const struct replicate_opts *o, struct repl_set *rs, const
 	char what[300], question[300];
 	int code = REPLICATE_EXIT_REFUSED;
 
-	if (plan_edit(rs, edited, desired)) {
+	if (plan_edit(o, rs, edited, desired)) {
 		snprintf(what, sizeof(what), "edit %s on %s%s", rs->rel[0] ? rs->rel : rs->p[0].name,
 			 rs->p[rs->source].name, rs->n > 1 ? ", replicated to its peers" : "");
 		snprintf(question, sizeof(question), "Apply to %s%s?", rs->p[rs->source].name,

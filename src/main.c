@@ -225,6 +225,7 @@ static int cmd_sync(const struct keaha_config *cfg, struct cli *c)
 {
 	struct replicate_opts o = repl_opts(c);
 
+	o.replication_off = !cfg->replicate;
 	return sync_cmd_run(cfg, &o, c->rel.name);
 }
 
@@ -232,6 +233,7 @@ static int cmd_edit(const struct keaha_config *cfg, struct cli *c)
 {
 	struct replicate_opts o = repl_opts(c);
 
+	o.replication_off = !cfg->replicate;
 	if (c->rel.dry_run)
 		return usage_error("edit has no --dry-run: the editor shows the configuration, and "
 				   "nothing is applied without your answer");

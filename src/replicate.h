@@ -33,6 +33,7 @@ struct replicate_opts {
 	enum kea_service service;    /* edit SERVER in two relationships: which one */
 	bool service_given;
 	const char *config_path;     /* for the messages that name a command to run */
+	bool replication_off;        /* keaReplicateConfig = 0: edit the source only, sync refuses */
 };
 
 struct repl_peer {

@@ -220,5 +220,7 @@ int replicate_apply(const struct replicate_opts *o, struct repl_set *rs, cJSON *
 		return REPLICATE_EXIT_FAILED;
 	}
 	printf("Originals kept in %s\n", backups);
+	if (o->replication_off)
+		return REPLICATE_EXIT_OK; /* the source alone was asked for */
 	return conclude(o, rs, edit);
 }

@@ -80,8 +80,14 @@ int sync_cmd_run(const struct keaha_config *cfg, const struct replicate_opts *o,
 	struct repl_set rs;
 	cJSON *desired[HA_MAX_PEERS] = { NULL };
 	char what[300], question[300];
-	int code = replicate_open(cfg, o, rel, false, &rs), changes, unread;
+	int code, changes, unread;
 
+	if (o->replication_off) {
+		fprintf(stderr, "keaha: refused: keaReplicateConfig = 0: replication is off (drift is "
+			"still shown by 'keaha status')\n");
+		return REPLICATE_EXIT_REFUSED;
+	}
+	code = replicate_open(cfg, o, rel, false, &rs);
 	if (code != 0) {
 		replicate_close(&rs);
 		return code;
