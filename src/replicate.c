@@ -92,6 +92,11 @@ static void read_rel(const struct keaha_config *cfg, const struct replicate_opts
 		}
 		read_peer(cfg, o, v.server, r->service, p);
 	}
+	/* With an active peer away, a restarted HA state machine ends in partner-down, not normal. */
+	for (int i = 0; i < r->npeers; i++)
+		if (ha_role_is_active(rs->p[i].role) && !rs->p[i].read)
+			for (int k = 0; k < r->npeers; k++)
+				rs->p[k].normal = false;
 }
 
 /* Why the product would refuse to replicate this relationship now, or false. */

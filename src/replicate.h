@@ -79,4 +79,7 @@ bool replicate_confirm(const struct replicate_opts *o, const char *question);
 int replicate_apply(const struct replicate_opts *o, struct repl_set *rs, cJSON *desired[],
 		    const char *what, bool edit);
 
+/* Every peer already has the source's configuration: remember it as the agreed one. */
+void replicate_record_agreement(const struct replicate_opts *o, struct repl_set *rs);
+
 #endif

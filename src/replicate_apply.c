@@ -194,6 +194,16 @@ static int conclude(const struct replicate_opts *o, struct repl_set *rs, bool ed
 	return edit && only_absent_differ ? REPLICATE_EXIT_OK : REPLICATE_EXIT_FAILED;
 }
 
+void replicate_record_agreement(const struct replicate_opts *o, struct repl_set *rs)
+{
+	char why[REPLICA_WHY_LEN];
+	cJSON *part = replica_part(rs->p[rs->source].config, rs->svc, why, sizeof(why));
+
+	if (part)
+		record(o, rs, replica_hash(part), false, true);
+	cJSON_Delete(part);
+}
+
 int replicate_apply(const struct replicate_opts *o, struct repl_set *rs, cJSON *desired[],
 		    const char *what, bool edit)
 {

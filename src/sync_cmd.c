@@ -101,6 +101,8 @@ int sync_cmd_run(const struct keaha_config *cfg, const struct replicate_opts *o,
 	if (changes == 0 || o->dry_run) {
 		if (changes == 0)
 			printf("Nothing to change%s.\n", unread ? " on the peers that answer" : "");
+		if (changes == 0 && unread == 0 && !o->dry_run)
+			replicate_record_agreement(o, &rs);
 		code = changes == 0 && unread == 0 ? REPLICATE_EXIT_OK : REPLICATE_EXIT_FAILED;
 	} else {
 		snprintf(what, sizeof(what), "sync %s from %s", rs.rel, rs.p[rs.source].name);
