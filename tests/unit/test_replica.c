@@ -107,6 +107,24 @@ static void test_table_has_each_key_once_with_a_reason(void **state)
 	assert_false(replica_ha_peer_key_is_local("url"));
 }
 
+/* The README's table names every server-local key of the code's table. */
+static void test_readme_lists_the_table(void **state)
+{
+	size_t n, len;
+	const struct replica_local *t = replica_local_table(&n);
+	char *readme = fixture_read_file("README.md", &len), needle[80];
+
+	(void)state;
+	if (!readme)
+		fail_msg("README.md not found (run from the repository root)");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(needle, sizeof(needle), "`%s`", t[i].key);
+		if (!strstr(readme, needle))
+			fail_msg("README.md does not list %s", needle);
+	}
+	free(readme);
+}
+
 /* ---- the split --------------------------------------------------------- */
 
 static void test_part_leaves_out_local_parts(void **state)
@@ -390,6 +408,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_has_each_key_once_with_a_reason),
+		cmocka_unit_test(test_readme_lists_the_table),
 		cmocka_unit_test(test_part_leaves_out_local_parts),
 		cmocka_unit_test(test_real_peers_do_not_drift),
 		cmocka_unit_test(test_drift_words),
