@@ -174,7 +174,10 @@ static void test_real_peers_do_not_drift(void **state)
 			fail_msg("%s vs %s: %s", pairs[i][0], pairs[i][1], text);
 		assert_true(replica_hash(pa) == replica_hash(pb));
 		/* The full configurations do differ: in local parts. */
-		assert_int_not_equal(replica_drift(a, b, KEA_DHCP4, "x", "y", &(struct sbuf){ 0 }), 0);
+		struct sbuf full;
+		sbuf_init(&full);
+		assert_int_not_equal(replica_drift(a, b, KEA_DHCP4, "x", "y", &full), 0);
+		sbuf_free(&full);
 		free(text);
 		cJSON_Delete(pa);
 		cJSON_Delete(pb);
