@@ -11,7 +11,9 @@
 #include "app.h"
 #include "config.h"
 #include "ha_cmd.h"
+#include "edit_cmd.h"
 #include "relationship_cmd.h"
+#include "sync_cmd.h"
 #include "txn.h"
 #include "status_cmd.h"
 #include "topology.h"
@@ -32,6 +34,8 @@ static const char usage_text[] =
 	"       keaha [OPTIONS] relationship remove NAME --secondary-scopes keep|disable|delete\n"
 	"             [--dry-run] [--yes]\n"
 	"       keaha [OPTIONS] ha ACTION RELATIONSHIP [--peer NAME] [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] sync RELATIONSHIP [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] edit SERVER|RELATIONSHIP [--dhcp4|--dhcp6] [--yes]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
@@ -64,6 +68,17 @@ static const char usage_text[] =
 	"                    no terminal: refused), sends, then watches the states Kea reaches.\n"
 	"                    --dry-run prints only. Exit: 0 done, 1 sent but not reached or a\n"
 	"                    command failed, 2 refused (nothing sent), 64 usage error.\n"
+	"  sync              bring every peer of a relationship in line with its source of\n"
+	"                    truth: the difference per peer in words, then config-test,\n"
+	"                    config-set, config-write on the peers that differ (each keeps\n"
+	"                    its server-local parts); any failure puts all back. Exit 0\n"
+	"                    only when every peer matches afterwards; --dry-run shows the\n"
+	"                    difference (exit 1 when some peer differs).\n"
+	"  edit              the source of truth's Dhcp4/Dhcp6 configuration in $VISUAL or\n"
+	"                    $EDITOR (secrets masked), then the change in words, a question\n"
+	"                    (--yes: none; no terminal and no --yes: refused), and one\n"
+	"                    transaction: the source first, then every peer. Exit 0\n"
+	"                    applied, 1 failed and rolled back, 2 refused or no change.\n"
 	"  watch             poll continuously; print one line per change (reachability,\n"
 	"                    HA state, verdict) as it happens, until interrupted; read-only.\n"
 	"\n"
@@ -78,8 +93,10 @@ static const char usage_text[] =
 	"      --theme NAME    dashboard theme: default, light, high-contrast, monochrome\n"
 	"      --no-color      monochrome (also NO_COLOR=1, or a terminal with < 8 colours)\n"
 	"      --ascii         draw lines with ASCII (also in non-UTF-8 locales)\n"
-	"      --readonly      hide every action that changes a server (ha: refused)\n"
+	"      --readonly      hide every action that changes a server; ha, sync and edit\n"
+	"                      refuse; the dashboard does not replicate\n"
 	"      --peer NAME     ha: the peer the action is about (a name from the relationship)\n"
+	"      --dhcp4, --dhcp6  which service (relationship add; edit SERVER)\n"
 	"      --headless WxH  no terminal: run on a WxH virtual screen, then write it out\n"
 	"      --rounds N      headless: poll intervals to wait after the first round (1)\n"
 	"      --keys KEYS     headless: keys to press, e.g. \"j j <Enter> t\"\n"
@@ -103,6 +120,7 @@ struct cli {
 	struct ui_opts ui;
 	struct relationship_opts rel;
 	struct ha_cmd_opts ha;
+	bool service_given;      /* --dhcp4 or --dhcp6 */
 };
 
 static int usage_error(const char *msg)
@@ -225,6 +243,34 @@ static int cmd_ha(const struct keaha_config *cfg, struct cli *c)
 	return ha_cmd_run(cfg, &c->ha);
 }
 
+static struct replicate_opts repl_opts(struct cli *c)
+{
+	struct replicate_opts o = { .dry_run = c->rel.dry_run, .yes = c->rel.yes,
+				    .readonly = c->ui.readonly, .timeout = c->rel.timeout,
+				    .state_dir = state_dir(c), .service = c->rel.service,
+				    .service_given = c->service_given, .config_path = c->config_path };
+	return o;
+}
+
+static int cmd_sync(const struct keaha_config *cfg, struct cli *c)
+{
+	struct replicate_opts o = repl_opts(c);
+
+	o.replication_off = !cfg->replicate;
+	return sync_cmd_run(cfg, &o, c->rel.name);
+}
+
+static int cmd_edit(const struct keaha_config *cfg, struct cli *c)
+{
+	struct replicate_opts o = repl_opts(c);
+
+	o.replication_off = !cfg->replicate;
+	if (c->rel.dry_run)
+		return usage_error("edit has no --dry-run: the editor shows the configuration, and "
+				   "nothing is applied without your answer");
+	return edit_cmd_run(cfg, &o, c->rel.name);
+}
+
 static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 {
 	c->ui.state_dir = state_dir(c);
@@ -245,6 +291,8 @@ static const struct command {
 	{ "relationship", "add", false, true, cmd_add },
 	{ "relationship", "remove", false, true, cmd_remove },
 	{ "ha", NULL, true, true, cmd_ha },
+	{ "sync", NULL, false, true, cmd_sync },
+	{ "edit", NULL, false, true, cmd_edit },
 };
 
 /* The action word of `keaha ha`; a usage error names the actions. */
@@ -312,7 +360,8 @@ static int dispatch(struct cli *c, int argc, char **argv)
 		}
 		if (k->takes_name) {
 			if (argc <= words)
-				return usage_error("the relationship's name is missing");
+				return usage_error(strcmp(k->word1, "edit") == 0 ? "edit wants a server or a relationship" :
+						   "the relationship's name is missing");
 			c->rel.name = argv[words++];
 		}
 		return run_with_servers(c, argc - words, argv + words, k->run);
@@ -443,8 +492,8 @@ int main(int argc, char **argv)
 			break;
 		case 1001: c.rel.primary = optarg; break;
 		case 1002: c.rel.partner = optarg; break;
-		case 1003: c.rel.service = KEA_DHCP4; break;
-		case 1004: c.rel.service = KEA_DHCP6; break;
+		case 1003: c.rel.service = KEA_DHCP4; c.service_given = true; break;
+		case 1004: c.rel.service = KEA_DHCP6; c.service_given = true; break;
 		case 1005: case 1006: case 1007: case 1008:
 			if (!parse_count(optarg, opt == 1005 ? &c.rel.heartbeat_delay : opt == 1006 ?
 					 &c.rel.max_response_delay : opt == 1007 ? &c.rel.max_ack_delay :

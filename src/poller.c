@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "discovery.h"
+#include "replica.h"
 #include "transport.h"
 #include "util.h"
 
@@ -428,6 +429,16 @@ static void daemon_error(struct target *t, enum kea_service svc, const struct ke
 	}
 }
 
+/* Keeps the replicated part of a configuration, for drift (src/drift.c). */
+static void keep_replica(struct target *t, enum kea_service svc, const cJSON *args)
+{
+	char why[REPLICA_WHY_LEN];
+	cJSON *part = replica_part(args, svc, why, sizeof(why));
+
+	if (part)
+		model_apply_replica(t->p->m, t->server, svc, part, replica_hash(part), now_wall());
+}
+
 static void apply_probe(struct target *t, const struct kea_answer *a)
 {
 	struct server *sv = &t->p->m->servers[t->server];
@@ -447,6 +458,7 @@ static void apply_probe(struct target *t, const struct kea_answer *a)
 		struct kea_config c;
 		if (decode_config(a->args, info.service, &c, err, sizeof(err))) {
 			model_apply_config(t->p->m, t->server, info.service, &c, now_wall());
+			keep_replica(t, info.service, a->args);
 			if (discovery_rebuild(t->p->m))
 				sync_targets(t->p);
 		}
@@ -467,6 +479,7 @@ static void apply_config(struct target *t, enum kea_service svc, const struct ke
 		return;
 	}
 	model_apply_config(t->p->m, t->server, svc, &c, now_wall());
+	keep_replica(t, svc, a->args);
 	if (discovery_rebuild(t->p->m))
 		sync_targets(t->p);
 }

@@ -28,7 +28,7 @@
 #include "decode.h"
 #include "util.h"
 
-#define MAX_TARGETS 4
+#define MAX_TARGETS TXN_MAX_TARGETS
 #define NO_ANSWER_LIMIT 10.0   /* s without any answer while settling: fail, roll back */
 #define TEST_PAUSE_LIMIT 180.0 /* s a test pause waits at most */
 
@@ -271,7 +271,8 @@ static bool step_verify(struct txn *x)
 			return fail(x, "config-get", i, "the configuration changed since the plan was made: "
 				    "nothing was sent; run the command again");
 	}
-	say(x, "read both configurations again: unchanged since the plan");
+	say(x, "read %s again: unchanged since the plan", x->n == 2 ? "both configurations" :
+	    x->n == 1 ? "the configuration" : "every configuration");
 	return true;
 }
 
@@ -299,7 +300,7 @@ static bool step_backup(struct txn *x)
 		return fail(x, "backup", -1, "cannot create the backup directory");
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	for (int i = 0; i < x->n && i < 2; i++) {
+	for (int i = 0; i < x->n; i++) {
 		char *text = cJSON_Print(x->t[i].original);
 		snprintf(x->out->backups[i], sizeof(x->out->backups[i]), "%s/%s-%s-%s.json", x->o->backup_dir,
 			 stamp, x->t[i].name, kea_service_name(x->t[i].service));

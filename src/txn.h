@@ -21,6 +21,9 @@
 #include "kea.h"
 #include "transport.h"
 
+/* Servers in one transaction: the two actives and the backups of a relationship. */
+#define TXN_MAX_TARGETS 8
+
 /* What a server must show in status-get once its new configuration runs. */
 enum txn_expect {
 	TXN_EXPECT_NOTHING,
@@ -54,7 +57,7 @@ struct txn_result {
 	bool journal_pending;     /* some server could not be put back yet */
 	char step[64];            /* the step that failed */
 	char message[600];        /* what failed and what Kea said */
-	char backups[2][512];     /* where the originals were saved */
+	char backups[TXN_MAX_TARGETS][512]; /* where the originals were saved, per target */
 };
 
 typedef void (*txn_progress_fn)(void *ctx, const char *line);
