@@ -264,8 +264,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 mkdir -p "$WORK" "$OUT"
 printf 'set -g status off\nset -g history-limit 100\n' >"$WORK/tmux.conf"
-say "starting the Kea lab (lb hs bk) on 127.0.$LAB_NET.x in $LAB_DIR"
-timeout 120 "$LAB" start lb hs bk >"$WORK/lab-start.out" 2>&1 || { tail -n 20 "$WORK/lab-start.out" >&2; die "lab did not start"; }
+say "starting the Kea lab (lb hs bk plain) on 127.0.$LAB_NET.x in $LAB_DIR"
+timeout 120 "$LAB" start lb hs bk plain >"$WORK/lab-start.out" 2>&1 || { tail -n 20 "$WORK/lab-start.out" >&2; die "lab did not start"; }
 CONF=$LAB_DIR/keaha-primaries.conf
 ARGS=(--no-state -c "$CONF")
 
@@ -279,12 +279,43 @@ fi
 start_session dash "$SIZE" -- "${ARGS[@]}"
 start_session mono "$SIZE" -- --no-color "${ARGS[@]}"
 start_session narrow 80x24 -- "${ARGS[@]}"
+# The wizard changes servers: it needs a state directory (backups, journal, audit log).
+start_session wiz "$SIZE" -- --state-dir "$LAB_DIR/state" -c "$CONF"
 [ $light = 0 ] || start_session light "$SIZE" -- --theme light "${ARGS[@]}"
 
 OK5='5 OK  0 impaired  0 down  0 unreachable'
 wait_screen dash 30 "$OK5" || die "the lab's relationships did not show OK"
 sleep 1.5 # a second round, so that "polled" and the ages look like a running dashboard
 shot normal dash dark "every relationship OK"
+
+# The wizard on the plain servers, from all relationships (the primary chosen in it), with
+# the lab's quick timings; then the relationship removed again before the failover shots.
+BS5="BSpace BSpace BSpace BSpace BSpace"
+if wait_screen wiz 30 "$OK5"; then
+	keys wiz a
+	keys wiz -l pair4
+	keys wiz Tab Tab Right Tab Tab Tab Space Tab $BS5 1000 Tab $BS5 4000 Tab $BS5 2000 Tab BSpace BSpace 0
+	keys wiz BTab BTab BTab BTab BTab BTab
+	wait_screen wiz 10 'Partner server +< plain-b >' 'heartbeat-delay +\[1000' &&
+		shot wizard-setup wiz dark "the Add Relationship wizard: Initial setup and Advanced"
+	keys wiz Enter
+	wait_screen wiz 30 'What will change on each server' 'Changes on plain-b' &&
+		shot wizard-summary wiz dark "the wizard's Summary: the command's --dry-run, on both servers"
+	keys wiz Enter
+	wait_screen wiz 90 'Done: both servers changed and written' &&
+		shot wizard-done wiz dark "the wizard applied the change: its progress and the outcome"
+	keys wiz Enter
+	wait_screen wiz 30 '^pair4 .* OK' || true
+	keys wiz /
+	keys wiz -l pair4
+	keys wiz Enter d Right Enter
+	wait_screen wiz 30 'Type its name' 'both hand out the same pools' &&
+		shot remove-summary wiz dark "removing a relationship: the Summary, keep's warning, the name to type"
+	keys wiz -l pair4
+	keys wiz Enter
+	wait_screen wiz 60 'Done: both servers changed and written' || say "the wizard's relationship was not removed"
+	keys wiz Enter
+fi
 
 "$LAB" kill lb-primary >/dev/null 2>&1 || die "lab.sh kill lb-primary failed"
 wait_screen dash 30 '2 impaired' 'HA state +partner-down, serving: all' || die "no failover seen"
@@ -318,7 +349,7 @@ if [ $light = 1 ]; then
 	fi
 fi
 
-for s in dash mono narrow light; do tm has-session -t "$s" 2>/dev/null && keys "$s" q; done
+for s in dash mono narrow light wiz; do tm has-session -t "$s" 2>/dev/null && keys "$s" q; done
 say "made: ${made[*]:-none}${skipped[*]:+; skipped: ${skipped[*]}}${failed[*]:+; FAILED: ${failed[*]}}"
 say "pictures in $OUT"
 [ ${#failed[@]} -eq 0 ]

@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"       keaha [OPTIONS] relationship add NAME --mode load-balancing|hot-standby\n"
 	"             --primary SERVER --partner SERVER [--dhcp4|--dhcp6] [--heartbeat-delay MS]\n"
 	"             [--max-response-delay MS] [--max-ack-delay MS] [--max-unacked-clients N]\n"
-	"             [--dry-run] [--yes]\n"
+	"             [--auto-failover|--no-auto-failover] [--dry-run] [--yes]\n"
 	"       keaha [OPTIONS] relationship remove NAME --secondary-scopes keep|disable|delete\n"
 	"             [--dry-run] [--yes]\n"
 	"       keaha [OPTIONS] ha ACTION RELATIONSHIP [--peer NAME] [--dry-run] [--yes]\n"
@@ -42,7 +42,9 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  (none)            the dashboard: every relationship, worst first, with a details\n"
-	"                    pane; t triage, e events, S servers, ? help, q quit.\n"
+	"                    pane; t triage, e events, S servers, ? help, q quit; a adds a\n"
+	"                    relationship (wizard), d removes the selected one: both run\n"
+	"                    'keaha relationship add|remove' (--dry-run for the Summary).\n"
 	"  status            poll every discovered peer once and print each relationship's\n"
 	"                    verdict (OK, Impaired, Service down, Unreachable); read-only.\n"
 	"                    Exit: 0 all OK, 1 some impaired, 2 some service down or split\n"
@@ -54,6 +56,7 @@ static const char usage_text[] =
 	"                    (partner, then primary), wait for the HA states, config-write both;\n"
 	"                    any failure puts both back. --dry-run prints the plan only.\n"
 	"                    Kea 3: direct daemons too; a hot-standby server can become a hub.\n"
+	"                    Peers get auto-failover unless --no-auto-failover.\n"
 	"  relationship remove  take HA off both servers; the secondary's scopes are kept,\n"
 	"                    disabled (reversibly) or deleted: you choose.\n"
 	"  ha ACTION REL     an on-call action on one relationship (REL as status names it):\n"
@@ -111,6 +114,7 @@ static const char usage_text[] =
 
 struct cli {
 	const char *config_path;
+	const char *child_args[6];  /* for a dashboard's changes: keaha's options that name the servers */
 	bool json;
 	double timeout;
 	char state_dir[512];
@@ -271,8 +275,28 @@ static int cmd_edit(const struct keaha_config *cfg, struct cli *c)
 	return edit_cmd_run(cfg, &o, c->rel.name);
 }
 
+/* A change made from the dashboard runs as a child keaha that must see the same servers and state. */
+static void child_args(struct cli *c)
+{
+	int n = 0;
+
+	if (c->config_path) {
+		c->child_args[n++] = "--config";
+		c->child_args[n++] = c->config_path;
+	}
+	if (c->no_state) {
+		c->child_args[n++] = "--no-state";
+	} else {
+		c->child_args[n++] = "--state-dir";
+		c->child_args[n++] = c->state_dir;
+	}
+	c->child_args[n] = NULL;
+	c->ui.child_args = c->child_args;
+}
+
 static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 {
+	child_args(c);
 	c->ui.state_dir = state_dir(c);
 	c->ui.events_file = c->events_file;
 	return app_run(cfg, &c->ui);
@@ -345,8 +369,10 @@ static int run_with_servers(struct cli *c, int argc, char **argv,
 /* Finds the subcommand at argv[0] (and argv[1]); runs it with the rest as URLs. */
 static int dispatch(struct cli *c, int argc, char **argv)
 {
-	if (argc == 0 || looks_like_url(argv[0]))
+	if (argc == 0 || looks_like_url(argv[0])) {
+		c->ui.urls = (const char *const *)argv; /* getopt left them last: argv[argc] is NULL */
 		return run_with_servers(c, argc, argv, cmd_dashboard);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		const struct command *k = &commands[i];
 		int words = k->word2 ? 2 : 1;
@@ -441,6 +467,8 @@ int main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 1010 },
 		{ "yes", no_argument, NULL, 1011 },
 		{ "peer", required_argument, NULL, 1012 },
+		{ "auto-failover", no_argument, NULL, 1013 },
+		{ "no-auto-failover", no_argument, NULL, 1014 },
 		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -448,7 +476,7 @@ int main(int argc, char **argv)
 	};
 	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 },
 			 .rel = { .heartbeat_delay = -1, .max_response_delay = -1, .max_ack_delay = -1,
-				  .max_unacked_clients = -1, .timeout = 10.0 } };
+				  .max_unacked_clients = -1, .auto_failover = -1, .timeout = 10.0 } };
 	static char keys_buf[8192];
 	int opt;
 
@@ -510,6 +538,7 @@ int main(int argc, char **argv)
 		case 1010: c.rel.dry_run = true; break;
 		case 1011: c.rel.yes = true; break;
 		case 1012: c.ha.peer = optarg; break;
+		case 1013: case 1014: c.rel.auto_failover = opt == 1013; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");

@@ -264,8 +264,14 @@ bool plan_check_ha(const cJSON *entry, char *why, size_t size)
 	if (!check_roles(mode, roles, why, size))
 		return false;
 	/* Kea's defaults when absent: 10000 and 60000. */
-	if ((cJSON_IsNumber(mrd) ? mrd->valuedouble : 60000) <=
-	    (cJSON_IsNumber(hb) ? hb->valuedouble : 10000))
+	return plan_check_timings(cJSON_IsNumber(hb) ? (long)hb->valuedouble : 10000,
+				  cJSON_IsNumber(mrd) ? (long)mrd->valuedouble : 60000, why, size);
+}
+
+/* The product's rule; Kea does not enforce it (a distribution shipped 10000/10000). */
+bool plan_check_timings(long heartbeat_delay, long max_response_delay, char *why, size_t size)
+{
+	if (max_response_delay <= heartbeat_delay)
 		return set_why(why, size, "max-response-delay must be greater than heartbeat-delay");
 	return true;
 }

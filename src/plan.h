@@ -101,6 +101,8 @@ double plan_settle_seconds(long heartbeat_ms, long max_response_ms, long sync_ti
 
 /* The rules Kea skips, on one high-availability[] entry; false with why. */
 bool plan_check_ha(const cJSON *entry, char *why, size_t size);
+/* max-response-delay above heartbeat-delay (ms), the product's rule; false with why. */
+bool plan_check_timings(long heartbeat_delay, long max_response_delay, char *why, size_t size);
 /* "http://192.0.2.1:8000/" or "https://[2001:db8::1]:8000/": an IP literal and a port. */
 bool plan_url_ok(const char *url);
 

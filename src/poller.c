@@ -169,6 +169,15 @@ void poller_refresh(struct poller *p)
 			start_round(p->targets[i]);
 }
 
+void poller_rediscover(struct poller *p)
+{
+	for (int s = 0; s < p->m->nservers; s++)
+		for (int k = 0; k < KEA_SERVICE_COUNT; k++)
+			if (p->m->servers[s].d[k].present)
+				p->m->servers[s].d[k].config_wanted = true;
+	poller_refresh(p);
+}
+
 bool poller_done(const struct poller *p)
 {
 	if (p->ntargets < p->m->nservers)

@@ -49,6 +49,8 @@ void poller_on_update(struct poller *p, poller_update_fn fn, void *ctx);
 void poller_start(struct poller *p);
 /* A round now for every server not already in one. */
 void poller_refresh(struct poller *p);
+/* Every configuration read again, then a round now (after keaha changed a server). */
+void poller_rediscover(struct poller *p);
 /* Once mode: every server has finished its round (or given up). */
 bool poller_done(const struct poller *p);
 /* Cancels every request and timer; poller_free after the loop closed them. */

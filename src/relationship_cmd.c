@@ -275,6 +275,7 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	if (o->max_response_delay >= 0) c.max_response_delay = o->max_response_delay;
 	if (o->max_ack_delay >= 0) c.max_ack_delay = o->max_ack_delay;
 	if (o->max_unacked_clients >= 0) c.max_unacked_clients = o->max_unacked_clients;
+	if (o->auto_failover >= 0) c.auto_failover = o->auto_failover;
 	known_names(&m, names_in_use, &nknown);
 	c.known_names = names_in_use;
 	c.nknown = nknown;

@@ -17,6 +17,7 @@ struct relationship_opts {
 	enum ha_mode mode;
 	enum kea_service service;
 	long heartbeat_delay, max_response_delay, max_ack_delay, max_unacked_clients; /* -1: default */
+	int auto_failover;               /* -1: default (on), 0 off, 1 on */
 	enum plan_scopes scopes;
 	bool dry_run;
 	bool yes;

@@ -23,6 +23,7 @@
 #include "chrome.h"
 #include "draw.h"
 #include "drift.h"
+#include "job.h"
 #include "poller.h"
 #include "replstate.h"
 #include "topology.h"
@@ -73,24 +74,40 @@ const struct view *ui_top_const(const struct ui *ui)
 
 void ui_push(struct ui *ui, const struct view_ops *ops, int server)
 {
+	ui_push_dialog(ui, ops, server, -1);
+}
+
+void ui_push_dialog(struct ui *ui, const struct view_ops *ops, int server, int rel)
+{
 	struct view *v;
 
 	if (ui->depth > 0 && ui_top(ui)->ops == ops && ui_top(ui)->server == server)
 		return;
-	if (ui->depth == UI_MAX_VIEWS)
-		memmove(ui->stack, ui->stack + 1, sizeof(ui->stack[0]) * (UI_MAX_VIEWS - 1)), ui->depth--;
+	if (ui->depth == UI_MAX_VIEWS) {
+		/* The oldest view gives way (a dialog is never that deep: dialogs do not stack). */
+		if (ui->stack[0].ops->leave)
+			ui->stack[0].ops->leave(ui, &ui->stack[0]);
+		memmove(ui->stack, ui->stack + 1, sizeof(ui->stack[0]) * (UI_MAX_VIEWS - 1));
+		ui->depth--;
+	}
 	v = &ui->stack[ui->depth++];
 	memset(v, 0, sizeof(*v));
 	v->ops = ops;
 	v->server = server;
+	v->rel = rel;
 	ui->focus_pane = false;
+	if (ops->enter)
+		ops->enter(ui, v);
 }
 
 void ui_pop(struct ui *ui)
 {
-	if (ui->depth > 1)
-		ui->depth--;
 	ui->focus_pane = false;
+	if (ui->depth <= 1)
+		return;
+	if (ui_top(ui)->ops->leave)
+		ui_top(ui)->ops->leave(ui, ui_top(ui));
+	ui->depth--;
 }
 
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
@@ -170,16 +187,23 @@ static void on_update(void *ctx)
 	events_observe(&a->events, &a->model, now);
 }
 
+/* A journal left by a change; while the dashboard's own change runs, that is its own, not pending. */
+static void check_journal(struct app *a)
+{
+	char path[600];
+
+	if (!a->ui.o->state_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/journal.json", a->ui.o->state_dir);
+	a->ui.journal_pending = !job_busy(a->ui.job) && access(path, F_OK) == 0;
+}
+
 /* The clock moves ages and the stale marker even when nothing answers. */
 static void on_tick(uv_timer_t *t)
 {
 	struct app *a = t->data;
-	char path[600];
 
-	if (a->ui.o->state_dir) {
-		snprintf(path, sizeof(path), "%s/journal.json", a->ui.o->state_dir);
-		a->ui.journal_pending = access(path, F_OK) == 0;
-	}
+	check_journal(a);
 	verdict_update_all(&a->model, util_wallclock(), NULL, NULL);
 	drift_update_all(&a->model);
 	if (a->repl && a->started)
@@ -194,6 +218,8 @@ static void quit(struct app *a)
 	if (a->quitting)
 		return;
 	a->quitting = true;
+	job_free(a->ui.job); /* a change still running is stopped by its PID */
+	a->ui.job = NULL;
 	poller_stop(a->ui.poller);
 	autorepl_free(a->repl); /* a sync still running finishes on its own */
 	a->repl = NULL;
@@ -219,6 +245,18 @@ static void on_signal(uv_signal_t *h, int signum)
 {
 	(void)signum;
 	quit(h->data);
+}
+
+/* A job wrote or ended: the dialog on top takes it, the screen repaints. */
+static void on_job(void *ctx)
+{
+	struct app *a = ctx;
+	struct view *v = ui_top(&a->ui);
+
+	check_journal(a);
+	if (v->ops->update)
+		v->ops->update(&a->ui, v);
+	a->dirty = true;
 }
 
 /* --- keys --- */
@@ -287,7 +325,8 @@ static void on_headless(uv_timer_t *t)
 	int code;
 	bool is_keycode;
 
-	if (!a->started) {
+	/* Keys wait for the first round, and for a running change (the wizard's dry-run, its apply). */
+	if (!a->started || job_busy(a->ui.job)) {
 		uv_timer_start(t, on_headless, 50, 0);
 		return;
 	}
@@ -308,6 +347,7 @@ static bool next_key(const char **p, int *code, bool *is_keycode)
 		{ "<PgDn>", KEY_NPAGE, true }, { "<Home>", KEY_HOME, true }, { "<End>", KEY_END, true },
 		{ "<Enter>", '\n', false }, { "<Esc>", 27, false }, { "<Tab>", '\t', false },
 		{ "<Space>", ' ', false }, { "<Backspace>", KEY_BACKSPACE, true }, { "<F1>", KEY_F(1), true },
+		{ "<S-Tab>", KEY_BTAB, true }, { "<Left>", KEY_LEFT, true }, { "<Right>", KEY_RIGHT, true },
 	};
 	const char *s = *p;
 
@@ -430,6 +470,8 @@ static void start_handles(struct app *a)
 
 static void cleanup(struct app *a)
 {
+	while (a->ui.depth > 1) /* a dialog still open frees its state */
+		ui_pop(&a->ui);
 	if (a->screen) {
 		endwin();
 		delscreen(a->screen);
@@ -499,6 +541,7 @@ int app_run(const struct keaha_config *cfg, const struct ui_opts *o)
 	ui_push(&a->ui, &failover_view_ops, -1);
 	uv_loop_init(&a->loop);
 	a->ui.poller = poller_new(&a->loop, &a->model, cfg, &po);
+	a->ui.job = job_new(&a->loop, on_job, a);
 	poller_on_update(a->ui.poller, on_update, a);
 	start_autorepl(a, cfg, o);
 	start_handles(a);

@@ -19,6 +19,8 @@ static const char *view_title(const struct ui *ui)
 	static char buf[160];
 	const struct view *v = ui_top_const(ui);
 
+	if (v->ops->modal && ui->depth > 1)
+		v = &ui->stack[ui->depth - 2];
 	if (v->ops == &failover_view_ops && v->server >= 0)
 		snprintf(buf, sizeof(buf), "Failover Management for \"%s\"", ui->model->servers[v->server].name);
 	else if (v->ops == &failover_view_ops)
@@ -37,6 +39,9 @@ void chrome_paint(struct ui *ui)
 		return;
 	}
 	chrome_draw_title(ui);
+	/* A dialog shows over the screen it was opened from. */
+	if (ui_top(ui)->ops->modal && ui->depth > 1)
+		ui->stack[ui->depth - 2].ops->draw(ui, &ui->stack[ui->depth - 2]);
 	ui_top(ui)->ops->draw(ui, ui_top(ui));
 	chrome_draw_status(ui, ui->poller);
 	chrome_draw_prompt(ui);
@@ -116,38 +121,66 @@ void chrome_draw_prompt(const struct ui *ui)
 		draw_textf(r->y, r->x, r->w, ROLE_DIM, true, "filter: %s  (/ then Esc clears)", ui->filter);
 }
 
+/* One action's line of the help overlay. */
+static void help_line(const struct ui *ui, enum action a, int y, int x, int w)
+{
+	const struct action_info *info = keys_action_info(a);
+
+	(void)ui;
+	draw_text(y, x, 20, ROLE_KEY, true, info->keys);
+	draw_text(y, x + 21, w - 21, ROLE_NORMAL, true, info->help);
+}
+
+/* Whether the help lists an action here: a dialog's own keys in a dialog, else the dashboard's. */
+static bool help_lists(const struct ui *ui, enum action a, bool in_dialog)
+{
+	if (keys_action_info(a)->changes_server && ui->o->readonly)
+		return false;
+	if (a == ACTION_HELP || a == ACTION_QUIT)
+		return true;
+	return keys_is_form_action(a) == in_dialog;
+}
+
+/* The keys of what is on top, generated from the action tables. */
 void chrome_draw_help(const struct ui *ui)
 {
 	struct rect outer = { 1, 0, ui->h - 2, ui->w };
-	struct rect box = layout_center(outer, ACTION_COUNT + 3, ui->w - 2 < 100 ? ui->w - 2 : 100);
-	int y = box.y + 1;
+	bool in_dialog = ui_top_const(ui)->ops->modal;
+	int rows = 0, y, bottom;
+	struct rect box;
 
+	for (int a = 1; a < ACTION_COUNT; a++)
+		rows += help_lists(ui, (enum action)a, in_dialog);
+	box = layout_center(outer, rows + 3, ui->w - 2 < 100 ? ui->w - 2 : 100);
+	y = box.y + 1;
+	bottom = box.y + box.h - 1;
 	draw_fill(box.y, box.x, box.h, box.w, ROLE_NORMAL);
 	draw_hline(box.y, box.x, box.w, ROLE_BORDER);
-	draw_hline(box.y + box.h - 1, box.x, box.w, ROLE_BORDER);
+	draw_hline(bottom, box.x, box.w, ROLE_BORDER);
 	draw_vline(box.y, box.x, box.h, ROLE_BORDER);
 	draw_vline(box.y, box.x + box.w - 1, box.h, ROLE_BORDER);
-	draw_text(y++, box.x + 2, box.w - 4, ROLE_HEADER, true, "keaha keys (any key closes)");
-	for (int a = 1; a < ACTION_COUNT && y < box.y + box.h - 1; a++) {
-		const struct action_info *info = keys_action_info((enum action)a);
-		if (info->changes_server && ui->o->readonly)
-			continue;
-		draw_text(y, box.x + 2, 20, ROLE_KEY, true, info->keys);
-		draw_text(y++, box.x + 23, box.w - 25, ROLE_NORMAL, true, info->help);
-	}
+	draw_text(y++, box.x + 2, box.w - 4, ROLE_HEADER, true,
+		  in_dialog ? "keys in the wizard and dialogs (any key closes)" : "keaha keys (any key closes)");
+	for (int a = 1; a < ACTION_COUNT && y < bottom; a++)
+		if (help_lists(ui, (enum action)a, in_dialog))
+			help_line(ui, (enum action)a, y++, box.x + 2, box.w - 4);
 }
 
 /* Wrapped at spaces when the terminal is narrower than the message: "(now WxH)" must show. */
 void chrome_draw_too_small(const struct ui *ui)
 {
-	char msg[96], line[96];
+	chrome_draw_too_small_for(ui, "Terminal too small", ui->layout.need_w, ui->layout.need_h);
+}
+
+void chrome_draw_too_small_for(const struct ui *ui, const char *what, int need_w, int need_h)
+{
+	char msg[160], line[160];
 	const char *s = msg;
 	int y;
 
 	if (ui->w < 1)
 		return;
-	snprintf(msg, sizeof(msg), "Terminal too small: need at least %dx%d (now %dx%d)",
-		 ui->layout.need_w, ui->layout.need_h, ui->w, ui->h);
+	snprintf(msg, sizeof(msg), "%s: need at least %dx%d (now %dx%d)", what, need_w, need_h, ui->w, ui->h);
 	y = ui->h / 2 - (draw_width(msg) > ui->w ? 1 : 0);
 	while (*s && y < ui->h) {
 		size_t cut = strlen(s);
@@ -279,6 +312,47 @@ static enum ui_result navigate(struct ui *ui, enum action a)
 	return UI_REDRAW;
 }
 
+/* A change keeps the originals and its journal in the state directory: without one, none. */
+static bool can_change(struct ui *ui)
+{
+	if (ui->o->state_dir)
+		return true;
+	ui_message(ui, true, "changes keep backups and a journal in the state directory: "
+		   "run without --no-state");
+	return false;
+}
+
+/* The wizard's primary: the server whose relationships are shown, or the selected server. */
+static enum ui_result open_add(struct ui *ui)
+{
+	const struct view *v = ui_top(ui);
+	int server = -1;
+
+	if (!can_change(ui))
+		return UI_REDRAW;
+	if (v->ops == &failover_view_ops)
+		server = v->server;
+	else if (v->ops == &servers_view_ops && v->sel < ui->model->nservers)
+		server = v->sel;
+	ui_push_dialog(ui, &wizard_ops, server, -1);
+	return UI_REDRAW;
+}
+
+static enum ui_result open_remove(struct ui *ui)
+{
+	const struct view *v = ui_top(ui);
+	const struct relationship *r = v->ops == &failover_view_ops ? failover_selected(ui, v) : NULL;
+
+	if (!r) {
+		ui_message(ui, true, "select a relationship in Failover Management first (R lists them all)");
+		return UI_REDRAW;
+	}
+	if (!can_change(ui))
+		return UI_REDRAW;
+	ui_push_dialog(ui, &remove_dialog_ops, v->server, (int)(r - ui->model->rels));
+	return UI_REDRAW;
+}
+
 static enum ui_result global_action(struct ui *ui, enum action a)
 {
 	switch (a) {
@@ -292,10 +366,8 @@ static enum ui_result global_action(struct ui *ui, enum action a)
 	case ACTION_TRIAGE: ui_push(ui, &triage_view_ops, -1); return UI_REDRAW;
 	case ACTION_EVENTS: ui_push(ui, &events_view_ops, -1); return UI_REDRAW;
 	case ACTION_FOCUS: ui->focus_pane = !ui->focus_pane; return UI_REDRAW;
-	case ACTION_ADD:
-	case ACTION_REMOVE:
-		ui_message(ui, true, "the relationship wizard is not built yet: see 'keaha --help'");
-		return UI_REDRAW;
+	case ACTION_ADD: return open_add(ui);
+	case ACTION_REMOVE: return open_remove(ui);
 	case ACTION_UP: case ACTION_DOWN: case ACTION_PAGE_UP: case ACTION_PAGE_DOWN:
 	case ACTION_HOME: case ACTION_END:
 		return navigate(ui, a);
@@ -317,6 +389,8 @@ enum ui_result chrome_key(struct ui *ui, int code, bool is_keycode)
 		return UI_REDRAW;
 	}
 	ui->message[0] = '\0';
+	if (v->ops->modal) /* a dialog: every key is its own */
+		return v->ops->key(ui, v, keys_lookup_form(code, is_keycode), code, is_keycode);
 	a = keys_lookup(code, is_keycode);
 	if (a == ACTION_NONE)
 		return UI_NONE;
@@ -324,7 +398,7 @@ enum ui_result chrome_key(struct ui *ui, int code, bool is_keycode)
 		ui_message(ui, true, "read-only: %s is disabled", keys_action_info(a)->name);
 		return UI_REDRAW;
 	}
-	r = v->ops->key ? v->ops->key(ui, v, a, code) : UI_NONE;
+	r = v->ops->key ? v->ops->key(ui, v, a, code, is_keycode) : UI_NONE;
 	if (r != UI_NONE)
 		return r;
 	if (a == ACTION_BACK) {

@@ -336,9 +336,10 @@ static void draw(const struct ui *ui, struct view *v)
 	}
 }
 
-static enum ui_result key(struct ui *ui, struct view *v, enum action a, int ch)
+static enum ui_result key(struct ui *ui, struct view *v, enum action a, int ch, bool is_keycode)
 {
 	(void)ch;
+	(void)is_keycode;
 	switch (a) {
 	case ACTION_ENTER:
 		if (ui->layout.place == PANE_NONE || v->pane_full) {

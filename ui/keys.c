@@ -13,6 +13,7 @@ static const struct action_info infos[] = {
 	{ "", "", false, "" },
 #define X(e, name, keys, changes, help) { name, keys, changes, help },
 	ACTIONS(X)
+	FORM_ACTIONS(X)
 #undef X
 };
 
@@ -22,7 +23,7 @@ struct binding {
 	enum action action;
 };
 
-static struct binding bindings[ACTION_COUNT * 4];
+static struct binding bindings[ACTION_COUNT * 4 + 8];
 static int nbindings;
 
 static const struct { const char *name; int code; bool is_keycode; } named[] = {
@@ -32,6 +33,7 @@ static const struct { const char *name; int code; bool is_keycode; } named[] = {
 	{ "<Enter>", '\n', false }, { "<Esc>", 27, false },
 	{ "<Backspace>", KEY_BACKSPACE, true }, { "<Tab>", '\t', false },
 	{ "<Space>", ' ', false }, { "<F1>", KEY_F(1), true },
+	{ "<S-Tab>", KEY_BTAB, true }, { "<Left>", KEY_LEFT, true }, { "<Right>", KEY_RIGHT, true },
 };
 
 static void bind(int code, bool is_keycode, enum action a)
@@ -70,6 +72,26 @@ static void build(void)
 	bind(KEY_ENTER, true, ACTION_ENTER);
 	bind(127, false, ACTION_BACK);
 	bind(8, false, ACTION_BACK);
+	bind('\r', false, ACTION_SUBMIT);
+	bind(KEY_ENTER, true, ACTION_SUBMIT);
+	bind(127, false, ACTION_ERASE);
+	bind(8, false, ACTION_ERASE);
+}
+
+bool keys_is_form_action(enum action a)
+{
+	return a >= ACTION_FORM_FIRST && a < ACTION_COUNT;
+}
+
+static enum action lookup(int code, bool is_keycode, bool form)
+{
+	if (!nbindings)
+		build();
+	for (int i = 0; i < nbindings; i++)
+		if (bindings[i].code == code && bindings[i].is_keycode == is_keycode &&
+		    keys_is_form_action(bindings[i].action) == form)
+			return bindings[i].action;
+	return ACTION_NONE;
 }
 
 const struct action_info *keys_action_info(enum action a)
@@ -79,12 +101,14 @@ const struct action_info *keys_action_info(enum action a)
 
 enum action keys_lookup(int code, bool is_keycode)
 {
-	if (!nbindings)
-		build();
-	for (int i = 0; i < nbindings; i++)
-		if (bindings[i].code == code && bindings[i].is_keycode == is_keycode)
-			return bindings[i].action;
-	return ACTION_NONE;
+	return lookup(code, is_keycode, false);
+}
+
+enum action keys_lookup_form(int code, bool is_keycode)
+{
+	enum action a = lookup(code, is_keycode, true);
+
+	return a != ACTION_NONE ? a : lookup(code, is_keycode, false);
 }
 
 enum action keys_by_name(const char *name)

@@ -35,13 +35,31 @@
 	X(HELP, "help", "? <F1>", false, "this help") \
 	X(QUIT, "quit", "q", false, "quit")
 
+/*
+ * Inside a form (the wizard, dialogs) these come first; a text field takes
+ * printable characters before any binding, so a name may contain 'q' or 'j'.
+ */
+#define FORM_ACTIONS(X) \
+	X(FIELD_NEXT, "field-next", "<Tab> <Down>", false, "next field or button") \
+	X(FIELD_PREV, "field-prev", "<S-Tab> <Up>", false, "previous field or button") \
+	X(CHOICE_PREV, "choice-prev", "<Left>", false, "previous choice") \
+	X(CHOICE_NEXT, "choice-next", "<Right> <Space>", false, "next choice; toggles a check box or a section") \
+	X(SUBMIT, "submit", "<Enter>", false, "press the focused button, else go on to the next page") \
+	X(CANCEL, "cancel", "<Esc>", false, "close; before the last step nothing is changed") \
+	X(ERASE, "erase", "<Backspace>", false, "erase the last character of a text field") \
+	X(SCROLL_UP, "scroll-up", "<PgUp>", false, "scroll the summary or the output up") \
+	X(SCROLL_DOWN, "scroll-down", "<PgDn>", false, "scroll the summary or the output down")
+
 enum action {
 	ACTION_NONE,
 #define X(e, name, keys, changes, help) ACTION_##e,
 	ACTIONS(X)
+	FORM_ACTIONS(X)
 #undef X
 	ACTION_COUNT
 };
+
+#define ACTION_FORM_FIRST ACTION_FIELD_NEXT
 
 struct action_info {
 	const char *name;
@@ -53,6 +71,9 @@ struct action_info {
 const struct action_info *keys_action_info(enum action a);
 /* The action bound to a key (a curses key code or a character). */
 enum action keys_lookup(int code, bool is_keycode);
+/* In a form: the form's bindings first, then the others. */
+enum action keys_lookup_form(int code, bool is_keycode);
+bool keys_is_form_action(enum action a);
 enum action keys_by_name(const char *name);
 
 #endif

@@ -81,6 +81,51 @@ void layout_describe(const struct layout *l, char *out, unsigned size)
 		 l->prompt.y, l->prompt.x, l->prompt.w, l->prompt.h);
 }
 
+/*
+ * The dialog keeps the dashboard's title row above it and the status bar
+ * and prompt below (rows 1 to h-3), so the message line still shows.
+ */
+void layout_dialog(int w, int h, struct dialog_layout *out)
+{
+	struct rect outer = rect(1, 0, h - 3, w);
+	struct rect b;
+	int inner_x, inner_w;
+
+	memset(out, 0, sizeof(*out));
+	out->need_w = LAYOUT_DIALOG_MIN_W;
+	out->need_h = LAYOUT_DIALOG_MIN_H;
+	if (w < LAYOUT_DIALOG_MIN_W || h < LAYOUT_DIALOG_MIN_H) {
+		out->too_small = true;
+		return;
+	}
+	b = layout_center(outer, outer.h < LAYOUT_DIALOG_MAX_H ? outer.h : LAYOUT_DIALOG_MAX_H,
+			  w - 2 < LAYOUT_DIALOG_MAX_W ? w - 2 : LAYOUT_DIALOG_MAX_W);
+	out->box = b;
+	out->title = rect(b.y, b.x, 1, b.w);
+	inner_x = b.x + 2;
+	inner_w = b.w - 4;
+	if (b.w >= 84) {
+		out->pages = rect(b.y + 2, b.x + 1, b.h - 4, LAYOUT_DIALOG_PAGES_W);
+		inner_x = b.x + 1 + LAYOUT_DIALOG_PAGES_W + 2;
+		inner_w = b.x + b.w - 2 - inner_x;
+	}
+	out->body = rect(b.y + 2, inner_x, b.h - 5, inner_w);
+	out->footer = rect(b.y + b.h - 2, b.x + 2, 1, b.w - 4);
+}
+
+void layout_dialog_describe(const struct dialog_layout *d, char *out, unsigned size)
+{
+	if (d->too_small) {
+		snprintf(out, size, "too small (need %dx%d)", d->need_w, d->need_h);
+		return;
+	}
+	snprintf(out, size, "box %d,%d %dx%d\ntitle %d,%d %dx%d\npages %d,%d %dx%d\nbody %d,%d %dx%d\n"
+		 "footer %d,%d %dx%d\n",
+		 d->box.y, d->box.x, d->box.w, d->box.h, d->title.y, d->title.x, d->title.w, d->title.h,
+		 d->pages.y, d->pages.x, d->pages.w, d->pages.h, d->body.y, d->body.x, d->body.w, d->body.h,
+		 d->footer.y, d->footer.x, d->footer.w, d->footer.h);
+}
+
 static int used_width(const struct column_spec *cols, const int *out, int n)
 {
 	int sum = 0, shown = 0;

@@ -35,12 +35,35 @@ struct layout {
 #define LAYOUT_PANE_MAX_W 64
 
 void layout_compute(int w, int h, bool pane_wanted, struct layout *out);
+
+/*
+ * A dialog (the wizard): a box over the screen's body with a title row, a
+ * column naming its pages (when wide enough), the body, and a footer row
+ * for the buttons. Below its minimum it is too small, and says so.
+ */
+#define LAYOUT_DIALOG_MIN_W 60
+#define LAYOUT_DIALOG_MIN_H 20
+#define LAYOUT_DIALOG_MAX_W 110
+#define LAYOUT_DIALOG_MAX_H 32
+#define LAYOUT_DIALOG_PAGES_W 18   /* the page column, at widths from 84 */
+
+struct dialog_layout {
+	bool too_small;
+	int need_w, need_h;
+	struct rect box;      /* everything, border included */
+	struct rect title;    /* one row */
+	struct rect pages;    /* w 0 when narrow */
+	struct rect body;
+	struct rect footer;   /* one row: the buttons */
+};
+
+void layout_dialog(int w, int h, struct dialog_layout *out);
+void layout_dialog_describe(const struct dialog_layout *d, char *out, unsigned size);
 /* A rectangle centred in another, clipped to it. */
 struct rect layout_center(struct rect outer, int h, int w);
 /* Human-readable dump, for tests: "title 0,0 1x80\nlist ...". */
 void layout_describe(const struct layout *l, char *out, unsigned size);
 
-#endif
 
 /*
  * Column widths for a table: every column starts at its minimum; columns are
@@ -55,3 +78,5 @@ struct column_spec {
 	int min, max, drop;
 };
 void layout_columns(const struct column_spec *cols, int n, int width, int *out);
+
+#endif

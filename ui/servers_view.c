@@ -148,9 +148,10 @@ static void draw(const struct ui *ui, struct view *v)
 	}
 }
 
-static enum ui_result key(struct ui *ui, struct view *v, enum action a, int ch)
+static enum ui_result key(struct ui *ui, struct view *v, enum action a, int ch, bool is_keycode)
 {
 	(void)ch;
+	(void)is_keycode;
 	if ((a == ACTION_ENTER || a == ACTION_FAILOVER) && v->sel < ui->model->nservers) {
 		ui_push(ui, &failover_view_ops, v->sel);
 		return UI_REDRAW;

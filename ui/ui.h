@@ -18,6 +18,11 @@
 
 struct ui_opts {
 	bool readonly;          /* hide every action that changes a server */
+	/* For changes run as a child keaha: the global options that make it see
+	 * the same servers and state (-c FILE, --state-dir DIR or --no-state)
+	 * and the URLs given on the command line; both NULL-terminated. */
+	const char *const *child_args;
+	const char *const *urls;
 	bool no_color;
 	bool ascii;
 	bool mouse;
@@ -41,13 +46,23 @@ enum ui_result {
 
 struct ui;
 struct view;
+struct job;
 
 struct view_ops {
 	const char *name;
+	/* Called once pushed (v->state may be set up) and before it goes. */
+	void (*enter)(struct ui *ui, struct view *v);
+	void (*leave)(struct ui *ui, struct view *v);
 	void (*draw)(const struct ui *ui, struct view *v);
-	enum ui_result (*key)(struct ui *ui, struct view *v, enum action a, int ch);
+	/* a: the action bound to the key (form bindings first for a modal view). */
+	enum ui_result (*key)(struct ui *ui, struct view *v, enum action a, int ch, bool is_keycode);
 	/* Rows the list shows, for the generic up/down/page handling. */
 	int (*rows)(const struct ui *ui, const struct view *v);
+	/* Something other than a key happened for the view on top (its job wrote or ended). */
+	void (*update)(struct ui *ui, struct view *v);
+	/* A dialog: drawn over the view beneath; takes every key first, and the
+	 * dashboard's own keys do nothing while it is open. */
+	bool modal;
 };
 
 struct view {
@@ -57,6 +72,8 @@ struct view {
 	int sort;
 	bool pane_full;         /* details opened full-screen (narrow terminals) */
 	int pane_scroll;
+	int rel;                /* a dialog's relationship (model index), -1 none */
+	void *state;            /* a dialog's own state: made by enter, freed by leave */
 };
 
 #define UI_MAX_VIEWS 8
@@ -83,11 +100,14 @@ struct ui {
 	bool focus_pane;
 	bool journal_pending;   /* a half-applied change waits in the state directory */
 	double now;
+	struct job *job;        /* the one child keaha that changes servers (ui/job.c) */
 };
 
 struct view *ui_top(struct ui *ui);
 const struct view *ui_top_const(const struct ui *ui);
 void ui_push(struct ui *ui, const struct view_ops *ops, int server);
+/* A dialog about one relationship (rel: model index, -1 none) over the view on top. */
+void ui_push_dialog(struct ui *ui, const struct view_ops *ops, int server, int rel);
 void ui_pop(struct ui *ui);
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Moves v->sel by an action over n rows, keeping it on screen (page = visible rows). */
@@ -98,6 +118,8 @@ extern const struct view_ops failover_view_ops;
 extern const struct view_ops servers_view_ops;
 extern const struct view_ops triage_view_ops;
 extern const struct view_ops events_view_ops;
+extern const struct view_ops wizard_ops;        /* add a relationship */
+extern const struct view_ops remove_dialog_ops; /* remove one */
 
 /* The failover view's rows (relationship indexes, in order) and its selection. */
 int failover_rows(const struct ui *ui, const struct view *v, int *rows, int max);

@@ -7,7 +7,8 @@
 # Scenario: the lab's relationships show OK; lb-primary is killed, its rows
 # turn Impaired and the pane names lb-secondary as source of truth; triage,
 # events and help; resize to 60x15, 40x10 and back; NO_COLOR=1 leaves no colour
-# escapes; --readonly hides add/remove; lb-primary comes back; q quits with 0.
+# escapes; --readonly hides add/remove; the wizard opens, takes text, closes
+# with Esc; lb-primary comes back; q quits with 0.
 # Own lab (E2E_LAB_NET, default 8; E2E_LAB_DIR) and own tmux server
 # (tmux -L keaha-e2e-PID); every wait is bounded; a trap stops both.
 # Prints "e2e: N passed, N failed" last; exits 1 on any failure.
@@ -300,6 +301,29 @@ t_readonly() {
 	check "--readonly: 'a' refused with a message" "no message" wait_screen ro 5 'read-only: add is disabled'
 }
 
+# The wizard in a real terminal (a state directory: changes keep backups). The lab has no
+# server free for a DHCPv4 relationship, so it says so and nothing can be sent; Esc closes.
+t_wizard() {
+	keys wiz a
+	if wait_screen wiz 5 ' Add relationship ' 'Failover name' 'Partner server' 'no known server can be the partner'; then
+		ok "a: the wizard opens, and says no known server can be the partner"
+	else
+		nok "a: the wizard opens, and says no known server can be the partner" "not shown"
+	fi
+	keys wiz -l 'q j'
+	check "a: a text field takes q and j (not quit, not down)" "name not typed" \
+		wait_screen wiz 5 'Failover name +\[q j_'
+	keys wiz BTab
+	check "Shift-Tab: focus leaves the name (wraps to the last button)" "cursor still in the name" \
+		wait_screen wiz 5 'Failover name +\[q j +\]'
+	keys wiz Escape
+	check "Esc: the wizard closes, nothing changed" "not closed" \
+		wait_screen wiz 5 'Add relationship: cancelled, nothing was changed'
+	keys main a
+	check "--no-state: a says why it does nothing" "no message" \
+		wait_screen main 5 'changes keep backups and a journal in the state directory'
+}
+
 t_recovery() {
 	"$LAB" start-host lb-primary >/dev/null 2>&1 || nok "start-host lb-primary" "lab.sh start-host failed"
 	if wait_screen main 30 '5 OK  0 impaired  0 down  0 unreachable' "${ALL_OK[@]}"; then
@@ -311,7 +335,7 @@ t_recovery() {
 
 t_quit() {
 	local s rc
-	for s in main mono ro; do
+	for s in main mono ro wiz; do
 		keys $s q
 		rc=$(wait_exit $s)
 		SCREEN=$(cat "$LAB_DIR/$s.err" 2>/dev/null)
@@ -339,6 +363,7 @@ CONF=$LAB_DIR/keaha-primaries.conf
 start_session main -- --no-state -c "$CONF"
 start_session mono NO_COLOR=1 -- --no-state -c "$CONF"
 start_session ro -- --readonly --no-state -c "$CONF"
+start_session wiz -- --state-dir "$LAB_DIR/state" -c "$CONF"
 
 t_start
 t_primary_killed
@@ -348,6 +373,7 @@ t_help
 t_resize
 t_no_color
 t_readonly
+t_wizard
 t_recovery
 t_quit
 

@@ -31,6 +31,7 @@
 #include <wchar.h>
 
 #include <cmocka.h>
+#include <curses.h>
 
 #include "chrome.h"
 #include "config.h"
@@ -64,9 +65,12 @@ static const struct {
 	{ "bk-primary", "http://127.0.0.15:8005/" },
 	{ "bk-secondary", "http://127.0.0.16:8006/" },
 	{ "bk-backup", "http://127.0.0.17:8007/" },
+	{ "plain-a", "http://127.0.0.18:8008/" },
+	{ "plain-b", "http://127.0.0.19:8009/" },
 };
 
-enum topo { TOPO_LB = 1, TOPO_HS = 2, TOPO_BK = 4 };
+/* TOPO_PLAIN: two servers without hooks (the wizard's), not in the six situations. */
+enum topo { TOPO_LB = 1, TOPO_HS = 2, TOPO_BK = 4, TOPO_PLAIN = 8 };
 
 /* A pair's servers, the daemon whose config-get discovers it, and its normal answers. */
 static const struct {
@@ -293,10 +297,41 @@ static bool event_of(const struct scene *sc, const char *server)
 	return false;
 }
 
+/*
+ * The plain servers: DHCPv4 without hooks (their captured config-get). No
+ * status-get of a server without HA was captured; its only content the
+ * model keeps is "no HA", so that answer is an empty status.
+ */
+static void add_plain(struct model *m)
+{
+	static const char *const names[] = { "plain-a", "plain-b" };
+
+	for (int k = 0; k < 2; k++) {
+		bool has[KEA_SERVICE_COUNT] = { true, false };
+		int s = model_add_server(m, names[k], lab_url(names[k]), ORIGIN_CONFIG);
+		model_set_endpoint(m, s, TRANSPORT_AGENT, has, T_BASE);
+		model_set_version(m, s, "2.2.0");
+		feed_config(m, s, "config-get.dhcp4.plain-a.no-ha", T_BASE);
+	}
+}
+
+static void plain_status(struct model *m, double at)
+{
+	struct kea_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.reload = -1;
+	for (int k = 0; k < m->nservers; k++)
+		if (strncmp(m->servers[k].name, "plain-", 6) == 0)
+			model_apply_status(m, k, KEA_DHCP4, &st, at);
+}
+
 /* The servers as configured, discovery, a normal first round, then the situation. */
 static void build_scene(struct model *m, const struct scene *sc)
 {
 	model_init(m);
+	if (sc->topos & TOPO_PLAIN)
+		add_plain(m);
 	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
 		if (!(sc->topos & pairs[p].topo))
 			continue;
@@ -313,6 +348,8 @@ static void build_scene(struct model *m, const struct scene *sc)
 	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
 		for (int k = 0; (sc->topos & pairs[p].topo) && k < 3 && pairs[p].servers[k]; k++)
 			feed_status(m, server_of(m, pairs[p].servers[k]), pairs[p].normal[k], 0, T_BASE);
+	if (sc->topos & TOPO_PLAIN)
+		plain_status(m, T_BASE);
 	verdict_update_all(m, T_BASE, NULL, NULL);
 	for (int i = 0; i < 6 && sc->event[i].kind != STEP_NONE; i++)
 		apply_step(m, &sc->event[i], T_EVENT);
@@ -324,6 +361,8 @@ static void build_scene(struct model *m, const struct scene *sc)
 				feed_status(m, server_of(m, pairs[p].servers[k]), pairs[p].normal[k], 0, T_LAST);
 	for (int i = 0; i < 6 && sc->event[i].kind != STEP_NONE; i++)
 		apply_step(m, &sc->event[i], T_LAST);
+	if (sc->topos & TOPO_PLAIN)
+		plain_status(m, T_LAST);
 	verdict_update_all(m, NOW, NULL, NULL);
 }
 
@@ -843,9 +882,104 @@ static void test_too_small(void **state)
 	rig_free(r);
 }
 
+/* ---- the wizard and the remove dialog ---------------------------------------- */
+
+static const struct scene plain_scene = { "plain", TOPO_LB | TOPO_PLAIN, {
+	{ STEP_HEARTBEAT, "lb-primary", "ha-heartbeat.dhcp4.lb-primary.normal", 0 },
+} };
+
+/* Keys as the dashboard takes them: "<Name>" words, else every character typed. */
+static void press(struct ui *ui, const char *keys)
+{
+	static const struct { const char *name; int code; bool kc; } named[] = {
+		{ "<Tab>", '\t', false }, { "<S-Tab>", KEY_BTAB, true }, { "<Enter>", '\n', false },
+		{ "<Esc>", 27, false }, { "<Space>", ' ', false }, { "<Backspace>", KEY_BACKSPACE, true },
+		{ "<Left>", KEY_LEFT, true }, { "<Right>", KEY_RIGHT, true }, { "<Down>", KEY_DOWN, true },
+	};
+	const char *p = keys;
+
+	while (*p) {
+		size_t i, n = strcspn(p, " ");
+		for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+			if (strlen(named[i].name) == n && !strncmp(p, named[i].name, n))
+				break;
+		if (i < sizeof(named) / sizeof(named[0]))
+			chrome_key(ui, named[i].code, named[i].kc);
+		else
+			for (size_t k = 0; k < n; k++)
+				chrome_key(ui, (unsigned char)p[k], false);
+		chrome_paint(ui); /* as the loop does between keys */
+		p += n;
+		p += strspn(p, " ");
+	}
+}
+
+/* From a server's Failover Management, keys pressed, then the screen. */
+static void paint_keys(struct rig *r, const char *server, int w, int h, const char *keys, bool readonly)
+{
+	struct ui *ui = &r->ui;
+
+	r->opts.readonly = readonly;
+	r->opts.state_dir = "/nonexistent/keaha-state"; /* never written: no job runs here */
+	while (ui->depth > 1)
+		ui_pop(ui);
+	ui->depth = 0;
+	ui_push(ui, &failover_view_ops, server_of(&r->model, server));
+	ui->w = w;
+	ui->h = h;
+	ui->utf8 = true;
+	ui->message[0] = '\0';
+	draw_init(w, h, &ui->theme, false, true);
+	chrome_paint(ui);
+	press(ui, keys);
+	chrome_paint(ui);
+}
+
+static const struct {
+	const char *name;
+	int w, h;
+	const char *server, *keys;
+} dialog_shots[] = {
+	/* The product's Initial setup, opened for plain-a: plain-b is the only partner. */
+	{ "wizard-setup-120x40", 120, 40, "plain-a", "a pair4" },
+	/* Advanced unfolded; max-response-delay not above heartbeat-delay: the reason beside it. */
+	{ "wizard-advanced-120x40", 120, 40, "plain-a",
+	  "a pair4 <Tab> <Tab> <Tab> <Tab> <Right> <Tab> <Tab> "
+	  "<Backspace> <Backspace> <Backspace> <Backspace> <Backspace> 10000" },
+	{ "wizard-setup-80x24", 80, 24, "plain-a", "a" },
+	/* lb-primary already has its DHCPv4 relationship: refused before anything is asked. */
+	{ "wizard-refused-120x40", 120, 40, "lb-primary", "a lb <Enter>" },
+	{ "wizard-too-small-59x19", 59, 19, "plain-a", "a" },
+	/* Remove: no default for the scopes; keep warns. */
+	{ "remove-keep-120x40", 120, 40, "lb-primary", "d <Right>" },
+	{ "remove-setup-80x24", 80, 24, "lb-primary", "d" },
+	/* ? outside a text field: the dialog's own keys, from the form's action table. */
+	{ "wizard-help-80x24", 80, 24, "plain-a", "a <Tab> ?" },
+};
+
+static void test_dialogs(void **state)
+{
+	struct rig *r = rig_new(&plain_scene);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dialog_shots) / sizeof(dialog_shots[0]); i++) {
+		struct dump d = { 0 };
+
+		paint_keys(r, dialog_shots[i].server, dialog_shots[i].w, dialog_shots[i].h, dialog_shots[i].keys,
+			   false);
+		assert_true(r->ui.stack[r->ui.depth - 1].ops->modal);
+		dump_screen(&d);
+		check_golden(dialog_shots[i].name, &d);
+		dump_free(&d);
+	}
+	while (r->ui.depth > 1)
+		ui_pop(&r->ui);
+	rig_free(r);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[NSCENES + 6];
+	struct CMUnitTest tests[NSCENES + 7];
 	size_t n = 0;
 
 	/* Wide characters are measured by the C library: a UTF-8 locale is needed. */
@@ -860,5 +994,6 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_wide_clipping);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ascii);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_too_small);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_dialogs);
 	return _cmocka_run_group_tests("ui_golden", tests, n, NULL, NULL);
 }
