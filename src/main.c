@@ -346,7 +346,7 @@ static void complete_journal(const struct keaha_config *cfg, const struct cli *c
 	if (c->no_state)
 		return;
 	snprintf(path, sizeof(path), "%s/journal.json", c->state_dir);
-	if (access(path, F_OK) != 0)
+	if (!txn_journal_pending(path))
 		return;
 	txn_recover(path, cfg, c->rel.timeout, msg, sizeof(msg));
 	fprintf(stderr, "keaha: %s\n", msg);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -618,13 +619,88 @@ static void teardown(struct txn *x)
 	uv_loop_close(&x->loop);
 }
 
+/*
+ * One change at a time per state directory: a transaction holds an flock on
+ * JOURNAL.lock for its whole life. Another keaha (the dashboard's automatic
+ * replication child, a command in a second terminal) then neither starts a
+ * second change nor "completes" a journal a live transaction is still
+ * writing. The kernel drops the lock when its process dies, so a crash
+ * leaves a journal that the next run completes. Returns the held fd, or -1
+ * with the holder's pid (0 when unknown) when another process holds it.
+ */
+static int lock_take(const char *journal_path, long *holder)
+{
+	char path[700], text[32];
+	int fd;
+
+	*holder = 0;
+	snprintf(path, sizeof(path), "%s.lock", journal_path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+		text[n > 0 ? n : 0] = '\0';
+		*holder = strtol(text, NULL, 10);
+		close(fd);
+		return -1;
+	}
+	if (ftruncate(fd, 0) == 0) {
+		int len = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+		if (pwrite(fd, text, (size_t)len, 0) != len)
+			text[0] = '\0'; /* the pid is only for the message */
+	}
+	return fd;
+}
+
+bool txn_journal_pending(const char *journal_path)
+{
+	char path[700];
+	bool held;
+	int fd;
+
+	if (!journal_path || access(journal_path, F_OK) != 0)
+		return false;
+	snprintf(path, sizeof(path), "%s.lock", journal_path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	/* A shared probe, released at once; txn_run retries over such a moment. */
+	held = flock(fd, LOCK_SH | LOCK_NB) != 0;
+	close(fd);
+	return !held;
+}
+
+/* lock_take, retried for up to a second: a probe (txn_journal_pending) holds it a moment. */
+static int lock_take_patiently(const char *journal_path, long *holder)
+{
+	int fd = lock_take(journal_path, holder);
+
+	for (int i = 0; fd == -1 && i < 20; i++) {
+		usleep(50 * 1000);
+		fd = lock_take(journal_path, holder);
+	}
+	return fd;
+}
+
 void txn_run(struct txn_target *targets, int n, const struct txn_opts *o, txn_progress_fn fn,
 	     void *ctx, struct txn_result *out)
 {
 	struct txn x = { .t = targets, .n = n < MAX_TARGETS ? n : MAX_TARGETS, .o = o, .fn = fn,
 			 .ctx = ctx, .out = out };
 
+	long holder;
+	int lock = o->journal_path ? lock_take_patiently(o->journal_path, &holder) : -2;
+
 	memset(out, 0, sizeof(*out));
+	if (lock == -1) {
+		strlcpy_(out->step, "start", sizeof(out->step));
+		snprintf(out->message, sizeof(out->message), "another keaha (pid %ld) is changing "
+			 "servers from this state directory: nothing was sent; try again when it has "
+			 "finished", holder);
+		out->rolled_back = true;
+		return;
+	}
 	setup(&x);
 	out->ok = step_verify(&x) && step_backup(&x) && step_test(&x) && step_set(&x) &&
 		  step_settle(&x) && step_write(&x);
@@ -635,6 +711,8 @@ void txn_run(struct txn_target *targets, int n, const struct txn_opts *o, txn_pr
 	if (!out->journal_pending && o->journal_path)
 		unlink(o->journal_path);
 	teardown(&x);
+	if (lock >= 0)
+		close(lock);
 }
 
 /* A journal entry as a target: credentials from the configuration, by URL. */
@@ -669,12 +747,21 @@ bool txn_recover(const char *journal_path, const struct keaha_config *cfg, doubl
 	char *text = journal_path ? util_read_file(journal_path, 64u << 20) : NULL;
 	cJSON *j = text ? cJSON_Parse(text) : NULL, *s;
 	const char *what;
+	long holder;
+	int lock;
 	bool ok;
 
 	free(text);
 	snprintf(message, size, "no half-applied change pending");
 	if (!j)
 		return true;
+	lock = lock_take_patiently(journal_path, &holder);
+	if (lock == -1) {
+		snprintf(message, size, "a change is in progress in another keaha (pid %ld): its "
+			 "journal is left to it", holder);
+		cJSON_Delete(j);
+		return false;
+	}
 	what = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "what"));
 	o.what = what ? what : "";
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(j, "servers"))
@@ -689,6 +776,8 @@ bool txn_recover(const char *journal_path, const struct keaha_config *cfg, doubl
 	if (ok)
 		unlink(journal_path);
 	cJSON_Delete(j);
+	if (lock >= 0)
+		close(lock);
 	return ok;
 }
 

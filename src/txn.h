@@ -90,10 +90,17 @@ int txn_call(const struct endpoint_opts *ep, bool agent, enum kea_service servic
 	     double timeout);
 
 /*
+ * A journal is there and no running transaction holds it (a transaction
+ * holds JOURNAL.lock for its whole life; only one runs per state directory).
+ */
+bool txn_journal_pending(const char *journal_path);
+
+/*
  * Completes what a journal says is half-done: sends each server still listed
  * its original configuration (credentials from cfg, by URL), then writes it.
  * Returns true when nothing is pending any more (also when there was no
- * journal); message says what happened.
+ * journal); false also when a running transaction holds the journal (it is
+ * left to it). message says what happened.
  */
 bool txn_recover(const char *journal_path, const struct keaha_config *cfg, double step_timeout,
 		 char *message, size_t size);

@@ -27,6 +27,7 @@
 #include "poller.h"
 #include "replstate.h"
 #include "topology.h"
+#include "txn.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -187,7 +188,7 @@ static void on_update(void *ctx)
 	events_observe(&a->events, &a->model, now);
 }
 
-/* A journal left by a change; while the dashboard's own change runs, that is its own, not pending. */
+/* A journal left by a change that no running transaction (ours or another keaha's) holds. */
 static void check_journal(struct app *a)
 {
 	char path[600];
@@ -195,7 +196,7 @@ static void check_journal(struct app *a)
 	if (!a->ui.o->state_dir)
 		return;
 	snprintf(path, sizeof(path), "%s/journal.json", a->ui.o->state_dir);
-	a->ui.journal_pending = !job_busy(a->ui.job) && access(path, F_OK) == 0;
+	a->ui.journal_pending = txn_journal_pending(path);
 }
 
 /* The clock moves ages and the stale marker even when nothing answers. */

@@ -8,6 +8,10 @@
 #include "txn.h"
 #include "decode.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 /* result and text of a fixture's first answer */
 static void answer(struct fixture *f, int *result, char *text, size_t size)
 {
@@ -126,6 +130,73 @@ static void test_runs_config(void **state)
 			 why, sizeof(why)));
 }
 
+/* Another keaha's transaction: the lock file held by another open file, its pid inside. */
+static int hold_lock(const char *journal, const char *pid)
+{
+	char path[600];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", journal);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	assert_int_equal(write(fd, pid, strlen(pid)), (ssize_t)strlen(pid));
+	return fd;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* One change at a time: a second transaction sends nothing and names the first. */
+static void test_one_transaction_at_a_time(void **state)
+{
+	char dir[] = "/tmp/keaha-txn-lock.XXXXXX", journal[600];
+	struct txn_target t = { .name = "a", .ep = { .url = "http://127.0.0.1:9/" }, .agent = true };
+	struct txn_opts o = { .step_timeout = 1, .journal_path = journal, .what = "test" };
+	struct txn_result r;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(journal, sizeof(journal), "%s/journal.json", dir);
+	t.original = cJSON_Parse("{\"Dhcp4\":{}}");
+	t.desired = cJSON_Parse("{\"Dhcp4\":{\"valid-lifetime\":1}}");
+	fd = hold_lock(journal, "4242\n");
+	txn_run(&t, 1, &o, NULL, NULL, &r);
+	assert_false(r.ok);
+	assert_true(r.rolled_back);
+	assert_string_equal(r.step, "start");
+	assert_non_null(strstr(r.message, "another keaha (pid 4242)"));
+
+	/* Its journal is its own: neither pending for others nor completed by them. */
+	write_text(journal, "{\"what\":\"x\",\"servers\":[]}");
+	assert_false(txn_journal_pending(journal));
+	struct keaha_config cfg;
+	char msg[300];
+	config_defaults(&cfg);
+	assert_false(txn_recover(journal, &cfg, 1, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "in progress in another keaha (pid 4242)"));
+	assert_int_equal(access(journal, F_OK), 0);
+
+	/* Once it is gone (the kernel drops the lock), the journal is pending and completed. */
+	close(fd);
+	assert_true(txn_journal_pending(journal));
+	assert_true(txn_recover(journal, &cfg, 1, msg, sizeof(msg)));
+	assert_int_equal(access(journal, F_OK), -1);
+	unlink(journal);
+	snprintf(journal + strlen(journal), 8, ".lock");
+	unlink(journal);
+	rmdir(dir);
+	cJSON_Delete(t.original);
+	cJSON_Delete(t.desired);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_other_failures_are_not_hook_rejections),
 		cmocka_unit_test(test_result5_state_unknown),
 		cmocka_unit_test(test_runs_config),
+		cmocka_unit_test(test_one_transaction_at_a_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
