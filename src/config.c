@@ -167,6 +167,10 @@ static bool set_pref(struct keaha_config *c, const char *k, const char *v, const
 		*why = "request-timeout wants seconds between 0.2 and 600";
 		return parse_seconds(v, &c->request_timeout, 0.2, 600);
 	}
+	if (!strcmp(k, "keaReplicateSourceEdits")) {
+		*why = "keaReplicateSourceEdits wants 0 or 1";
+		return parse_bool(v, &c->replicate_source_edits);
+	}
 	if (!strcmp(k, "keaReplicateConfig")) {
 		*why = "keaReplicateConfig wants 0 or 1";
 		return parse_bool(v, &c->replicate);

@@ -27,6 +27,7 @@ struct keaha_config {
 	double poll_interval;      /* seconds */
 	double request_timeout;    /* seconds */
 	bool replicate;            /* keaReplicateConfig */
+	bool replicate_source_edits; /* keaReplicateSourceEdits: external edits on the source too */
 	char agent_host[KEA_NAME_LEN]; /* keaControlAgentHost */
 	int agent_port;            /* keaControlAgentPort */
 	char hooks_location[KEA_URL_LEN]; /* keaHooksLocation */

@@ -302,6 +302,21 @@ static void decode_peer_config(const cJSON *p, struct ha_peer_config *out)
 	out->has_basic_auth = get_str(p, "basic-auth-user") != NULL;
 }
 
+/* The states a state-machine section pauses in ("always" or "once"; "never" does not). */
+static unsigned decode_pauses(const cJSON *sm)
+{
+	const cJSON *s;
+	unsigned bits = 0;
+
+	cJSON_ArrayForEach(s, get_list(sm, "states")) {
+		const char *pause = get_str(s, "pause");
+		enum ha_state st = ha_state_parse(get_str(s, "state"));
+		if (st != HA_STATE_UNKNOWN && pause && strcmp(pause, "never") != 0)
+			bits |= 1u << st;
+	}
+	return bits;
+}
+
 static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config *out)
 {
 	const cJSON *mt = get(h, "multi-threading");
@@ -322,6 +337,7 @@ static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config
 	out->dedicated_listener = dhcp_mt && get_bool(mt, "enable-multi-threading", false) &&
 				  get_bool(mt, "http-dedicated-listener", false);
 	out->has_state_machine = get(h, "state-machine") != NULL;
+	out->pause_states = decode_pauses(get(h, "state-machine"));
 	cJSON_ArrayForEach(p, get_list(h, "peers")) {
 		if (out->npeers >= HA_MAX_PEERS)
 			break;
@@ -349,6 +365,8 @@ static bool decode_hooks(const cJSON *hooks, bool dhcp_mt, struct kea_config *ou
 		const char *path = get_str(lib, "library");
 		if (library_is(path, "libdhcp_lease_cmds"))
 			out->has_lease_cmds_hook = true;
+		if (library_is(path, "libdhcp_stat_cmds"))
+			out->has_stat_cmds_hook = true;
 		if (!library_is(path, "libdhcp_ha") || out->has_ha_hook)
 			continue;
 		out->has_ha_hook = true;
@@ -451,6 +469,40 @@ bool decode_pool_usage(const cJSON *args, enum kea_service service, struct kea_p
 		return false;
 	out->known = sum_stat(args, total, &out->total) && sum_stat(args, assigned, &out->assigned);
 	return out->known;
+}
+
+/* Index of a column of a stat_cmds result-set, or -1. */
+static int column_of(const cJSON *columns, const char *name)
+{
+	int i = 0;
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, columns) {
+		if (cJSON_IsString(c) && strcmp(c->valuestring, name) == 0)
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+bool decode_lease_stats(const cJSON *args, enum kea_service service, struct kea_pool_usage *out)
+{
+	const cJSON *rs = get(args, "result-set"), *row;
+	int tc = column_of(get_list(rs, "columns"), service == KEA_DHCP4 ? "total-addresses" : "total-nas");
+	int ac = column_of(get_list(rs, "columns"), service == KEA_DHCP4 ? "assigned-addresses" : "assigned-nas");
+
+	memset(out, 0, sizeof(*out));
+	if (tc < 0 || ac < 0 || !get_list(rs, "rows"))
+		return false;
+	cJSON_ArrayForEach(row, get_list(rs, "rows")) {
+		const cJSON *t = cJSON_GetArrayItem(row, tc), *a = cJSON_GetArrayItem(row, ac);
+		if (!cJSON_IsNumber(t) || !cJSON_IsNumber(a))
+			return false;
+		out->total += t->valuedouble;
+		out->assigned += a->valuedouble;
+	}
+	out->known = true;
+	return true;
 }
 
 bool decode_version(const struct kea_answer *a, char *out, size_t size)

@@ -138,6 +138,7 @@ struct ha_rel_config {
 	long delayed_updates_limit;
 	bool dedicated_listener;        /* HA listener of its own (3.0 default with MT) */
 	bool has_state_machine;         /* pauses configured: status-get cannot show them */
+	unsigned pause_states;          /* bit (1u << enum ha_state) per state paused "always"/"once" */
 	int npeers;
 	struct ha_peer_config peer[HA_MAX_PEERS];
 };
@@ -147,6 +148,7 @@ struct ha_rel_config {
 	enum kea_service service; \
 	bool has_ha_hook; \
 	bool has_lease_cmds_hook; \
+	bool has_stat_cmds_hook;        /* stat-lease4/6-get: counts from the lease database */ \
 	char ha_library[KEA_URL_LEN]; \
 	bool has_config_control;        /* shared configuration backend: never replicate */ \
 	char server_tag[KEA_NAME_LEN]; \
@@ -190,6 +192,9 @@ bool decode_config(const cJSON *args, enum kea_service service, struct kea_confi
 		   char *err, size_t errlen);
 bool decode_endpoint_info(const cJSON *args, struct kea_endpoint_info *out, char *err, size_t errlen);
 bool decode_pool_usage(const cJSON *args, enum kea_service service, struct kea_pool_usage *out);
+/* The same from stat-lease4-get / stat-lease6-get ("result-set"), counted in the lease
+ * database itself: unlike statistic-get-all it also counts leases ha-sync brought. */
+bool decode_lease_stats(const cJSON *args, enum kea_service service, struct kea_pool_usage *out);
 /* Kea's version text ("2.2.0") from a version-get answer. */
 bool decode_version(const struct kea_answer *a, char *out, size_t size);
 

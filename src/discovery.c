@@ -322,6 +322,7 @@ int discovery_rebuild(struct model *m)
 		if (old >= 0) {
 			fresh[i].verdict = m->rels[old].verdict;
 			fresh[i].verdict_since = m->rels[old].verdict_since;
+			fresh[i].drift = m->rels[old].drift;
 		}
 	}
 	for (int o = 0; o < m->nrels; o++) {

@@ -16,7 +16,7 @@
 
 const char *event_kind_name(enum event_kind k)
 {
-	static const char *const names[] = { "reach", "state", "verdict", "topology" };
+	static const char *const names[] = { "reach", "state", "verdict", "topology", "action" };
 
 	return (unsigned)k < ARRAY_LEN(names) ? names[k] : "event";
 }

@@ -18,6 +18,7 @@ enum event_kind {
 	EVENT_STATE,     /* a daemon's HA state in one relationship changed */
 	EVENT_VERDICT,   /* a relationship's status changed */
 	EVENT_TOPOLOGY,  /* a relationship appeared or disappeared */
+	EVENT_ACTION,    /* an on-call action was sent (from: the action, to: done/failed) */
 };
 
 struct event {

@@ -10,7 +10,10 @@
 
 #include "app.h"
 #include "config.h"
+#include "ha_cmd.h"
+#include "edit_cmd.h"
 #include "relationship_cmd.h"
+#include "sync_cmd.h"
 #include "txn.h"
 #include "status_cmd.h"
 #include "topology.h"
@@ -30,6 +33,9 @@ static const char usage_text[] =
 	"             [--auto-failover|--no-auto-failover] [--dry-run] [--yes]\n"
 	"       keaha [OPTIONS] relationship remove NAME --secondary-scopes keep|disable|delete\n"
 	"             [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] ha ACTION RELATIONSHIP [--peer NAME] [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] sync RELATIONSHIP [--dry-run] [--yes]\n"
+	"       keaha [OPTIONS] edit SERVER|RELATIONSHIP [--dhcp4|--dhcp6] [--yes]\n"
 	"       keaha --help | --version\n"
 	"\n"
 	"keaha watches ISC Kea DHCP High Availability (failover) relationships.\n"
@@ -49,9 +55,33 @@ static const char usage_text[] =
 	"                    name or a URL): plan, diff, confirm, then config-test, config-set\n"
 	"                    (partner, then primary), wait for the HA states, config-write both;\n"
 	"                    any failure puts both back. --dry-run prints the plan only.\n"
+	"                    Kea 3: direct daemons too; a hot-standby server can become a hub.\n"
 	"                    Peers get auto-failover unless --no-auto-failover.\n"
 	"  relationship remove  take HA off both servers; the secondary's scopes are kept,\n"
 	"                    disabled (reversibly) or deleted: you choose.\n"
+	"  ha ACTION REL     an on-call action on one relationship (REL as status names it):\n"
+	"                    maintenance-start --peer P (P can then be shut down; its partner\n"
+	"                    serves all), maintenance-cancel, sync-leases [--peer P] (P fetches\n"
+	"                    every lease from its partner; default: the backup), continue (a\n"
+	"                    state machine paused by its state-machine config), reset --peer P\n"
+	"                    (P resyncs), recover (out of terminated once clocks agree within\n"
+	"                    30 s: config-set of each terminated server's own config-get),\n"
+	"                    restore-scopes. Polls once, prints what happens to DHCP service or\n"
+	"                    why it refuses, asks for the relationship's name (--yes: do not ask;\n"
+	"                    no terminal: refused), sends, then watches the states Kea reaches.\n"
+	"                    --dry-run prints only. Exit: 0 done, 1 sent but not reached or a\n"
+	"                    command failed, 2 refused (nothing sent), 64 usage error.\n"
+	"  sync              bring every peer of a relationship in line with its source of\n"
+	"                    truth: the difference per peer in words, then config-test,\n"
+	"                    config-set, config-write on the peers that differ (each keeps\n"
+	"                    its server-local parts); any failure puts all back. Exit 0\n"
+	"                    only when every peer matches afterwards; --dry-run shows the\n"
+	"                    difference (exit 1 when some peer differs).\n"
+	"  edit              the source of truth's Dhcp4/Dhcp6 configuration in $VISUAL or\n"
+	"                    $EDITOR (secrets masked), then the change in words, a question\n"
+	"                    (--yes: none; no terminal and no --yes: refused), and one\n"
+	"                    transaction: the source first, then every peer. Exit 0\n"
+	"                    applied, 1 failed and rolled back, 2 refused or no change.\n"
 	"  watch             poll continuously; print one line per change (reachability,\n"
 	"                    HA state, verdict) as it happens, until interrupted; read-only.\n"
 	"\n"
@@ -59,14 +89,17 @@ static const char usage_text[] =
 	"  -c, --config FILE   keaha configuration (default $XDG_CONFIG_HOME/keaha/config)\n"
 	"      --json          one JSON object instead of a table (status)\n"
 	"  -t, --timeout S     bound on the whole status run in seconds (default 10)\n"
-	"      --events FILE   also append every event to FILE as JSON lines (watch)\n"
+	"      --events FILE   also append every event to FILE as JSON lines (watch, ha)\n"
 	"      --duration S    stop watching after S seconds (default: until interrupted)\n"
 	"      --state-dir DIR remembered topology (default $XDG_STATE_HOME/keaha)\n"
 	"      --no-state      neither read nor write the remembered topology\n"
 	"      --theme NAME    dashboard theme: default, light, high-contrast, monochrome\n"
 	"      --no-color      monochrome (also NO_COLOR=1, or a terminal with < 8 colours)\n"
 	"      --ascii         draw lines with ASCII (also in non-UTF-8 locales)\n"
-	"      --readonly      hide every action that changes a server\n"
+	"      --readonly      hide every action that changes a server; ha, sync and edit\n"
+	"                      refuse; the dashboard does not replicate\n"
+	"      --peer NAME     ha: the peer the action is about (a name from the relationship)\n"
+	"      --dhcp4, --dhcp6  which service (relationship add; edit SERVER)\n"
 	"      --headless WxH  no terminal: run on a WxH virtual screen, then write it out\n"
 	"      --rounds N      headless: poll intervals to wait after the first round (1)\n"
 	"      --keys KEYS     headless: keys to press, e.g. \"j j <Enter> t\"\n"
@@ -90,6 +123,8 @@ struct cli {
 	double duration;
 	struct ui_opts ui;
 	struct relationship_opts rel;
+	struct ha_cmd_opts ha;
+	bool service_given;      /* --dhcp4 or --dhcp6 */
 };
 
 static int usage_error(const char *msg)
@@ -200,6 +235,46 @@ static int cmd_remove(const struct keaha_config *cfg, struct cli *c)
 	return relationship_cmd_remove(cfg, &c->rel);
 }
 
+static int cmd_ha(const struct keaha_config *cfg, struct cli *c)
+{
+	c->ha.relationship = c->rel.name;
+	c->ha.yes = c->rel.yes;
+	c->ha.dry_run = c->rel.dry_run;
+	c->ha.readonly = c->ui.readonly;
+	c->ha.timeout = c->timeout;
+	c->ha.state_dir = state_dir(c);
+	c->ha.events_file = c->events_file;
+	return ha_cmd_run(cfg, &c->ha);
+}
+
+static struct replicate_opts repl_opts(struct cli *c)
+{
+	struct replicate_opts o = { .dry_run = c->rel.dry_run, .yes = c->rel.yes,
+				    .readonly = c->ui.readonly, .timeout = c->rel.timeout,
+				    .state_dir = state_dir(c), .service = c->rel.service,
+				    .service_given = c->service_given, .config_path = c->config_path };
+	return o;
+}
+
+static int cmd_sync(const struct keaha_config *cfg, struct cli *c)
+{
+	struct replicate_opts o = repl_opts(c);
+
+	o.replication_off = !cfg->replicate;
+	return sync_cmd_run(cfg, &o, c->rel.name);
+}
+
+static int cmd_edit(const struct keaha_config *cfg, struct cli *c)
+{
+	struct replicate_opts o = repl_opts(c);
+
+	o.replication_off = !cfg->replicate;
+	if (c->rel.dry_run)
+		return usage_error("edit has no --dry-run: the editor shows the configuration, and "
+				   "nothing is applied without your answer");
+	return edit_cmd_run(cfg, &o, c->rel.name);
+}
+
 /* A change made from the dashboard runs as a child keaha that must see the same servers and state. */
 static void child_args(struct cli *c)
 {
@@ -230,15 +305,35 @@ static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 /* The subcommands: the words that name them, and what runs with the servers gathered. */
 static const struct command {
 	const char *word1, *word2;
+	bool takes_action;   /* the next word is an HA action (keaha ha ACTION NAME) */
 	bool takes_name;     /* the next word is a relationship's name, not a URL */
 	int (*run)(const struct keaha_config *cfg, struct cli *c);
 } commands[] = {
-	{ "status", NULL, false, cmd_status },
-	{ "watch", NULL, false, cmd_watch },
-	{ "relationship", "list", false, cmd_list },
-	{ "relationship", "add", true, cmd_add },
-	{ "relationship", "remove", true, cmd_remove },
+	{ "status", NULL, false, false, cmd_status },
+	{ "watch", NULL, false, false, cmd_watch },
+	{ "relationship", "list", false, false, cmd_list },
+	{ "relationship", "add", false, true, cmd_add },
+	{ "relationship", "remove", false, true, cmd_remove },
+	{ "ha", NULL, true, true, cmd_ha },
+	{ "sync", NULL, false, true, cmd_sync },
+	{ "edit", NULL, false, true, cmd_edit },
 };
+
+/* The action word of `keaha ha`; a usage error names the actions. */
+static bool parse_action(struct cli *c, const char *word, int *code)
+{
+	char names[300] = "";
+	size_t len = 0;
+
+	if (word && action_parse(word, &c->ha.action))
+		return true;
+	for (int a = 1; a < HA_ACTION_COUNT; a++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", a > 1 ? ", " : "",
+					action_name((enum ha_action)a));
+	*code = usage_error(word ? "unknown action for ha" : "ha wants an action");
+	fprintf(stderr, "Actions: %s\n", names);
+	return false;
+}
 
 /*
  * A change left half-applied by an earlier run (a server that could not be
@@ -251,7 +346,7 @@ static void complete_journal(const struct keaha_config *cfg, const struct cli *c
 	if (c->no_state)
 		return;
 	snprintf(path, sizeof(path), "%s/journal.json", c->state_dir);
-	if (access(path, F_OK) != 0)
+	if (!txn_journal_pending(path))
 		return;
 	txn_recover(path, cfg, c->rel.timeout, msg, sizeof(msg));
 	fprintf(stderr, "keaha: %s\n", msg);
@@ -283,9 +378,16 @@ static int dispatch(struct cli *c, int argc, char **argv)
 		int words = k->word2 ? 2 : 1;
 		if (strcmp(argv[0], k->word1) != 0 || (k->word2 && (argc < 2 || strcmp(argv[1], k->word2) != 0)))
 			continue;
+		if (k->takes_action) {
+			int code;
+			if (!parse_action(c, argc > words ? argv[words] : NULL, &code))
+				return code;
+			words++;
+		}
 		if (k->takes_name) {
 			if (argc <= words)
-				return usage_error("the relationship's name is missing");
+				return usage_error(strcmp(k->word1, "edit") == 0 ? "edit wants a server or a relationship" :
+						   "the relationship's name is missing");
 			c->rel.name = argv[words++];
 		}
 		return run_with_servers(c, argc - words, argv + words, k->run);
@@ -364,8 +466,9 @@ int main(int argc, char **argv)
 		{ "secondary-scopes", required_argument, NULL, 1009 },
 		{ "dry-run", no_argument, NULL, 1010 },
 		{ "yes", no_argument, NULL, 1011 },
-		{ "auto-failover", no_argument, NULL, 1012 },
-		{ "no-auto-failover", no_argument, NULL, 1013 },
+		{ "peer", required_argument, NULL, 1012 },
+		{ "auto-failover", no_argument, NULL, 1013 },
+		{ "no-auto-failover", no_argument, NULL, 1014 },
 		{ "dump", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -417,8 +520,8 @@ int main(int argc, char **argv)
 			break;
 		case 1001: c.rel.primary = optarg; break;
 		case 1002: c.rel.partner = optarg; break;
-		case 1003: c.rel.service = KEA_DHCP4; break;
-		case 1004: c.rel.service = KEA_DHCP6; break;
+		case 1003: c.rel.service = KEA_DHCP4; c.service_given = true; break;
+		case 1004: c.rel.service = KEA_DHCP6; c.service_given = true; break;
 		case 1005: case 1006: case 1007: case 1008:
 			if (!parse_count(optarg, opt == 1005 ? &c.rel.heartbeat_delay : opt == 1006 ?
 					 &c.rel.max_response_delay : opt == 1007 ? &c.rel.max_ack_delay :
@@ -434,7 +537,8 @@ int main(int argc, char **argv)
 			break;
 		case 1010: c.rel.dry_run = true; break;
 		case 1011: c.rel.yes = true; break;
-		case 1012: case 1013: c.rel.auto_failover = opt == 1012; break;
+		case 1012: c.ha.peer = optarg; break;
+		case 1013: case 1014: c.rel.auto_failover = opt == 1013; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
 		default: return usage_error("unknown option");

@@ -86,6 +86,7 @@ void model_free(struct model *m)
 			free(m->servers[s].d[k].status.rel);
 			free(m->servers[s].d[k].config.rel);
 			free(m->servers[s].d[k].hb);
+			cJSON_Delete(m->servers[s].d[k].replica);
 		}
 	}
 	free(m->servers);
@@ -289,9 +290,16 @@ void model_apply_status(struct model *m, int s, enum kea_service svc,
 	struct daemon *d = &m->servers[s].d[svc];
 	int old_n = d->has_status ? d->status.nrels : 0;
 
-	/* A reload counter that went down means a new configuration: rediscover. */
-	if (d->has_status && st->reload >= 0 && st->reload < d->status.reload)
+	/*
+	 * A new configuration: the reload counter went down, or the moment it
+	 * counts from moved on by more than the counter's 1 s resolution (a
+	 * config-set just after a poll that saw 0 s would not go down).
+	 */
+	if (d->has_status && st->reload >= 0 &&
+	    (st->reload < d->status.reload || now - (double)st->reload > d->config_epoch + 2.0))
 		d->config_wanted = true;
+	if (st->reload >= 0 && (!d->has_status || d->config_wanted || d->config_epoch == 0))
+		d->config_epoch = now - (double)st->reload;
 	track_states(d, st, now);
 	if (copy_record(&d->status, (void **)&d->status.rel, st, st->rel,
 			offsetof(struct kea_status, rel), sizeof(st->rel[0]), st->nrels, old_n) ||
@@ -349,6 +357,19 @@ void model_apply_config(struct model *m, int s, enum kea_service svc,
 	d->config_wanted = false;
 	d->present = true;
 	changed(m);
+}
+
+void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *part,
+			 uint64_t hash, double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	(void)now;
+	if (!d->replica || d->replica_hash != hash)
+		changed(m);
+	cJSON_Delete(d->replica);
+	d->replica = part;
+	d->replica_hash = hash;
 }
 
 void model_apply_pool(struct model *m, int s, enum kea_service svc,

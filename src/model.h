@@ -8,7 +8,9 @@
 #define KEAHA_MODEL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "action.h"
 #include "decode.h"
 #include "kea.h"
 
@@ -107,6 +109,11 @@ struct daemon {
 	double state_since[HA_MAX_RELS];      /* first sight, or the last change seen */
 	bool state_change_seen[HA_MAX_RELS];  /* false: in this state at least since state_since */
 	double last_partner_down[HA_MAX_RELS];
+
+	/* Replication (src/drift.c): the replicated part of the last config-get. */
+	cJSON *replica;          /* owned; NULL until a configuration was read */
+	uint64_t replica_hash;   /* replica_hash() of it */
+	double config_epoch;     /* when the running configuration was loaded (status-get reload) */
 };
 
 /*
@@ -169,10 +176,31 @@ struct verdict {
 	bool clock_terminated;      /* HA terminated (clock skew) */
 	char reason[320];
 	char next_step[240];
+	enum ha_action next_action; /* the keaha ha action the next step is, NONE when none */
+	char next_action_peer[KEA_NAME_LEN]; /* its --peer, "" for none */
 	int source_of_truth;        /* peer index, -1 when none */
 	bool has_skew;
 	double clock_skew;          /* seconds, the largest difference Kea acts on */
 	int skew_level;             /* 0 fine, 1 warn (> 30 s), 2 critical (> 60 s) */
+};
+
+/*
+ * Configuration drift of a relationship (src/drift.c): each peer's
+ * replicated configuration against the replication source's. Counts and
+ * hashes only; the words come from drift_describe() when a view wants them.
+ */
+struct rel_drift {
+	bool known;                 /* a source and at least one peer were compared */
+	int source;                 /* peer index compared against, -1 when none */
+	bool refused;               /* never replicated (config-control, hub): why says */
+	char why[200];
+	char pinned[KEA_NAME_LEN];  /* holds edits made while the primary was away: the source */
+	int ndrifted;               /* peers that differ from the source */
+	bool peer_known[HA_MAX_PEERS];
+	int peer_diffs[HA_MAX_PEERS];          /* differences; 0: in line */
+	uint64_t seen_source[HA_MAX_PEERS];    /* hashes the counts were made from */
+	uint64_t seen_peer[HA_MAX_PEERS];
+	char note[200];             /* what automatic replication does or why not (src/autorepl.c) */
 };
 
 struct relationship {
@@ -189,6 +217,8 @@ struct relationship {
 
 	struct verdict verdict;
 	double verdict_since;       /* when the status last changed, as keaha saw it */
+
+	struct rel_drift drift;     /* replication: kept across rebuilds like the verdict */
 };
 
 /* What one peer of a relationship looks like right now (derived, borrowed). */
@@ -237,6 +267,9 @@ void model_apply_heartbeat(struct model *m, int s, enum kea_service svc, int ha_
 void model_apply_clock(struct model *m, int s, enum kea_service svc, double offset, double now);
 void model_apply_config(struct model *m, int s, enum kea_service svc,
 			const struct kea_config *c, double now);
+/* The replicated part of a config-get (owned by the model from now on). */
+void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *part,
+			 uint64_t hash, double now);
 void model_apply_pool(struct model *m, int s, enum kea_service svc,
 		      const struct kea_pool_usage *p, double now);
 

@@ -48,6 +48,23 @@ void plan_add_choices_init(struct plan_add_choices *c)
 	c->auto_failover = true;
 }
 
+/*
+ * After the second config-set the new server waits, syncs leases (each page
+ * bounded by sync-timeout), reports ready, and both turn normal on their
+ * next heartbeats; a partner that decided partner-down first needs up to a
+ * max-response-delay. Kea's defaults (10 s, 60 s, 60 s) took 20-40 s on the
+ * lab and get 190 s here; the lab's 1 s / 4 s and the default sync-timeout 80 s.
+ */
+double plan_settle_seconds(long heartbeat_ms, long max_response_ms, long sync_timeout_ms)
+{
+	double hb = (heartbeat_ms > 0 ? heartbeat_ms : 10000) / 1000.0;
+	double mrd = (max_response_ms > 0 ? max_response_ms : 60000) / 1000.0;
+	double sync = (sync_timeout_ms > 0 ? sync_timeout_ms : 60000) / 1000.0;
+	double t = 10.0 + 6.0 * hb + mrd + sync;
+
+	return t < PLAN_SETTLE_MIN ? PLAN_SETTLE_MIN : t > PLAN_SETTLE_MAX ? PLAN_SETTLE_MAX : t;
+}
+
 void plan_result_free(struct plan_result *r)
 {
 	for (int i = 0; i < 2; i++) {
@@ -303,6 +320,11 @@ bool plan_hooks_dir_from_config(const cJSON *args, enum kea_service service, cha
 	return false;
 }
 
+static cJSON *ha_list(const cJSON *hook)
+{
+	return item(item(hook, "parameters"), "high-availability");
+}
+
 /* Whether a library path names this file (any directory, or a bare name). */
 static bool lib_is(const char *lib, const char *file)
 {
@@ -322,6 +344,11 @@ static cJSON *find_hook(const cJSON *hooks, const char *file)
 		if (lib_is(str(h, "library"), file))
 			return h;
 	return NULL;
+}
+
+bool plan_has_ha(const cJSON *args, enum kea_service service)
+{
+	return find_hook(hooks_list(args, service), LIB_HA) != NULL;
 }
 
 static char *lib_path(const char *dir, const char *file)
@@ -728,9 +755,29 @@ static cJSON *ha_entry(const struct plan_add_choices *c, const char *self)
 	return e;
 }
 
+/*
+ * Kea 3 (and 2.7+) HA opens, by default, a dedicated listener on the port of
+ * its own peer URL, which answers 403 to management commands. A direct
+ * daemon's HA shares its control socket instead; behind a Kea 3 agent HA
+ * runs without multi-threading so the agent's port stays the agent's.
+ */
+static void add_http_mode(cJSON *e, const struct plan_server *s)
+{
+	cJSON *mt;
+
+	if (!s->direct && s->kea_major < 3)
+		return;
+	mt = cJSON_AddObjectToObject(e, "multi-threading");
+	cJSON_AddBoolToObject(mt, "enable-multi-threading", s->direct);
+	if (s->direct)
+		cJSON_AddBoolToObject(mt, "http-dedicated-listener", false);
+	/* peers last, as Kea documents the entry */
+	cJSON_AddItemToObject(e, "peers", cJSON_DetachItemFromObjectCaseSensitive(e, "peers"));
+}
+
 static void diff_ha(struct sbuf *d, const cJSON *e)
 {
-	const cJSON *p;
+	const cJSON *p, *mt = item(e, "multi-threading");
 
 	sbuf_printf(d, "+ high-availability: relationship %s, %s, this-server-name %s, "
 		    "heartbeat-delay %d, max-response-delay %d, max-ack-delay %d, "
@@ -748,6 +795,11 @@ static void diff_ha(struct sbuf *d, const cJSON *e)
 	if (str(e, "trust-anchor"))
 		sbuf_printf(d, "+   TLS trust-anchor %s cert-file %s key-file %s\n",
 			    str(e, "trust-anchor"), str(e, "cert-file"), str(e, "key-file"));
+	if (cJSON_IsTrue(item(mt, "enable-multi-threading")))
+		sbuf_printf(d, "+   HA through the daemon's own control socket (multi-threading, no "
+			    "dedicated listener)\n");
+	else if (mt)
+		sbuf_printf(d, "+   HA through the Control Agents (no HA multi-threading)\n");
 	if (str(item(e, "peers")->child, "basic-auth-password"))
 		sbuf_printf(d, "+   basic-auth-password %s\n", PLAN_MASK);
 }
@@ -763,6 +815,13 @@ static void add_hooks(cJSON *args, const struct plan_add_choices *c, cJSON *entr
 	if (!cJSON_IsArray(hooks)) {
 		cJSON_DeleteItemFromObjectCaseSensitive(dhcp, "hooks-libraries");
 		hooks = cJSON_AddArrayToObject(dhcp, "hooks-libraries");
+	}
+	h = find_hook(hooks, LIB_HA);
+	if (h && cJSON_IsArray(ha_list(h))) {
+		/* A hub: one more relationship in the HA hook it already runs. */
+		cJSON_AddItemToArray(ha_list(h), entry);
+		diff_ha(d, entry);
+		return;
 	}
 	if (!find_hook(hooks, LIB_LEASE_CMDS)) {
 		path = lib_path(c->hooks_dir, LIB_LEASE_CMDS);
@@ -823,30 +882,110 @@ static bool check_choices(const struct plan_add_choices *c, struct plan_result *
 	return true;
 }
 
+/* This server's own role in one of its relationships. */
+static enum ha_role own_role(const struct ha_rel_config *rel)
+{
+	for (int p = 0; p < rel->npeers; p++)
+		if (util_streq(rel->peer[p].name, rel->this_server_name))
+			return rel->peer[p].role;
+	return HA_ROLE_UNKNOWN;
+}
+
+/*
+ * Whether a server that already has relationships of this service may take
+ * one more (hub-and-spoke, Kea 3 README section 4): Kea 3, hot-standby
+ * only, and the same role in every relationship (a standby somewhere never
+ * becomes a primary elsewhere). False with why.
+ */
+static bool hub_ok(const struct plan_add_choices *c, const struct plan_server *s,
+		   const struct kea_config *k, enum ha_role role, char *why, size_t size)
+{
+	const char *svc = kea_service_label(c->service);
+
+	if (s->kea_major < 3)
+		return set_why(why, size, "%s already has a %s HA relationship: one per service and "
+			       "server (several, hub-and-spoke, need Kea 3)", s->name, svc);
+	if (c->mode != HA_MODE_HOT_STANDBY)
+		return set_why(why, size, "%s already has a %s HA relationship: a hub takes more in "
+			       "hot-standby only", s->name, svc);
+	if (k->nrels < 1 || k->nrels >= HA_MAX_RELS)
+		return set_why(why, size, "%s has an HA hook with %d relationships: not a hub keaha "
+			       "can extend", s->name, k->nrels);
+	for (int j = 0; j < k->nrels; j++) {
+		enum ha_role own = own_role(&k->rel[j]);
+		if (k->rel[j].mode != HA_MODE_HOT_STANDBY)
+			return set_why(why, size, "%s is in a %s relationship (%s): a hub's relationships "
+				       "are all hot-standby", s->name, ha_mode_name(k->rel[j].mode),
+				       k->rel[j].this_server_name);
+		if (own != role)
+			return set_why(why, size, "%s is %s in relationship %s: it cannot be %s in another",
+				       s->name, ha_role_name(own), k->rel[j].this_server_name,
+				       ha_role_name(role));
+	}
+	return true;
+}
+
+static bool name_taken(const struct kea_config *k, const char *name, const char *other)
+{
+	if (util_streq(name, other))
+		return true;
+	for (int j = 0; j < k->nrels; j++)
+		for (int p = 0; p < k->rel[j].npeers; p++)
+			if (util_streq(k->rel[j].peer[p].name, name))
+				return true;
+	return false;
+}
+
+/*
+ * A hub's this-server-name for its new relationship: Kea maps every peer
+ * name of every relationship to that relationship, so it must be new to
+ * the hub: keaha's name for the server, else NAME-N.
+ */
+static void hub_name(const struct kea_config *k, const char *base, const char *other, char *out,
+		     size_t size)
+{
+	snprintf(out, size, "%s", base);
+	for (int n = k->nrels + 1; name_taken(k, out, other) && n < k->nrels + 100; n++)
+		snprintf(out, size, "%s-%d", base, n);
+}
+
 /*
  * Decodes both configs ([0] primary, [1] partner) and the other service's
- * ([2], [3]) and applies the per-server rules.
+ * ([2], [3]) and applies the per-server rules; a server already in
+ * relationships of this service must make a hub (hub_ok), and only one may.
+ * self[i] gets each server's this-server-name for the new relationship.
  */
-static bool check_servers(const struct plan_add_choices *c, struct plan_result *r)
+static bool check_servers(const struct plan_add_choices *c, struct plan_result *r, int *hub)
 {
 	const struct plan_server *s[2] = {&c->primary, &c->partner};
 	struct kea_config *k = xcalloc(4, sizeof(*k));
 	enum kea_service other = c->service == KEA_DHCP4 ? KEA_DHCP6 : KEA_DHCP4;
-	char err[DECODE_ERR_LEN];
+	char err[DECODE_ERR_LEN], why[PLAN_REASON_LEN];
 	bool have[4] = {false, false, false, false}, ok = true;
 
+	*hub = -1;
 	for (int i = 0; ok && i < 2; i++) {
+		enum ha_role role = i == 0 ? HA_ROLE_PRIMARY : c->mode == HA_MODE_LOAD_BALANCING ?
+				    HA_ROLE_SECONDARY : HA_ROLE_STANDBY;
+		strlcpy_(r->self[i], s[i]->name, sizeof(r->self[i]));
 		if (!decode_config(s[i]->config, c->service, &k[i], err, sizeof(err)))
 			ok = refuse(r, "%s does not run %s (its configuration has no %s map)",
 				    s[i]->name, kea_service_label(c->service),
 				    kea_service_config_key(c->service));
+		else if ((k[i].has_ha_hook || k[i].nrels > 0) && *hub >= 0)
+			ok = refuse(r, "both %s and %s already have %s relationships: only one of them "
+				    "can be a hub", c->primary.name, c->partner.name,
+				    kea_service_label(c->service));
+		else if ((k[i].has_ha_hook || k[i].nrels > 0) && !hub_ok(c, s[i], &k[i], role, why, sizeof(why)))
+			ok = refuse(r, "%s", why);
 		else if (k[i].has_ha_hook || k[i].nrels > 0)
-			ok = refuse(r, "%s already has a %s HA relationship: one per service and server",
-				    s[i]->name, kea_service_label(c->service));
+			*hub = i;
 		have[i] = ok;
 		have[2 + i] = ok && s[i]->other &&
 			      decode_config(s[i]->other, other, &k[2 + i], err, sizeof(err));
 	}
+	if (ok && *hub >= 0)
+		hub_name(&k[*hub], s[*hub]->name, s[1 - *hub]->name, r->self[*hub], sizeof(r->self[0]));
 	if (ok && have[2] && is_secondary(&k[2]))
 		ok = refuse(r, "%s is secondary in a %s relationship: it cannot become primary in "
 			    "another", c->primary.name, kea_service_label(other));
@@ -856,23 +995,98 @@ static bool check_servers(const struct plan_add_choices *c, struct plan_result *
 	return ok;
 }
 
+/* The user-context "ha-server-name" of a subnet: which relationship of a hub serves it. */
+static const char *tie_of(const cJSON *sn)
+{
+	return str(item(sn, "user-context"), "ha-server-name");
+}
+
+static void tie(cJSON *sn, const char *name, const char *hub, struct sbuf *d)
+{
+	cJSON *uc = item(sn, "user-context");
+
+	if (!cJSON_IsObject(uc)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(sn, "user-context");
+		uc = cJSON_AddObjectToObject(sn, "user-context");
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(uc, "ha-server-name");
+	cJSON_AddStringToObject(uc, "ha-server-name", name);
+	sbuf_printf(d, "~ subnet %s: served by %s's relationship %s (user-context ha-server-name)\n",
+		    subnet_label(sn), hub, name);
+}
+
+/*
+ * A hub serves a subnet only for the relationship its user-context
+ * "ha-server-name" names: once it has several, Kea drops the clients of an
+ * untied subnet. Every subnet of the spoke must be on the hub, untied or
+ * tied to this relationship, and is tied to it; with one relationship so
+ * far, the hub's untied subnets are tied to that one.
+ */
+static bool tie_subnets(const struct plan_add_choices *c, struct plan_result *r, int hub)
+{
+	const struct plan_server *s[2] = {&c->primary, &c->partner};
+	const cJSON *list = ha_list(find_hook(hooks_list(r->config[hub], c->service), LIB_HA));
+	const char *first = cJSON_GetArraySize(list) == 2 ? str(list->child, "this-server-name") : NULL;
+	struct subnets hs, ss;
+	bool ok = true, *mine;
+
+	subnets_collect(r->config[hub], c->service, &hs);
+	subnets_collect(r->config[1 - hub], c->service, &ss);
+	mine = xcalloc(hs.n + 1, sizeof(*mine));
+	for (size_t i = 0; ok && i < ss.n; i++) {
+		size_t j = 0;
+		while (j < hs.n && !same_subnet(ss.v[i], hs.v[j]))
+			j++;
+		if (j == hs.n)
+			ok = refuse(r, "subnet %s of %s is not on %s: a hub needs its spokes' subnets "
+				    "(same subnet and id); add it there first", subnet_label(ss.v[i]),
+				    s[1 - hub]->name, s[hub]->name);
+		else if (tie_of(hs.v[j]) && !util_streq(tie_of(hs.v[j]), r->self[hub]))
+			ok = refuse(r, "subnet %s on %s already belongs to its relationship %s",
+				    subnet_label(hs.v[j]), s[hub]->name, tie_of(hs.v[j]));
+		else
+			mine[j] = true;
+	}
+	for (size_t j = 0; ok && j < hs.n; j++) {
+		if (mine[j])
+			tie(hs.v[j], r->self[hub], s[hub]->name, &r->diff[hub]);
+		else if (!tie_of(hs.v[j]) && first)
+			tie(hs.v[j], first, s[hub]->name, &r->diff[hub]);
+		else if (!tie_of(hs.v[j]))
+			sbuf_printf(&r->warnings, "subnet %s on %s is tied to none of its relationships: "
+				    "Kea drops its clients' packets\n", subnet_label(hs.v[j]), s[hub]->name);
+	}
+	free(mine);
+	free(hs.v);
+	free(ss.v);
+	return ok;
+}
+
 bool plan_add(const struct plan_add_choices *c, struct plan_result *out)
 {
 	const struct plan_server *s[2] = {&c->primary, &c->partner};
+	struct plan_add_choices named = *c;
 	char why[PLAN_REASON_LEN];
+	int hub;
 
 	result_init(out);
-	if (!check_choices(c, out) || !check_servers(c, out))
+	if (!check_choices(c, out) || !check_servers(c, out, &hub))
 		return false;
+	/* The peers by their names in this relationship (a hub's may differ). */
+	named.primary.name = out->self[0];
+	named.partner.name = out->self[1];
 	for (int i = 0; i < 2; i++) {
-		cJSON *e = ha_entry(c, s[i]->name);
+		cJSON *e = ha_entry(&named, out->self[i]);
+		add_http_mode(e, s[i]);
 		if (!plan_check_ha(e, why, sizeof(why))) {
 			cJSON_Delete(e);
 			return refuse(out, "%s", why);
 		}
 		out->config[i] = dup(s[i]->config);
-		add_hooks(out->config[i], c, e, &out->diff[i]);
+		add_hooks(out->config[i], &named, e, &out->diff[i]);
 	}
+	if (hub >= 0 && !tie_subnets(c, out, hub))
+		return false;
 	if (c->mode == HA_MODE_LOAD_BALANCING && !split_all(c, out))
 		return false;
 	out->ok = true;
@@ -887,10 +1101,6 @@ struct found {
 	cJSON *entry;    /* its high-availability[] element */
 };
 
-static cJSON *ha_list(const cJSON *hook)
-{
-	return item(item(hook, "parameters"), "high-availability");
-}
 
 static bool entry_named(const cJSON *e, const char *name)
 {
@@ -1128,6 +1338,83 @@ static bool find_both(const struct plan_remove_choices *c, struct plan_result *r
 	return true;
 }
 
+/* The peer names of a relationship entry (copies: the entry is about to go). */
+struct names {
+	int n;
+	char v[HA_MAX_PEERS][KEA_NAME_LEN];
+};
+
+static void names_of(const cJSON *entry, struct names *nm)
+{
+	const cJSON *p;
+
+	nm->n = 0;
+	cJSON_ArrayForEach(p, item(entry, "peers"))
+		if (nm->n < HA_MAX_PEERS && str(p, "name"))
+			strlcpy_(nm->v[nm->n++], str(p, "name"), sizeof(nm->v[0]));
+}
+
+static bool tied_to(const cJSON *sn, const struct names *nm)
+{
+	for (int i = 0; i < nm->n; i++)
+		if (util_streq(tie_of(sn), nm->v[i]))
+			return true;
+	return false;
+}
+
+/* Deletes the subnets of one list tied to the removed relationship. */
+static void drop_tied(cJSON *list, const struct names *nm, struct sbuf *d)
+{
+	cJSON *sn = list ? list->child : NULL;
+
+	while (sn) {
+		cJSON *next = sn->next;
+		if (tied_to(sn, nm)) {
+			sbuf_printf(d, "- subnet %s (served by the removed relationship)\n", subnet_label(sn));
+			cJSON_Delete(cJSON_DetachItemViaPointer(list, sn));
+		}
+		sn = next;
+	}
+}
+
+/*
+ * A hub keeps its other relationships, and a subnet tied to the removed one
+ * cannot stay served: tied to no relationship Kea drops its clients, and
+ * with one relationship left it would be served (and its leases sent)
+ * under the wrong one. So on the hub those subnets keep no pools: pools and
+ * tie go to user-context keaha (disabled-pools, ha-server-name), to be
+ * undone by hand; with delete on a standby hub they are deleted.
+ */
+static void hub_detach(cJSON *args, const struct plan_remove_choices *c, bool secondary,
+		       const struct names *nm, const char *hub, struct sbuf *d, struct sbuf *w)
+{
+	cJSON *dhcp = item(args, kea_service_config_key(c->service)), *net;
+	struct subnets s;
+
+	if (secondary && c->scopes == PLAN_SCOPES_DELETE) {
+		drop_tied(item(dhcp, subnet_key(c->service)), nm, d);
+		cJSON_ArrayForEach(net, item(dhcp, "shared-networks"))
+			drop_tied(item(net, subnet_key(c->service)), nm, d);
+		return;
+	}
+	subnets_collect(args, c->service, &s);
+	for (size_t i = 0; i < s.n; i++) {
+		cJSON *k;
+		if (!tied_to(s.v[i], nm))
+			continue;
+		disable_subnet(s.v[i], d);
+		k = keaha_ctx(s.v[i], true);
+		cJSON_DeleteItemFromObjectCaseSensitive(k, "ha-server-name");
+		cJSON_AddStringToObject(k, "ha-server-name", tie_of(s.v[i]));
+		cJSON_DeleteItemFromObjectCaseSensitive(item(s.v[i], "user-context"), "ha-server-name");
+		sbuf_printf(d, "~ subnet %s: no longer tied to a relationship (kept in user-context "
+			    "keaha.ha-server-name)\n", subnet_label(s.v[i]));
+		sbuf_printf(w, "subnet %s stays on hub %s without pools: a hub cannot serve it without "
+			    "the relationship\n", subnet_label(s.v[i]), hub);
+	}
+	free(s.v);
+}
+
 bool plan_remove(const struct plan_remove_choices *c, struct plan_result *out)
 {
 	struct found f[2];
@@ -1158,10 +1445,20 @@ bool plan_remove(const struct plan_remove_choices *c, struct plan_result *out)
 	strlcpy_(label, n ? n : c->name, sizeof(label));
 	for (int i = 0; i < 2; i++) {
 		bool secondary = util_streq(str(f[i].entry, "this-server-name"), sec);
+		bool hub = cJSON_GetArraySize(ha_list(f[i].hook)) > 1;
+		struct names nm;
+		names_of(f[i].entry, &nm);
+		strlcpy_(out->self[i], str(f[i].entry, "this-server-name") ? str(f[i].entry,
+			 "this-server-name") : "", sizeof(out->self[i]));
 		remove_rel(out->config[i], c->service, &f[i], label, &out->diff[i]);
-		remove_scopes(out->config[i], c, lb, secondary, clsp, &out->diff[i]);
+		if (hub)
+			hub_detach(out->config[i], c, secondary, &nm, out->self[i], &out->diff[i],
+				   &out->warnings);
+		else
+			remove_scopes(out->config[i], c, lb, secondary, clsp, &out->diff[i]);
 	}
-	if (c->scopes == PLAN_SCOPES_KEEP)
+	if (c->scopes == PLAN_SCOPES_KEEP && !plan_has_ha(out->config[0], c->service) &&
+	    !plan_has_ha(out->config[1], c->service))
 		sbuf_printf(&out->warnings, "%s and %s will both hand out the same pools "
 			    "independently: two clients can get one address\n", cls[0] + 3, sec);
 	out->ok = true;

@@ -25,9 +25,18 @@
 /* One server of a relationship, as keaha knows it. */
 struct plan_server {
 	const char *name;         /* keaha's name: becomes the HA peer name */
-	const char *url;          /* its HA listener, e.g. "http://127.0.0.31:8021/" */
+	const char *url;          /* its management URL: agent or the daemon's own; the HA peer URL */
 	const cJSON *config;      /* config-get arguments of the service ({"Dhcp4": {...}}) */
 	const cJSON *other;       /* config-get arguments of its other DHCP service, or NULL */
+	/*
+	 * How its HA talks (Kea 3 README section 2). direct: a Kea >= 2.7 daemon
+	 * reached over its own HTTP socket; HA shares that socket
+	 * ("http-dedicated-listener": false), so the peer URL stays the
+	 * management URL and never becomes an HA-only listener. kea_major >= 3
+	 * behind an agent: HA multi-threading off, peers through the agents.
+	 */
+	bool direct;
+	int kea_major;            /* 0 when unknown */
 };
 
 struct plan_add_choices {
@@ -70,6 +79,7 @@ struct plan_result {
 	bool ok;
 	char refusal[PLAN_REASON_LEN];  /* why, when !ok */
 	cJSON *config[2];         /* add: [0] primary, [1] partner; remove: input order */
+	char self[2][64];         /* each server's this-server-name in the relationship */
 	struct sbuf diff[2];      /* "+ ...", "- ...", "~ ..." lines; secrets masked */
 	struct sbuf warnings;     /* one line each */
 };
@@ -80,12 +90,24 @@ bool plan_add(const struct plan_add_choices *c, struct plan_result *out);
 bool plan_remove(const struct plan_remove_choices *c, struct plan_result *out);
 void plan_result_free(struct plan_result *r);
 
+/*
+ * How long (s) a transaction waits for a new pair to reach its normal states:
+ * a few heartbeats, a max-response-delay, one lease-sync timeout (Kea's
+ * defaults for values <= 0), within [PLAN_SETTLE_MIN, PLAN_SETTLE_MAX].
+ */
+#define PLAN_SETTLE_MIN 30.0
+#define PLAN_SETTLE_MAX 300.0
+double plan_settle_seconds(long heartbeat_ms, long max_response_ms, long sync_timeout_ms);
+
 /* The rules Kea skips, on one high-availability[] entry; false with why. */
 bool plan_check_ha(const cJSON *entry, char *why, size_t size);
 /* max-response-delay above heartbeat-delay (ms), the product's rule; false with why. */
 bool plan_check_timings(long heartbeat_delay, long max_response_delay, char *why, size_t size);
 /* "http://192.0.2.1:8000/" or "https://[2001:db8::1]:8000/": an IP literal and a port. */
 bool plan_url_ok(const char *url);
+
+/* Whether a configuration loads the HA hook for this service (a hub keeps it on removal). */
+bool plan_has_ha(const cJSON *args, enum kea_service service);
 
 /* The "Hooks directory:" line of a build-report text. */
 bool plan_hooks_dir_from_build_report(const char *text, char *out, size_t size);

@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "discovery.h"
+#include "replica.h"
 #include "transport.h"
 #include "util.h"
 
@@ -240,6 +241,19 @@ static const char *command_of(enum step_kind k)
 	return names[k];
 }
 
+/*
+ * Lease counts: from the lease database (stat_cmds) where the hook is loaded,
+ * since statistic-get-all misses the leases ha-sync brings; else the counters.
+ */
+static const char *stats_command(const struct server *sv, enum kea_service svc)
+{
+	const struct daemon *d = &sv->d[svc];
+
+	if (d->has_config && d->config.has_stat_cmds_hook)
+		return svc == KEA_DHCP4 ? "stat-lease4-get" : "stat-lease6-get";
+	return "statistic-get-all";
+}
+
 /* The JSON for a step: agents get "service", direct daemons do not need it. */
 static char *build_request(struct target *t, const struct step *s)
 {
@@ -248,7 +262,8 @@ static char *build_request(struct target *t, const struct step *s)
 	struct sbuf b;
 
 	sbuf_init(&b);
-	sbuf_printf(&b, "{\"command\":\"%s\"", command_of(s->kind));
+	sbuf_printf(&b, "{\"command\":\"%s\"", s->kind == STEP_STATS ? stats_command(sv, s->svc) :
+		    command_of(s->kind));
 	t->nasked = 0;
 	if (agent && s->kind == STEP_STATUS) {
 		sbuf_puts(&b, ",\"service\":[");
@@ -423,6 +438,16 @@ static void daemon_error(struct target *t, enum kea_service svc, const struct ke
 	}
 }
 
+/* Keeps the replicated part of a configuration, for drift (src/drift.c). */
+static void keep_replica(struct target *t, enum kea_service svc, const cJSON *args)
+{
+	char why[REPLICA_WHY_LEN];
+	cJSON *part = replica_part(args, svc, why, sizeof(why));
+
+	if (part)
+		model_apply_replica(t->p->m, t->server, svc, part, replica_hash(part), now_wall());
+}
+
 static void apply_probe(struct target *t, const struct kea_answer *a)
 {
 	struct server *sv = &t->p->m->servers[t->server];
@@ -442,6 +467,7 @@ static void apply_probe(struct target *t, const struct kea_answer *a)
 		struct kea_config c;
 		if (decode_config(a->args, info.service, &c, err, sizeof(err))) {
 			model_apply_config(t->p->m, t->server, info.service, &c, now_wall());
+			keep_replica(t, info.service, a->args);
 			if (discovery_rebuild(t->p->m))
 				sync_targets(t->p);
 		}
@@ -462,6 +488,7 @@ static void apply_config(struct target *t, enum kea_service svc, const struct ke
 		return;
 	}
 	model_apply_config(t->p->m, t->server, svc, &c, now_wall());
+	keep_replica(t, svc, a->args);
 	if (discovery_rebuild(t->p->m))
 		sync_targets(t->p);
 }
@@ -525,7 +552,10 @@ static void apply_stats(struct target *t, enum kea_service svc, const struct kea
 {
 	struct kea_pool_usage u;
 
-	if (a->result == KEA_RESULT_OK && decode_pool_usage(a->args, svc, &u))
+	if (a->result != KEA_RESULT_OK)
+		return;
+	if (cJSON_GetObjectItemCaseSensitive(a->args, "result-set") ?
+	    decode_lease_stats(a->args, svc, &u) : decode_pool_usage(a->args, svc, &u))
 		model_apply_pool(t->p->m, t->server, svc, &u, now_wall());
 }
 

@@ -71,17 +71,19 @@ static bool read_side(const struct model *m, const struct keaha_config *cfg, int
 			 kea_service_label(svc), sv->error[0] ? sv->error : sv->d[svc].error);
 		return false;
 	}
-	if (sv->transport != TRANSPORT_AGENT) {
-		snprintf(why, size, "%s is a Kea 3 daemon reached directly: adding a relationship there "
-			 "is not supported yet", sv->name);
+	if (sv->ha_listener_only) {
+		snprintf(why, size, "only the HA listener of %s is known (%s): it refuses config-get and "
+			 "config-set (HTTP 403); add the server's management URL to keaha's configuration "
+			 "under the name %s: nothing was changed", sv->name, sv->url, sv->name);
 		return false;
 	}
-	sd->agent = true;
-	if (txn_call(&sd->ep, true, svc, "config-get", NULL, &sd->config, msg, sizeof(msg), timeout) != 0) {
+	/* A Kea 3 daemon reached directly takes commands without "service". */
+	sd->agent = sv->transport != TRANSPORT_DIRECT;
+	if (txn_call(&sd->ep, sd->agent, svc, "config-get", NULL, &sd->config, msg, sizeof(msg), timeout) != 0) {
 		snprintf(why, size, "config-get on %s failed: %s", sv->name, msg);
 		return false;
 	}
-	if (sv->d[other].present)
+	if (sd->agent && sv->d[other].present)
 		txn_call(&sd->ep, true, other, "config-get", NULL, &sd->other, msg, sizeof(msg), timeout);
 	return true;
 }
@@ -176,14 +178,6 @@ static void audit(const struct relationship_opts *o, const char *what, const str
 	cJSON_Delete(j);
 }
 
-/* A new pair needs a few heartbeats and, at worst, a max-response-delay or two to settle. */
-static double settle_time(long heartbeat_ms, long max_response_ms)
-{
-	double t = 10.0 + 5.0 * heartbeat_ms / 1000.0 + 2.0 * max_response_ms / 1000.0;
-
-	return t < 20 ? 20 : t > 300 ? 300 : t;
-}
-
 /* Applies a plan to two servers; prints the outcome; the exit status. */
 static int apply(const struct relationship_opts *o, const char *what, struct side sd[2],
 		 const char *const names[2], struct plan_result *p, enum txn_expect expect,
@@ -209,7 +203,10 @@ static int apply(const struct relationship_opts *o, const char *what, struct sid
 		t[k].desired = p->config[i];
 		t[k].expect = expect;
 		t[k].want_state = want;
-		strlcpy_(t[k].ha_name, names[i], sizeof(t[k].ha_name));
+		/* A hub keeps its other relationships: nothing to wait for on removal. */
+		if (expect == TXN_EXPECT_NO_HA && plan_has_ha(p->config[i], o->service))
+			t[k].expect = TXN_EXPECT_NOTHING;
+		strlcpy_(t[k].ha_name, p->self[i][0] ? p->self[i] : names[i], sizeof(t[k].ha_name));
 	}
 	printf("Applying:\n");
 	txn_run(t, 2, &to, progress, NULL, &r);
@@ -222,6 +219,12 @@ static int apply(const struct relationship_opts *o, const char *what, struct sid
 	       "Both servers have their original configuration again." :
 	       "A server could not be put back yet: keaha completes it at its next run (journal.json).");
 	return EXIT_FAILED;
+}
+
+/* The plan's view of one server: its name, URL, configurations, and how its HA talks. */
+static struct plan_server plan_side(const struct server *sv, const char *name, const struct side *sd)
+{
+	return (struct plan_server){ name, sv->url, sd->config, sd->other, !sd->agent, atoi(sv->version) };
 }
 
 static void known_names(const struct model *m, const char **out, size_t *n)
@@ -265,8 +268,8 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	c.name = o->name;
 	c.mode = o->mode;
 	c.service = o->service;
-	c.primary = (struct plan_server){ names[0], m.servers[s[0]].url, sd[0].config, sd[0].other };
-	c.partner = (struct plan_server){ names[1], m.servers[s[1]].url, sd[1].config, sd[1].other };
+	c.primary = plan_side(&m.servers[s[0]], names[0], &sd[0]);
+	c.partner = plan_side(&m.servers[s[1]], names[1], &sd[1]);
 	c.hooks_dir = hooks;
 	if (o->heartbeat_delay >= 0) c.heartbeat_delay = o->heartbeat_delay;
 	if (o->max_response_delay >= 0) c.max_response_delay = o->max_response_delay;
@@ -288,7 +291,7 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	if (!o->dry_run)
 		code = confirm(o->name, o->yes) ?
 		       apply(o, what, sd, names, &p, TXN_EXPECT_HA_STATE, ha_state_normal(o->mode, HA_ROLE_PRIMARY),
-			     settle_time(c.heartbeat_delay, c.max_response_delay)) : EXIT_REFUSED;
+			     plan_settle_seconds(c.heartbeat_delay, c.max_response_delay, 0)) : EXIT_REFUSED;
 out:
 	plan_result_free(&p);
 	side_free(&sd[0]);
@@ -348,7 +351,7 @@ int relationship_cmd_remove(const struct keaha_config *cfg, const struct relatio
 		struct relationship_opts oo = *o;
 		oo.service = r->service;
 		code = confirm(r->name, o->yes) ?
-		       apply(&oo, what, sd, names, &p, TXN_EXPECT_NO_HA, HA_STATE_UNKNOWN, 30) : EXIT_REFUSED;
+		       apply(&oo, what, sd, names, &p, TXN_EXPECT_NO_HA, HA_STATE_UNKNOWN, PLAN_SETTLE_MIN) : EXIT_REFUSED;
 	}
 out:
 	plan_result_free(&p);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "drift.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -94,6 +95,31 @@ static void peer_status_json(cJSON *o, const struct relationship *r, const struc
 		cJSON_AddNullToObject(o, "partner-view");
 }
 
+/* Whether this peer's replicated configuration differs from the source's, and how. */
+static void peer_drift_json(cJSON *o, const struct model *m, const struct relationship *r, int i)
+{
+	cJSON *list = cJSON_CreateArray();
+	struct sbuf b;
+
+	sbuf_init(&b);
+	if (i == r->drift.source)
+		cJSON_AddBoolToObject(o, "config-drift", false);
+	else if (!r->drift.peer_known[i])
+		cJSON_AddNullToObject(o, "config-drift");
+	else
+		cJSON_AddBoolToObject(o, "config-drift", r->drift.peer_diffs[i] > 0);
+	if (r->drift.peer_known[i] && r->drift.peer_diffs[i] > 0 && drift_describe(m, r, i, &b) > 0)
+		for (char *line = b.s, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (!nl)
+				break;
+			*nl = '\0';
+			cJSON_AddItemToArray(list, cJSON_CreateString(line));
+		}
+	sbuf_free(&b);
+	cJSON_AddItemToObject(o, "drift", list);
+}
+
 static cJSON *peer_json(const struct model *m, const struct relationship *r, int i, double now)
 {
 	struct peer_view v;
@@ -112,6 +138,18 @@ static cJSON *peer_json(const struct model *m, const struct relationship *r, int
 			fault_name(v.daemon->fault) : NULL);
 	cJSON_AddBoolToObject(o, "auto-failover", v.peer->auto_failover);
 	peer_status_json(o, r, &v, now);
+	peer_drift_json(o, m, r, i);
+	return o;
+}
+
+static cJSON *replication_json(const struct relationship *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_str_or_null(o, "source", r->drift.source >= 0 ? r->peer[r->drift.source].name : NULL);
+	add_str_or_null(o, "pinned", r->drift.pinned);
+	add_str_or_null(o, "not-replicated", r->drift.why);
+	cJSON_AddNumberToObject(o, "drifted-peers", r->drift.ndrifted);
 	return o;
 }
 
@@ -137,6 +175,9 @@ static cJSON *rel_json(const struct model *m, const struct relationship *r, doub
 	cJSON_AddStringToObject(o, "status", rel_status_name(v->status));
 	cJSON_AddStringToObject(o, "reason", v->reason);
 	add_str_or_null(o, "next-step", v->next_step);
+	/* The action the next step is (keaha ha ACTION NAME [--peer PEER]): triage offers it. */
+	add_str_or_null(o, "next-action", action_name(v->next_action));
+	add_str_or_null(o, "next-action-peer", v->next_action_peer);
 	cJSON_AddBoolToObject(o, "split-brain", v->split_brain);
 	cJSON_AddBoolToObject(o, "failover-pending", v->failover_pending);
 	add_num_or_null(o, "clock-skew", v->has_skew, v->clock_skew);
@@ -148,6 +189,8 @@ static cJSON *rel_json(const struct model *m, const struct relationship *r, doub
 	for (int i = 0; i < r->nfaults; i++)
 		cJSON_AddItemToArray(faults, cJSON_CreateString(r->fault[i]));
 	cJSON_AddItemToObject(o, "config-faults", faults);
+	cJSON_AddBoolToObject(o, "config-drift", r->drift.ndrifted > 0);
+	cJSON_AddItemToObject(o, "replication", replication_json(r));
 	for (int i = 0; i < r->npeers; i++)
 		cJSON_AddItemToArray(peers, peer_json(m, r, i, now));
 	cJSON_AddItemToObject(o, "peers", peers);
@@ -232,6 +275,28 @@ static const char *peer_cell(const struct model *m, const struct relationship *r
 	return "-";
 }
 
+/* "config drift" and what differs, per drifted peer. */
+static void drift_table(const struct model *m, const struct relationship *r, FILE *out)
+{
+	if (r->drift.why[0])
+		fprintf(out, "    not replicated: %s\n", r->drift.why);
+	if (r->drift.pinned[0])
+		fprintf(out, "    edits made on %s while the primary was away: carried to it next\n",
+			r->drift.pinned);
+	for (int i = 0; i < r->npeers; i++) {
+		struct sbuf b;
+		if (!r->drift.peer_known[i] || r->drift.peer_diffs[i] == 0)
+			continue;
+		sbuf_init(&b);
+		drift_describe(m, r, i, &b);
+		fprintf(out, "    config drift on %s (against %s):\n", r->peer[i].name,
+			r->peer[r->drift.source].name);
+		for (char *line = b.s, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
+			fprintf(out, "      %.*s\n", (int)(nl - line), line);
+		sbuf_free(&b);
+	}
+}
+
 void report_table(const struct model *m, double now, FILE *out)
 {
 	char p[KEA_NAME_LEN + 40], s[KEA_NAME_LEN + 40], skew[16];
@@ -257,12 +322,17 @@ void report_table(const struct model *m, double now, FILE *out)
 			rel_status_label(v->status), skew, v->split_brain ? "  SPLIT BRAIN" : "");
 		if (v->status != REL_OK)
 			fprintf(out, "    %s\n", v->reason);
-		if (v->next_step[0] && v->status != REL_OK)
+		if (v->next_step[0] && v->status != REL_OK && v->next_action == HA_ACTION_NONE)
 			fprintf(out, "    next: %s\n", v->next_step);
+		else if (v->next_step[0] && v->status != REL_OK)
+			fprintf(out, "    next: %s: keaha ha %s %s%s%s\n", v->next_step,
+				action_name(v->next_action), r->name, v->next_action_peer[0] ? " --peer " : "",
+				v->next_action_peer);
 		fprintf(out, "    source of truth: %s\n",
 			v->source_of_truth >= 0 ? r->peer[v->source_of_truth].name : "none");
 		for (int k = 0; k < r->nfaults; k++)
 			fprintf(out, "    config fault: %s\n", r->fault[k]);
+		drift_table(m, r, out);
 	}
 	for (int k = 0; k < m->nservers; k++)
 		if (server_unaccounted(m, k))

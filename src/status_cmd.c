@@ -10,7 +10,9 @@
 
 #include <uv.h>
 
+#include "drift.h"
 #include "poller.h"
+#include "replstate.h"
 #include "report.h"
 #include "topology.h"
 #include "util.h"
@@ -110,6 +112,8 @@ void status_cmd_discover(const struct keaha_config *cfg, const struct status_opt
 	uv_loop_close(&r.loop);
 
 	verdict_update_all(&r.model, util_wallclock(), NULL, NULL);
+	replstate_apply(&r.model, o->state_dir);
+	drift_update_all(&r.model);
 	topology_save(&r.model, o->state_dir, cfg);
 	*m = r.model;
 }

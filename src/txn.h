@@ -11,13 +11,18 @@
 #define KEAHA_TXN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <cjson/cJSON.h>
 #include <uv.h>
 
 #include "config.h"
+#include "decode.h"
 #include "kea.h"
 #include "transport.h"
+
+/* Servers in one transaction: the two actives and the backups of a relationship. */
+#define TXN_MAX_TARGETS 8
 
 /* What a server must show in status-get once its new configuration runs. */
 enum txn_expect {
@@ -40,7 +45,7 @@ struct txn_target {
 
 struct txn_opts {
 	double step_timeout;      /* seconds per command */
-	double settle_timeout;    /* seconds for the HA states to settle */
+	double settle_timeout;    /* seconds for the HA states to settle (plan_settle_seconds) */
 	const char *backup_dir;   /* originals saved here (0600), NULL for none */
 	const char *journal_path; /* half-done marker, NULL for none */
 	const char *what;         /* a line for the audit and the journal */
@@ -52,7 +57,7 @@ struct txn_result {
 	bool journal_pending;     /* some server could not be put back yet */
 	char step[64];            /* the step that failed */
 	char message[600];        /* what failed and what Kea said */
-	char backups[2][512];     /* where the originals were saved */
+	char backups[TXN_MAX_TARGETS][512]; /* where the originals were saved, per target */
 };
 
 typedef void (*txn_progress_fn)(void *ctx, const char *line);
@@ -60,6 +65,21 @@ typedef void (*txn_progress_fn)(void *ctx, const char *line);
 /* Runs a transaction on its own loop until it ends; targets in the order to set them. */
 void txn_run(struct txn_target *targets, int n, const struct txn_opts *o, txn_progress_fn fn,
 	     void *ctx, struct txn_result *out);
+
+/* Whether Kea's answer says a hook failed to load (2.2: result 1; 3.0: result 5). */
+bool txn_hook_rejected(int result, const char *text);
+/*
+ * Kea's answer in words for the user: a hook-rejected configuration and
+ * result 5 say that the server's running state is not what config-get shows.
+ */
+void txn_answer_text(int result, const char *text, char *out, size_t size);
+
+/*
+ * Whether a server's status-get agrees with the configuration its config-get
+ * shows; false with why (a hook-rejected configuration: hooks not running).
+ */
+bool txn_runs_config(const cJSON *config, enum kea_service svc, const struct kea_status *st,
+		     char *why, size_t size);
 
 /*
  * One command to one server on a private loop, for reading before a plan
@@ -70,10 +90,17 @@ int txn_call(const struct endpoint_opts *ep, bool agent, enum kea_service servic
 	     double timeout);
 
 /*
+ * A journal is there and no running transaction holds it (a transaction
+ * holds JOURNAL.lock for its whole life; only one runs per state directory).
+ */
+bool txn_journal_pending(const char *journal_path);
+
+/*
  * Completes what a journal says is half-done: sends each server still listed
  * its original configuration (credentials from cfg, by URL), then writes it.
  * Returns true when nothing is pending any more (also when there was no
- * journal); message says what happened.
+ * journal); false also when a running transaction holds the journal (it is
+ * left to it). message says what happened.
  */
 bool txn_recover(const char *journal_path, const struct keaha_config *cfg, double step_timeout,
 		 char *message, size_t size);

@@ -23,6 +23,8 @@ struct situation {
 	bool abnormal;            /* something short of OK */
 	char reason[320];
 	char next[240];
+	enum ha_action next_action;   /* the keaha ha action that next is, if any */
+	char next_peer[KEA_NAME_LEN];
 };
 
 static void add_reason(struct situation *s, const char *fmt, ...)
@@ -55,6 +57,31 @@ static void set_next(struct situation *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->next, sizeof(s->next), fmt, ap);
 	va_end(ap);
+}
+
+static void clear_next(struct situation *s)
+{
+	s->next[0] = '\0';
+	s->next_action = HA_ACTION_NONE;
+	s->next_peer[0] = '\0';
+}
+
+static void set_next_action(struct situation *s, enum ha_action a, const char *peer,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A next step that is one of keaha's actions (triage offers it): same rule as set_next. */
+static void set_next_action(struct situation *s, enum ha_action a, const char *peer,
+			    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->next[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->next, sizeof(s->next), fmt, ap);
+	va_end(ap);
+	s->next_action = a;
+	strlcpy_(s->next_peer, peer ? peer : "", sizeof(s->next_peer));
 }
 
 int verdict_failover_progress(const struct ha_remote *remote)
@@ -218,6 +245,10 @@ static void survey_peers(struct situation *s)
 				add_reason(s, "%s in %s %s", peer_name(s, i), ha_state_name(v->state),
 					   scope_words(v));
 		}
+		if (v->reach == REACH_OK && v->state == HA_STATE_IN_MAINTENANCE)
+			set_next_action(s, HA_ACTION_MAINTENANCE_CANCEL, peer_name(s, i),
+					"%s is in maintenance and serves no clients: once the work on it "
+					"is done, cancel the maintenance", peer_name(s, i));
 	}
 }
 
@@ -244,7 +275,7 @@ static void survey_partners(struct situation *s, struct verdict *out)
 		s->abnormal = true;
 		add_reason(s, "split brain: %s and %s cannot reach each other although keaha "
 			   "reaches both", p->peer->name, q->peer->name);
-		s->next[0] = '\0';
+		clear_next(s);
 		set_next(s, "peers cannot reach each other: check their URLs, auth, TLS, firewall");
 	} else if (p_lost != q_lost) {
 		const struct peer_view *who = p_lost ? p : q, *whom = p_lost ? q : p;
@@ -304,9 +335,10 @@ static void judge_terminated(struct situation *s, struct verdict *out)
 	for (int i = 0; i < s->r->npeers; i++) {
 		if (s->v[i].state == HA_STATE_TERMINATED) {
 			out->clock_terminated = true;
-			s->next[0] = '\0';
-			set_next(s, "HA terminated (clock skew): fix NTP, then re-apply each "
-				 "terminated server's configuration (config-set of its config-get)");
+			clear_next(s);
+			set_next_action(s, HA_ACTION_RECOVER, NULL, "HA terminated (clock skew): fix NTP, "
+					"then re-apply each terminated server's configuration (config-set "
+					"of its config-get)");
 			return;
 		}
 	}
@@ -376,6 +408,39 @@ static void next_step_service_down(struct situation *s)
 		 "check that they reach each other; in maintenance, cancel it");
 }
 
+/* Leases a backup may lag behind by (updates in flight, reclamation at other moments). */
+#define BACKUP_LEASE_SLACK 2.0
+
+/*
+ * A backup holding fewer leases than the source of truth missed the updates
+ * given while it was away: Kea does not resync a restarted backup (README
+ * section 5). Pool statistics count the leases each server holds.
+ */
+static void judge_backups(struct situation *s)
+{
+	int sot = source_of_truth(s);
+	const struct daemon *t = sot >= 0 ? s->v[sot].daemon : NULL;
+
+	if (!t || !t->pool.known)
+		return;
+	for (int i = 0; i < s->r->npeers; i++) {
+		const struct peer_view *v = &s->v[i];
+		double missing;
+		if (s->r->peer[i].role != HA_ROLE_BACKUP || v->reach != REACH_OK ||
+		    v->state != HA_STATE_BACKUP || !v->daemon->pool.known)
+			continue;
+		missing = t->pool.assigned - v->daemon->pool.assigned;
+		if (missing <= BACKUP_LEASE_SLACK || missing < 0.02 * t->pool.assigned)
+			continue;
+		s->abnormal = true;
+		add_reason(s, "%s holds %.0f leases, %s %.0f: the leases given while it was away are "
+			   "missing on it", peer_name(s, i), v->daemon->pool.assigned, peer_name(s, sot),
+			   t->pool.assigned);
+		set_next_action(s, HA_ACTION_SYNC_LEASES, peer_name(s, i), "sync %s's leases from %s: "
+				"a backup does not resync by itself", peer_name(s, i), peer_name(s, sot));
+	}
+}
+
 static void decide(struct situation *s, struct verdict *out)
 {
 	if (s->any_serving) {
@@ -392,7 +457,7 @@ static void decide(struct situation *s, struct verdict *out)
 		out->status = REL_UNREACHABLE;
 	} else {
 		out->status = REL_SERVICE_DOWN;
-		s->next[0] = '\0';
+		clear_next(s);
 		next_step_service_down(s);
 	}
 	if (out->status == REL_OK)
@@ -415,10 +480,13 @@ void verdict_judge(const struct model *m, const struct relationship *r, double n
 	survey_partners(&s, out);
 	judge_skew(&s, out);
 	judge_terminated(&s, out);
+	judge_backups(&s);
 	decide(&s, out);
 	out->source_of_truth = source_of_truth(&s);
 	strlcpy_(out->reason, s.reason, sizeof(out->reason));
 	strlcpy_(out->next_step, s.next, sizeof(out->next_step));
+	out->next_action = s.next_action;
+	strlcpy_(out->next_action_peer, s.next_peer, sizeof(out->next_action_peer));
 }
 
 void verdict_update_all(struct model *m, double now, verdict_change_fn fn, void *ctx)

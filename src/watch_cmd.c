@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "events.h"
+#include "drift.h"
 #include "poller.h"
 #include "topology.h"
 #include "util.h"
@@ -62,6 +63,7 @@ static void on_update(void *ctx)
 		return;
 	w->started = true;
 	verdict_update_all(&w->model, now, NULL, NULL);
+	drift_update_all(&w->model);
 	if (w->model.topology_generation != w->topology_seen) {
 		w->topology_seen = w->model.topology_generation;
 		topology_save(&w->model, w->o->state_dir, w->cfg);

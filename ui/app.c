@@ -19,11 +19,15 @@
 
 #include <uv.h>
 
+#include "autorepl.h"
 #include "chrome.h"
 #include "draw.h"
+#include "drift.h"
 #include "job.h"
 #include "poller.h"
+#include "replstate.h"
 #include "topology.h"
+#include "txn.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -44,6 +48,8 @@ struct app {
 	SCREEN *screen;
 	FILE *null_out, *null_in;
 	const char *keys_left;   /* headless: keys still to feed */
+	struct autorepl *repl;   /* automatic replication (keaReplicateConfig) */
+	const char **urls;       /* servers given on the command line, for its child */
 	int exit_code;
 };
 
@@ -173,14 +179,16 @@ static void on_update(void *ctx)
 		return;
 	a->started = true;
 	verdict_update_all(&a->model, now, NULL, NULL);
-	events_observe(&a->events, &a->model, now);
 	if (a->model.topology_generation != a->topology_seen) {
 		a->topology_seen = a->model.topology_generation;
 		topology_save(&a->model, a->ui.o->state_dir, a->ui.cfg);
+		replstate_apply(&a->model, a->ui.o->state_dir);
 	}
+	drift_update_all(&a->model);
+	events_observe(&a->events, &a->model, now);
 }
 
-/* A journal left by a change; while the dashboard's own change runs, that is its own, not pending. */
+/* A journal left by a change that no running transaction (ours or another keaha's) holds. */
 static void check_journal(struct app *a)
 {
 	char path[600];
@@ -188,7 +196,7 @@ static void check_journal(struct app *a)
 	if (!a->ui.o->state_dir)
 		return;
 	snprintf(path, sizeof(path), "%s/journal.json", a->ui.o->state_dir);
-	a->ui.journal_pending = !job_busy(a->ui.job) && access(path, F_OK) == 0;
+	a->ui.journal_pending = txn_journal_pending(path);
 }
 
 /* The clock moves ages and the stale marker even when nothing answers. */
@@ -198,6 +206,9 @@ static void on_tick(uv_timer_t *t)
 
 	check_journal(a);
 	verdict_update_all(&a->model, util_wallclock(), NULL, NULL);
+	drift_update_all(&a->model);
+	if (a->repl && a->started)
+		autorepl_tick(a->repl, &a->model, util_wallclock());
 	a->dirty = true;
 }
 
@@ -211,6 +222,8 @@ static void quit(struct app *a)
 	job_free(a->ui.job); /* a change still running is stopped by its PID */
 	a->ui.job = NULL;
 	poller_stop(a->ui.poller);
+	autorepl_free(a->repl); /* a sync still running finishes on its own */
+	a->repl = NULL;
 	if (!a->ui.o->headless) {
 		uv_poll_stop(&a->input);
 		uv_close((uv_handle_t *)&a->input, NULL);
@@ -473,6 +486,22 @@ static void cleanup(struct app *a)
 	model_free(&a->model);
 }
 
+/* Replication runs `keaha sync` as a child: the same binary, configuration and servers. */
+static void start_autorepl(struct app *a, const struct keaha_config *cfg, const struct ui_opts *o)
+{
+	struct autorepl_opts ro = { .enabled = cfg->replicate && !o->readonly,
+				    .source_edits = cfg->replicate_source_edits, .exe = "/proc/self/exe",
+				    .config_path = cfg->source[0] ? cfg->source : NULL,
+				    .state_dir = o->state_dir };
+
+	a->urls = xcalloc((size_t)cfg->nservers + 1, sizeof(*a->urls));
+	for (int i = 0; i < cfg->nservers; i++)
+		if (cfg->servers[i].auto_name)
+			a->urls[ro.nurls++] = cfg->servers[i].url;
+	ro.urls = a->urls;
+	a->repl = autorepl_new(&a->loop, &ro);
+}
+
 int app_run(const struct keaha_config *cfg, const struct ui_opts *o)
 {
 	struct app *a = xcalloc(1, sizeof(*a));
@@ -515,6 +544,7 @@ int app_run(const struct keaha_config *cfg, const struct ui_opts *o)
 	a->ui.poller = poller_new(&a->loop, &a->model, cfg, &po);
 	a->ui.job = job_new(&a->loop, on_job, a);
 	poller_on_update(a->ui.poller, on_update, a);
+	start_autorepl(a, cfg, o);
 	start_handles(a);
 	a->dirty = true;
 	poller_start(a->ui.poller);
@@ -523,6 +553,7 @@ int app_run(const struct keaha_config *cfg, const struct ui_opts *o)
 	uv_run(&a->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&a->loop);
 	code = a->exit_code;
+	free(a->urls);
 	cleanup(a);
 	the_app = NULL;
 	free(a);

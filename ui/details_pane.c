@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "drift.h"
 #include "look.h"
 #include "util.h"
 #include "verdict.h"
@@ -196,6 +197,42 @@ static void ha_lines(const struct ui *ui, const struct relationship *r, const st
 		    pv->hb->unsent_update_count);
 }
 
+/* Whether keaha replicates this relationship, from what, and what differs where. */
+static void replication_block(const struct ui *ui, const struct relationship *r, struct lines *L)
+{
+	const struct rel_drift *d = &r->drift;
+
+	heading(L, "Replication");
+	add(L, ROLE_VALUE, "Source", "%s%s", d->source >= 0 ? r->peer[d->source].name : "none",
+	    d->pinned[0] && d->source >= 0 && !strcmp(r->peer[d->source].name, d->pinned) ?
+	    " (holds edits made while the primary was away)" : "");
+	if (d->why[0])
+		add(L, ROLE_WARN, "Not replicated", "%s", d->why);
+	else if (ui->o->readonly)
+		add(L, ROLE_DIM, "Automatic", "off (--readonly)");
+	else if (!ui->cfg->replicate)
+		add(L, ROLE_DIM, "Automatic", "off (keaReplicateConfig = 0); drift is still shown");
+	if (d->note[0])
+		add(L, ROLE_NORMAL, "Automatic", "%s", d->note);
+	if (!d->known)
+		add(L, ROLE_DIM, "Drift", "not compared yet");
+	else if (!d->ndrifted)
+		add(L, ROLE_NORMAL, "Drift", "none: every peer has the source's configuration");
+	for (int i = 0; i < r->npeers; i++) {
+		struct sbuf b;
+		int k = 0;
+		if (!d->peer_known[i] || !d->peer_diffs[i])
+			continue;
+		sbuf_init(&b);
+		drift_describe(ui->model, r, i, &b);
+		add(L, ROLE_WARN, "Config drift", "%s differs from %s:", r->peer[i].name,
+		    r->peer[d->source].name);
+		for (char *line = b.s, *nl; line && (nl = strchr(line, '\n')) && k < 12; line = nl + 1, k++)
+			add(L, ROLE_NORMAL, "", "%.*s", (int)(nl - line), line);
+		sbuf_free(&b);
+	}
+}
+
 static void peer_block(const struct ui *ui, const struct relationship *r, int k, struct lines *L)
 {
 	struct peer_view pv;
@@ -233,6 +270,7 @@ int details_pane_lines(const struct ui *ui, const struct relationship *r, struct
 	timings_block(r, &L);
 	for (int k = 0; k < r->npeers; k++)
 		peer_block(ui, r, k, &L);
+	replication_block(ui, r, &L);
 	return L.n;
 }
 

@@ -124,6 +124,9 @@ static void cell_note(const struct ui *ui, const struct relationship *r, char *b
 	} else if (r->verdict.skew_level) {
 		snprintf(b, n, "skew %.0fs", r->verdict.clock_skew);
 		*role = ROLE_WARN;
+	} else if (r->drift.ndrifted) {
+		snprintf(b, n, "config drift");
+		*role = ROLE_WARN;
 	} else if (r->remembered) {
 		snprintf(b, n, "remembered");
 		*role = ROLE_DIM;

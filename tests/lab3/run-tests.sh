@@ -185,11 +185,100 @@ t_tui() {
 	CONF=managed
 }
 
+# config-get of a lab host, sorted, hash included (Kea 3: equal hash = same configuration).
+conf3() { "$LAB" cmd "$1" config-get 2>/dev/null | jq -S '.[0].arguments'; }
+has() { grep -qF -- "$2" <<<"$1" && echo yes || echo "no: $(tail -n 3 <<<"$1" | tr '\n' ' ')"; }
+rel3() { # keaha relationship ... over direct HTTP on every host's control URL; OUT, RC
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" relationship "$@" 2>&1)
+	RC=$?
+}
+TIMINGS3=(--heartbeat-delay 1000 --max-response-delay 4000 --max-ack-delay 2000 --max-unacked-clients 0)
+
+# The wizard's engine over direct HTTP (no Control Agent, no "service"): add a
+# hot-standby relationship to the plain servers, HA sharing each daemon's
+# control socket, then remove it; then a config-set the HA hook rejects
+# (result 5: Kea runs without hooks while config-get shows the old
+# configuration) rolled back and verified. Both servers end exactly as before.
+t_relationship_direct() {
+	local a b
+	a=$(conf3 plain-a) b=$(conf3 plain-b)
+	rel3 add d4 --mode hot-standby --primary plain-a --partner plain-b "${TIMINGS3[@]}" --yes
+	expect "direct add: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "direct add: HA peers at the control URLs, no dedicated listener" \
+		"$(conf3 plain-a | jq -c '.Dhcp4["hooks-libraries"][1].parameters["high-availability"][0] | [.peers[].url, .["multi-threading"]["http-dedicated-listener"]]')" \
+		"[\"http://127.0.$LAB3_NET.38:8108/\",\"http://127.0.$LAB3_NET.39:8109/\",false]"
+	"$LAB" wait-state plain-b hot-standby 15 >/dev/null 2>&1
+	status
+	expect "direct add: relationship d4 ok" "$(jq -r '.relationships[] | select(.name == "d4") | .status' <<<"$OUT")" ok
+	expect "direct add: both peers hot-standby" \
+		"$(jq -r '[.relationships[] | select(.name == "d4") | .peers[].state] | join(",")' <<<"$OUT")" hot-standby,hot-standby
+	rel3 add d4b --mode hot-standby --primary plain-b --partner plain-a "${TIMINGS3[@]}" --yes
+	expect "direct: the standby refused as primary of a second relationship (exit 2)" "$RC" 2
+	# A peer known only by its HA listener (403 to config-get) is never managed through it.
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" relationship remove "$LB" \
+		--secondary-scopes keep --yes 2>&1)
+	expect "direct: a peer known only by its HA listener: refused (exit 2)" "$?" 2
+	expect "direct: ... and told why" "$(has "$OUT" "only the HA listener of lb-secondary is known")" yes
+	rel3 remove d4 --secondary-scopes keep --yes
+	expect "direct remove: exit 0" "$RC" 0
+	expect "direct remove: plain-a exactly as before (same hash)" "$(conf3 plain-a)" "$a"
+	expect "direct remove: plain-b exactly as before (same hash)" "$(conf3 plain-b)" "$b"
+	OUT=$(KEAHA_TEST_HOOK_REJECT=plain-a "$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" relationship add d4 \
+		--mode hot-standby --primary plain-a --partner plain-b "${TIMINGS3[@]}" --yes 2>&1)
+	RC=$?
+	expect "hook rejected (result 5): not applied (exit 1)" "$RC" 1
+	expect "hook rejected (result 5): said" "$(has "$OUT" "failed to load (result 5)")" yes
+	expect "hook rejected (result 5): both rolled back and verified" "$(grep -c 'rolled back .*verified' <<<"$OUT")" 2
+	expect "hook rejected (result 5): plain-a exactly as before" "$(conf3 plain-a)" "$a"
+	expect "hook rejected (result 5): plain-b exactly as before" "$(conf3 plain-b)" "$b"
+	expect "hook rejected (result 5): plain-a runs multi-threaded again, without HA" \
+		"$("$LAB" cmd plain-a status-get 2>/dev/null | jq -c '.[0].arguments | [.["multi-threading-enabled"], has("high-availability")]')" \
+		"[true,false]"
+	expect "hook rejected (result 5): no journal left" "$(ls "$STATE/journal.json" 2>/dev/null | wc -l)" 0
+}
+
+# A spoke added to the lab's hub (hot-standby, Kea 3 hub-and-spoke): the hub
+# gets a third relationship with its own this-server-name, the spoke's subnet
+# (added to the hub first, as an admin would) tied to it with ha-server-name;
+# hub-1 and hub-2 keep working. Removing it gives the spoke its original
+# configuration and leaves the hub's other relationships as they were.
+t_hub_spoke() {
+	local a h hub_ha
+	h=$(conf3 hub | jq -c --argjson sn "$(conf3 plain-a | jq -c '.Dhcp4.subnet4[0]')" 'del(.hash) | .Dhcp4.subnet4 += [$sn]')
+	expect "hub-spoke: set-up (plain-a's subnet on the hub)" "$("$LAB" cmd hub config-set "$h" 2>/dev/null | jq '.[0].result')" 0
+	"$LAB" wait-state hub hot-standby 15 >/dev/null 2>&1
+	a=$(conf3 plain-a) hub_ha=$(conf3 hub | jq -c '.Dhcp4["hooks-libraries"]')
+	rel3 add s3 --mode hot-standby --primary hub --partner plain-a "${TIMINGS3[@]}" --yes
+	expect "hub-spoke add: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "hub-spoke add: the hub has three relationships" \
+		"$(conf3 hub | jq -c '[.Dhcp4["hooks-libraries"][1].parameters["high-availability"][]["this-server-name"]]')" '["hub-1","hub-2","hub"]'
+	expect "hub-spoke add: the spoke's subnet tied to the new relationship" \
+		"$(conf3 hub | jq -r '.Dhcp4.subnet4[2]["user-context"]["ha-server-name"]')" hub
+	"$LAB" wait-state hub:hub-1 hot-standby 15 >/dev/null 2>&1
+	"$LAB" wait-state hub:hub-2 hot-standby 15 >/dev/null 2>&1
+	status
+	expect "hub-spoke add: s3 ok" "$(rel s3 .status)" ok
+	expect "hub-spoke add: hub-1 and hub-2 still ok" "$(rel $H1 .status)/$(rel $H2 .status)" ok/ok
+	rel3 remove s3 --secondary-scopes keep --yes
+	expect "hub-spoke remove: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "hub-spoke remove: plain-a exactly as before (same hash)" "$(conf3 plain-a)" "$a"
+	expect "hub-spoke remove: the hub's hooks as before" "$(conf3 hub | jq -c '.Dhcp4["hooks-libraries"]')" "$hub_ha"
+	expect "hub-spoke remove: the spoke's subnet on the hub without pools, tie kept" \
+		"$(conf3 hub | jq -c '.Dhcp4.subnet4[2] | [(.pools | length), .["user-context"].keaha["ha-server-name"]]')" '[0,"hub"]'
+	"$LAB" wait-state hub:hub-1 hot-standby 15 >/dev/null 2>&1
+	"$LAB" wait-state hub:hub-2 hot-standby 15 >/dev/null 2>&1
+	status
+	expect "hub-spoke remove: hub-1 and hub-2 ok" "$(rel $H1 .status)/$(rel $H2 .status)" ok/ok
+}
+
 [ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
 command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1; }
 # shellcheck disable=SC2206 # a list of words
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
-	t_spoke1_killed t_spoke2_maintenance t_tui})
+	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
 	restart_lab

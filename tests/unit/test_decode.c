@@ -1665,6 +1665,42 @@ static cJSON *json(const char *s)
 	return j;
 }
 
+/* stat_cmds counts in the lease database: what the backup really holds after ha-sync. */
+static void test_lease_stats(void **state)
+{
+	struct kea_pool_usage pu;
+	struct dec d;
+	cJSON *j;
+
+	(void)state;
+	dec_load(&d, "stat-lease4-get.dhcp4.hs-primary");
+	assert_true(decode_lease_stats(d.a[0].args, KEA_DHCP4, &pu));
+	assert_true(pu.known);
+	assert_secs_equal(pu.total, 497.0);
+	assert_secs_equal(pu.assigned, 49.0);
+	assert_false(decode_lease_stats(d.a[0].args, KEA_DHCP6, &pu));
+	dec_free(&d);
+	dec_load(&d, "stat-lease6-get.dhcp6.lb-primary");
+	assert_true(decode_lease_stats(d.a[0].args, KEA_DHCP6, &pu));
+	assert_secs_equal(pu.total, 131072.0);
+	assert_secs_equal(pu.assigned, 22.0);
+	dec_free(&d);
+	/* Rows summed; a row of the wrong shape makes the whole answer unusable. */
+	j = json("{\"result-set\":{\"columns\":[\"subnet-id\",\"total-addresses\",\"assigned-addresses\"],"
+		 "\"rows\":[[1,100,7],[2,50,3]]}}");
+	assert_true(decode_lease_stats(j, KEA_DHCP4, &pu));
+	assert_secs_equal(pu.total, 150.0);
+	assert_secs_equal(pu.assigned, 10.0);
+	cJSON_Delete(j);
+	j = json("{\"result-set\":{\"columns\":[\"total-addresses\",\"assigned-addresses\"],"
+		 "\"rows\":[[100,\"x\"]]}}");
+	assert_false(decode_lease_stats(j, KEA_DHCP4, &pu));
+	assert_false(pu.known);
+	cJSON_Delete(j);
+	assert_false(decode_lease_stats(NULL, KEA_DHCP4, &pu));
+}
+
+
 static void test_heartbeat_malformed(void **state)
 {
 	struct ha_heartbeat hb;
@@ -1780,6 +1816,7 @@ static void test_config_malformed(void **state)
 	assert_int_equal(cfg.rel[0].heartbeat_delay, 10000);
 	assert_false(cfg.rel[0].dedicated_listener);
 	assert_true(cfg.rel[0].has_state_machine);
+	assert_int_equal(cfg.rel[0].pause_states, 0);
 	assert_int_equal(cfg.rel[0].npeers, 2);
 	assert_string_equal(cfg.rel[0].peer[1].name, "");
 	assert_string_equal(cfg.rel[0].peer[1].url, "");
@@ -1792,6 +1829,16 @@ static void test_config_malformed(void **state)
 			       "{\"a\":{\"name\":\"a\"}}}]}}]}}",
 			       KEA_DHCP4, &cfg));
 	assert_int_equal(cfg.rel[0].npeers, 0);
+
+	/* The states a state-machine section pauses in: "always" and "once", not "never". */
+	assert_true(config_str("{\"Dhcp4\":{\"hooks-libraries\":[{\"library\":\"" HA_LIB "\","
+			       "\"parameters\":{\"high-availability\":[{\"state-machine\":{\"states\":["
+			       "{\"state\":\"waiting\",\"pause\":\"always\"},"
+			       "{\"state\":\"ready\",\"pause\":\"once\"},"
+			       "{\"state\":\"syncing\",\"pause\":\"never\"},"
+			       "{\"state\":\"nosuch\",\"pause\":\"always\"},{\"pause\":\"always\"}]}}]}}]}}",
+			       KEA_DHCP4, &cfg));
+	assert_int_equal(cfg.rel[0].pause_states, (1u << HA_STATE_WAITING) | (1u << HA_STATE_READY));
 
 	/* HA multi-threading needs the server's: with DHCP single-threaded Kea
 	 * turns it off, and the dedicated listener with it. */
@@ -2043,6 +2090,7 @@ int main(void)
 		cmocka_unit_test(test_endpoint_info),
 		cmocka_unit_test(test_config3),
 		cmocka_unit_test(test_pool_usage),
+		cmocka_unit_test(test_lease_stats),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_parse_garbage),
 		cmocka_unit_test(test_parse_truncated),

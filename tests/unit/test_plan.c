@@ -38,6 +38,22 @@ static cJSON *load_args(const char *name)
 	return copy;
 }
 
+/* The same from the Kea 3.0 fixtures. */
+static cJSON *load_args3(const char *name)
+{
+	struct fixture *f = fixture_load3(name);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->request, "arguments");
+	cJSON *copy;
+
+	if (strncmp(name, "config-get", 10) == 0)
+		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
+	if (!a)
+		fail_msg("%s has no arguments", name);
+	copy = cJSON_Duplicate(a, true);
+	fixture_free(f);
+	return copy;
+}
+
 static cJSON *get(const cJSON *o, const char *path)
 {
 	char buf[256], *save = NULL, *k;
@@ -95,9 +111,9 @@ static void lab_init(struct lab *l, enum kea_service svc, enum ha_mode mode)
 	l->c.mode = mode;
 	l->c.service = svc;
 	l->c.primary = (struct plan_server){"plain-a", v6 ? "http://127.0.0.131:8121/"
-							  : "http://127.0.0.31:8021/", l->a, NULL};
+							  : "http://127.0.0.31:8021/", l->a, NULL, false, 2};
 	l->c.partner = (struct plan_server){"plain-b", v6 ? "http://127.0.0.132:8122/"
-							  : "http://127.0.0.32:8022/", l->b, NULL};
+							  : "http://127.0.0.32:8022/", l->b, NULL, false, 2};
 	l->c.hooks_dir = HOOKS;
 	l->c.heartbeat_delay = 1000;
 	l->c.max_response_delay = 4000;
@@ -696,6 +712,245 @@ static void test_remove_refusals(void **state)
 	cJSON_Delete(plain);
 }
 
+/*
+ * Kea 3 daemons reached directly: HA shares each daemon's control socket
+ * (no dedicated listener), peers at the management URLs, exactly as the
+ * captured hot-standby that worked (config-set.direct.*.ha-via-control-socket).
+ */
+static void test_add_direct_kea3_matches_captured(void **state)
+{
+	static const char *const except[] = {"hooks-libraries", NULL};
+	const char *cap[2] = {"config-set.direct.plain-a.ha-via-control-socket",
+			      "config-set.direct.plain-b.ha-via-control-socket"};
+	cJSON *a = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *b = load_args3("config-get.direct.plain-b.before-ha");
+	struct plan_add_choices c;
+	struct plan_result r;
+
+	(void)state;
+	plan_add_choices_init(&c);
+	c.name = "lab-rel";
+	c.mode = HA_MODE_HOT_STANDBY;
+	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", a, NULL, true, 3};
+	c.partner = (struct plan_server){"plain-b", "http://127.0.0.161:8161/", b, NULL, true, 3};
+	c.hooks_dir = HOOKS;
+	c.heartbeat_delay = 1000;
+	c.max_response_delay = 4000;
+	c.max_ack_delay = 2000;
+	c.max_unacked_clients = 0;
+	plan_ok(&c, &r);
+	for (int i = 0; i < 2; i++) {
+		cJSON *want = load_args3(cap[i]);
+		const cJSON *oe = get(r.config[i], "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
+		const cJSON *we = get(want, "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
+		static const char *const same[] = {"this-server-name", "mode", "heartbeat-delay",
+			"max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading"};
+		for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+			if (!cJSON_Compare(get(oe, same[k]), get(we, same[k]), true))
+				fail_msg("%s: HA field %s differs from the captured config", cap[i], same[k]);
+		for (int p = 0; p < 2; p++) {
+			char k[32];
+			snprintf(k, sizeof(k), "peers.%d.url", p);
+			assert_string_equal(sget(oe, k), sget(we, k));
+		}
+		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
+				    sget(want, "Dhcp4.hooks-libraries.0.library"));
+		/* Kea 3's config-get "hash" stays in the plan; txn never sends it. */
+		cJSON_DeleteItemFromObjectCaseSensitive(r.config[i], "hash");
+		assert_equal_except(r.config[i], want, "Dhcp4", except, cap[i]);
+		assert_contains(r.diff[i].s, "HA through the daemon's own control socket");
+		cJSON_Delete(want);
+	}
+	plan_result_free(&r);
+	/* A Kea 3 daemon behind a Control Agent: HA without multi-threading, peers via the agents. */
+	c.primary.direct = c.partner.direct = false;
+	plan_ok(&c, &r);
+	assert_true(cJSON_IsFalse(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+				      "multi-threading.enable-multi-threading")));
+	assert_null(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+			"multi-threading.http-dedicated-listener"));
+	assert_contains(r.diff[0].s, "HA through the Control Agents");
+	plan_result_free(&r);
+	/* Kea 2.2 behind its agent: nothing added (as the captured 2.2 creation). */
+	c.primary.kea_major = c.partner.kea_major = 2;
+	plan_ok(&c, &r);
+	assert_null(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0.multi-threading"));
+	plan_result_free(&r);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* ---- hub-and-spoke (Kea 3) ------------------------------------------------------ */
+
+/* The captured hub (hub-1 + spoke1, hub-2 + spoke2) with plain-a's subnet added, tied as asked. */
+static cJSON *hub_with_spoke_subnet(const cJSON *spoke, const char *tie_name)
+{
+	cJSON *hub = load_args3("config-get.direct.hub.normal");
+	cJSON *sn = cJSON_Duplicate(get(spoke, "Dhcp4.subnet4.0"), true);
+
+	if (tie_name)
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(sn, "user-context"), "ha-server-name", tie_name);
+	cJSON_AddItemToArray(get(hub, "Dhcp4.subnet4"), sn);
+	return hub;
+}
+
+static void spoke_choices(struct plan_add_choices *c, const cJSON *hub, const cJSON *spoke)
+{
+	plan_add_choices_init(c);
+	c->name = "spoke-rel";
+	c->mode = HA_MODE_HOT_STANDBY;
+	c->primary = (struct plan_server){"hub", "http://127.0.0.155:8155/", hub, NULL, true, 3};
+	c->partner = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", spoke, NULL, true, 3};
+	c->hooks_dir = HOOKS;
+	c->heartbeat_delay = 1000;
+	c->max_response_delay = 4000;
+}
+
+/* A spoke added to a Kea 3 hub: one more entry in the hub's HA hook, its subnet tied to it. */
+static void test_add_spoke_to_hub(void **state)
+{
+	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *hub = hub_with_spoke_subnet(spoke, NULL), *orig = load_args3("config-get.direct.hub.normal");
+	struct plan_add_choices c;
+	struct plan_result r;
+	const char *e3 = "Dhcp4.hooks-libraries.1.parameters.high-availability.2";
+	char path[128];
+
+	(void)state;
+	spoke_choices(&c, hub, spoke);
+	plan_ok(&c, &r);
+	assert_string_equal(r.self[0], "hub");
+	assert_string_equal(r.self[1], "plain-a");
+	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.hooks-libraries")), 2);
+	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters."
+						   "high-availability")), 3);
+	snprintf(path, sizeof(path), "%s.this-server-name", e3);
+	assert_string_equal(sget(r.config[0], path), "hub");
+	snprintf(path, sizeof(path), "%s.peers.0.url", e3);
+	assert_string_equal(sget(r.config[0], path), "http://127.0.0.155:8155/");
+	snprintf(path, sizeof(path), "%s.multi-threading.http-dedicated-listener", e3);
+	assert_true(cJSON_IsFalse(get(r.config[0], path)));
+	/* The hub's two relationships and their subnets untouched; the spoke's subnet tied. */
+	assert_json_equal(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
+			  get(orig, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"), "hub-1");
+	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.0.user-context.ha-server-name"), "hub-1");
+	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"), "hub");
+	assert_contains(r.diff[0].s, "~ subnet 127.206.0.0/16: served by hub's relationship hub");
+	assert_string_equal(sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+				 "peers.0.name"), "hub");
+	plan_result_free(&r);
+	/* keaha's name for the hub already names a peer of the hub: a new one. */
+	c.primary.name = "hub-1";
+	plan_ok(&c, &r);
+	assert_string_equal(r.self[0], "hub-1-3");
+	assert_string_equal(sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+				 "peers.0.name"), "hub-1-3");
+	plan_result_free(&r);
+	cJSON_Delete(hub);
+	cJSON_Delete(orig);
+	cJSON_Delete(spoke);
+}
+
+static void expect_refusal(struct plan_add_choices *c, const char *why)
+{
+	struct plan_result r;
+
+	assert_false(plan_add(c, &r));
+	assert_null(r.config[0]);
+	assert_contains(r.refusal, why);
+	plan_result_free(&r);
+}
+
+static void test_hub_refusals(void **state)
+{
+	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *hub = hub_with_spoke_subnet(spoke, NULL), *bare = load_args3("config-get.direct.hub.normal");
+	cJSON *tied = hub_with_spoke_subnet(spoke, "hub-2"), *spoke1 = load_args3("config-get.direct.spoke1.normal");
+	struct plan_add_choices c;
+
+	(void)state;
+	spoke_choices(&c, hub, spoke);
+	c.mode = HA_MODE_LOAD_BALANCING;
+	expect_refusal(&c, "hot-standby only");
+	spoke_choices(&c, hub, spoke);
+	c.primary.kea_major = 2;
+	expect_refusal(&c, "need Kea 3");
+	spoke_choices(&c, hub, spoke);
+	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", spoke, NULL, true, 3};
+	c.partner = (struct plan_server){"hub", "http://127.0.0.155:8155/", hub, NULL, true, 3};
+	expect_refusal(&c, "hub is primary in relationship hub-1: it cannot be standby in another");
+	spoke_choices(&c, spoke1, spoke);
+	c.primary.name = "spoke1";
+	expect_refusal(&c, "spoke1 is standby in relationship spoke1: it cannot be primary in another");
+	spoke_choices(&c, bare, spoke);
+	expect_refusal(&c, "subnet 127.206.0.0/16 of plain-a is not on hub");
+	spoke_choices(&c, tied, spoke);
+	expect_refusal(&c, "already belongs to its relationship hub-2");
+	spoke_choices(&c, hub, hub);
+	c.partner.name = "hub-b";
+	expect_refusal(&c, "only one of them can be a hub");
+	cJSON_Delete(hub);
+	cJSON_Delete(bare);
+	cJSON_Delete(tied);
+	cJSON_Delete(spoke1);
+	cJSON_Delete(spoke);
+}
+
+/* Removing the spoke again: the hub keeps hub-1 and hub-2; the spoke's subnet stays without pools. */
+static void test_remove_spoke_from_hub(void **state)
+{
+	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *hub = hub_with_spoke_subnet(spoke, NULL);
+	struct plan_add_choices c;
+	struct plan_remove_choices rc = { .name = "spoke-rel", .service = KEA_DHCP4,
+					  .scopes = PLAN_SCOPES_KEEP };
+	struct plan_result a, r;
+
+	(void)state;
+	spoke_choices(&c, hub, spoke);
+	plan_ok(&c, &a);
+	rc.config[0] = a.config[0];
+	rc.config[1] = a.config[1];
+	assert_true(plan_remove(&rc, &r));
+	assert_string_equal(r.self[0], "hub");
+	assert_json_equal(get(r.config[0], "Dhcp4.hooks-libraries"), get(hub, "Dhcp4.hooks-libraries"),
+			  "hub's hooks after removal");
+	assert_json_equal(r.config[1], spoke, "the spoke after removal");
+	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.subnet4.2.pools")), 0);
+	assert_json_equal(get(r.config[0], "Dhcp4.subnet4.2.user-context.keaha.disabled-pools"),
+			  get(spoke, "Dhcp4.subnet4.0.pools"), "pools kept");
+	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.2.user-context.keaha.ha-server-name"), "hub");
+	assert_null(get(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"));
+	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.0.user-context.ha-server-name"), "hub-1");
+	assert_contains(r.diff[0].s, "- high-availability: relationship spoke-rel (the HA hook stays");
+	assert_contains(r.warnings.s, "stays on hub hub without pools");
+	assert_false(plan_has_ha(r.config[1], KEA_DHCP4));
+	assert_true(plan_has_ha(r.config[0], KEA_DHCP4));
+	plan_result_free(&r);
+	plan_result_free(&a);
+	cJSON_Delete(hub);
+	cJSON_Delete(spoke);
+}
+
+/* The settle bound grows with the relationship's own timings, within bounds. */
+static void test_settle_seconds(void **state)
+{
+	double lab = plan_settle_seconds(1000, 4000, 0);
+	double dflt = plan_settle_seconds(10000, 60000, 60000);
+
+	(void)state;
+	/* Kea's defaults took 20-40 s on the lab: well above that, below the cap. */
+	assert_true(dflt >= 120 && dflt <= PLAN_SETTLE_MAX);
+	assert_true(dflt == plan_settle_seconds(0, -1, 0)); /* <= 0: Kea's defaults */
+	/* The lab's 1 s / 4 s pair settled in ~3.5 s: a shorter bound than the defaults'. */
+	assert_true(lab < dflt && lab >= PLAN_SETTLE_MIN);
+	assert_true(plan_settle_seconds(2000, 4000, 0) > lab);        /* slower heartbeats */
+	assert_true(plan_settle_seconds(1000, 30000, 0) > lab);       /* longer max-response */
+	assert_true(plan_settle_seconds(1000, 4000, 120000) > lab);   /* longer sync-timeout */
+	assert_true(plan_settle_seconds(1, 2, 3) == PLAN_SETTLE_MIN); /* never below */
+	assert_true(plan_settle_seconds(86400000, 86400000, 86400000) == PLAN_SETTLE_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +971,11 @@ int main(void)
 		cmocka_unit_test(test_remove_delete),
 		cmocka_unit_test(test_remove_foreign_lb),
 		cmocka_unit_test(test_remove_refusals),
+		cmocka_unit_test(test_settle_seconds),
+		cmocka_unit_test(test_add_direct_kea3_matches_captured),
+		cmocka_unit_test(test_add_spoke_to_hub),
+		cmocka_unit_test(test_hub_refusals),
+		cmocka_unit_test(test_remove_spoke_from_hub),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

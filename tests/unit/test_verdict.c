@@ -26,60 +26,9 @@
 #include "model.h"
 #include "verdict.h"
 
-#define T0 1800000000.0   /* when every answer and fault arrived */
-#define NOW (T0 + 10.0)   /* when the verdict is judged */
-
-/* Management URLs of the lab servers (shared/kea/README.md, section 1). */
-static const struct {
-	const char *name;
-	const char *url;
-} urls[] = {
-	{ "lb-primary", "http://127.0.0.11:8001/" },
-	{ "lb-secondary", "http://127.0.0.12:8002/" },
-	{ "hs-primary", "http://127.0.0.13:8003/" },
-	{ "hs-standby", "http://127.0.0.14:8004/" },
-	{ "bk-primary", "http://127.0.0.15:8005/" },
-	{ "bk-secondary", "http://127.0.0.16:8006/" },
-	{ "bk-backup", "http://127.0.0.17:8007/" },
-	{ "pb-primary", "http://127.0.0.51:8041/" },
-	{ "pb-backup", "http://127.0.0.52:8042/" },
-};
-
-static const struct {
-	const char *name;
-	const char *url;
-} urls3[] = {
-	{ "lb-primary", "http://127.0.0.151:8151/" },
-	{ "lb-secondary", "http://127.0.0.152:8152/" },
-	{ "hs-primary", "http://127.0.0.153:8153/" },
-	{ "hs-standby", "http://127.0.0.154:8154/" },
-	{ "hub", "http://127.0.0.155:8155/" },
-	{ "spoke1", "http://127.0.0.156:8156/" },
-	{ "spoke2", "http://127.0.0.157:8157/" },
-};
+#include "situation.h"
 
 /* ---- the table ---------------------------------------------------------- */
-
-enum in_kind {
-	IN_NONE,
-	IN_STATUS,   /* status-get answered: the fixture's answer */
-	IN_DAEMON,   /* the agent answered for the daemon with an error (fixture's text) */
-	IN_ENDPOINT, /* the endpoint itself failed */
-};
-
-struct peer_in {
-	const char *server;
-	enum in_kind kind;
-	const char *fixture;
-	enum fault fault;
-	bool has_clock;
-	double clock;
-};
-
-struct conf_in {
-	const char *server;
-	const char *fixture;
-};
 
 struct expect {
 	enum rel_status status;
@@ -94,6 +43,8 @@ struct expect {
 	const char *reason[3];    /* each must be in the reason */
 	const char *not_reason;   /* must not be in the reason */
 	const char *next;         /* must be in the next step */
+	enum ha_action action;    /* the next step's action (NONE: none) */
+	const char *action_peer;  /* and its --peer, NULL: none */
 };
 
 struct row {
@@ -105,36 +56,6 @@ struct row {
 	struct peer_in in[4];
 	struct expect want;
 };
-
-#define S4(x) "status-get.dhcp4." x
-#define S6(x) "status-get.dhcp6." x
-#define K3(x) "status-get.direct." x
-#define C4(x) "config-get.dhcp4." x
-#define C6(x) "config-get.dhcp6." x
-#define CK3(x) "config-get.direct." x
-
-#define ST(srv, fx) { srv, IN_STATUS, fx, FAULT_NONE, false, 0 }
-#define STC(srv, fx, off) { srv, IN_STATUS, fx, FAULT_NONE, true, off }
-#define OFFLINE(srv, fx) { srv, IN_DAEMON, fx, FAULT_NOT_RUNNING, false, 0 }
-#define OFFLINEC(srv, fx, off) { srv, IN_DAEMON, fx, FAULT_NOT_RUNNING, true, off }
-#define HUNG(srv, fx) { srv, IN_DAEMON, fx, FAULT_HUNG, false, 0 }
-#define EP(srv, f) { srv, IN_ENDPOINT, NULL, f, false, 0 }
-
-#define LB4 { { "lb-primary", C4("lb-primary") } }
-#define LB6 { { "lb-primary", C6("lb-primary") } }
-#define HS4 { { "hs-standby", C4("hs-standby") } }
-#define BK4 { { "bk-backup", C4("bk-backup") } }
-#define PB4 { { "pb-primary", C4("pb-primary") } }
-#define LB3 { { "lb-primary", CK3("lb-primary.normal") }, { "lb-secondary", CK3("lb-secondary.normal") } }
-#define HS3 { { "hs-primary", CK3("hs-primary.normal") }, { "hs-standby", CK3("hs-standby.normal") } }
-#define HUB3 { { "hub", CK3("hub.normal") }, { "spoke1", CK3("spoke1.normal") }, \
-	       { "spoke2", CK3("spoke2.normal") } }
-
-#define LB4_REL "lb-primary+lb-secondary/dhcp4"
-#define LB6_REL "lb-primary+lb-secondary/dhcp6"
-#define HS4_REL "hs-primary+hs-standby/dhcp4"
-#define BK4_REL "bk-primary+bk-secondary/dhcp4"
-#define PB4_REL "pb-primary+pb-backup/dhcp4"
 
 #define REASONS(...) .reason = { __VA_ARGS__ }
 
@@ -211,7 +132,9 @@ static const struct row rows[] = {
 	    ST("lb-secondary", S4("lb-secondary.partner-in-maintenance")) },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary in in-maintenance",
-		    "lb-secondary in partner-in-maintenance serves all clients") } },
+		    "lb-secondary in partner-in-maintenance serves all clients"),
+	    .next = "lb-primary is in maintenance", .action = HA_ACTION_MAINTENANCE_CANCEL,
+	    .action_peer = "lb-primary" } },
 	{ "lb primary restarted: waiting, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.waiting")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", REASONS("lb-primary in waiting") } },
@@ -323,7 +246,8 @@ static const struct row rows[] = {
 	  { ST("hs-primary", S4("hs-primary.terminated")), ST("hs-standby", S4("hs-standby.terminated")) },
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "hs-primary",
 	    REASONS("hs-primary in terminated", "hs-standby in terminated"),
-	    .not_reason = "split brain", .next = "HA terminated (clock skew)" } },
+	    .not_reason = "split brain", .next = "HA terminated (clock skew)",
+	    .action = HA_ACTION_RECOVER } },
 	{ "hs standby agent stopped", false, KEA_DHCP4, HS4, HS4_REL,
 	  { ST("hs-primary", S4("hs-primary.partner-agent-stopped")), EP("hs-standby", FAULT_REFUSED) },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-primary",
@@ -398,7 +322,7 @@ static const struct row rows[] = {
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
 	    .has_skew = true, .skew = 90, .level = 2,
 	    REASONS("clocks differ by 90 s", "lb-primary in terminated"), .not_reason = "split brain",
-	    .next = "HA terminated" } },
+	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
 	{ "kea3 clock-skew from Kea wins over measured offsets", true, KEA_DHCP4, LB3, LB4_REL,
 	  { STC("lb-primary", K3("lb-primary.normal"), 0), STC("lb-secondary", K3("lb-secondary.normal"), 45) },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 0, .level = 0,
@@ -466,137 +390,9 @@ static const struct row rows[] = {
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
-/* ---- building a situation ----------------------------------------------- */
-
-static struct fixture *load(bool kea3, const char *name)
-{
-	return kea3 ? fixture_load3(name) : fixture_load(name);
-}
-
-/* response[i] of a fixture, failing the test when it is not there. */
-static const cJSON *answer(const struct fixture *f, int i)
-{
-	const cJSON *a = cJSON_GetArrayItem(f->response, i);
-
-	if (!cJSON_IsObject(a))
-		fail_msg("fixture %s has no answer %d", f->name, i);
-	return a;
-}
-
-static const char *url_of(bool kea3, const char *name)
-{
-	if (kea3) {
-		for (size_t i = 0; i < sizeof(urls3) / sizeof(urls3[0]); i++)
-			if (strcmp(urls3[i].name, name) == 0)
-				return urls3[i].url;
-	} else {
-		for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
-			if (strcmp(urls[i].name, name) == 0)
-				return urls[i].url;
-	}
-	fail_msg("no URL for server %s", name);
-	return NULL;
-}
-
-/* A server keaha was told about, its endpoint probed (agent for 2.2, daemon for 3.0). */
-static int add_server(struct model *m, bool kea3, enum kea_service svc, const char *name)
-{
-	bool has[KEA_SERVICE_COUNT] = { false };
-	int s = model_add_server(m, name, url_of(kea3, name), ORIGIN_CONFIG);
-
-	has[svc] = true;
-	model_set_endpoint(m, s, kea3 ? TRANSPORT_DIRECT : TRANSPORT_AGENT, has, T0 - 60);
-	return s;
-}
-
-static void feed_config(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx)
-{
-	struct fixture *f = load(kea3, fx);
-	struct kea_config *c = calloc(1, sizeof(*c));
-	char err[DECODE_ERR_LEN] = "";
-	bool ok;
-
-	assert_non_null(c);
-	ok = decode_config(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"), svc, c, err,
-			   sizeof(err));
-	fixture_free(f);
-	if (!ok) {
-		free(c);
-		fail_msg("%s: decode_config: %s", fx, err);
-	}
-	model_apply_config(m, s, svc, c, T0 - 60);
-	free(c);
-}
-
-static void feed_status(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx)
-{
-	struct fixture *f = load(kea3, fx);
-	struct kea_status st;
-	char err[DECODE_ERR_LEN] = "";
-	bool ok = decode_status(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"), &st, err,
-				sizeof(err));
-
-	fixture_free(f);
-	if (!ok)
-		fail_msg("%s: decode_status: %s", fx, err);
-	model_apply_status(m, s, svc, &st, T0);
-}
-
-/* The agent answered for the daemon with an error: the fixture says which. */
-static void feed_daemon_error(struct model *m, int s, enum kea_service svc, const char *fx,
-			      enum fault want)
-{
-	struct fixture *f = fixture_load(fx);
-	const cJSON *text = cJSON_GetObjectItemCaseSensitive(answer(f, 0), "text");
-	enum kea_forward_error fe;
-	char msg[MODEL_ERR_LEN];
-
-	if (!cJSON_IsString(text)) {
-		fixture_free(f);
-		fail_msg("%s has no text", fx);
-	}
-	snprintf(msg, sizeof(msg), "%s", text->valuestring);
-	fixture_free(f);
-	fe = decode_forward_error(msg);
-	/* The fixture must really say what the row claims. */
-	if (want == FAULT_NOT_RUNNING)
-		assert_int_equal(fe, KEA_FWD_NOT_RUNNING);
-	else if (want == FAULT_HUNG)
-		assert_int_equal(fe, KEA_FWD_HUNG);
-	model_endpoint_ok(m, s, T0);
-	model_daemon_fault(m, s, svc, want, msg, T0);
-}
-
 static void build(struct model *m, const struct row *r)
 {
-	model_init(m);
-	for (int i = 0; i < 4 && r->in[i].server; i++)
-		add_server(m, r->kea3, r->svc, r->in[i].server);
-	for (int i = 0; i < 3 && r->conf[i].server; i++)
-		feed_config(m, add_server(m, r->kea3, r->svc, r->conf[i].server), r->kea3, r->svc,
-			    r->conf[i].fixture);
-	discovery_rebuild(m);
-	for (int i = 0; i < 4 && r->in[i].server; i++) {
-		const struct peer_in *p = &r->in[i];
-		int s = model_find_server(m, p->server);
-
-		assert_true(s >= 0);
-		switch (p->kind) {
-		case IN_STATUS:
-			feed_status(m, s, r->kea3, r->svc, p->fixture);
-			break;
-		case IN_DAEMON:
-			feed_daemon_error(m, s, r->svc, p->fixture, p->fault);
-			break;
-		case IN_ENDPOINT:
-			model_endpoint_fault(m, s, p->fault, NULL, T0);
-			break;
-		case IN_NONE:
-			break;
-		}
-		if (p->has_clock)
-			model_apply_clock(m, s, r->svc, p->clock, T0);
-	}
+	situation_build(m, r->kea3, r->svc, r->conf, r->in);
 }
 
 /* ---- checking ------------------------------------------------------------- */
@@ -662,6 +458,12 @@ static void check(const struct row *row, const struct relationship *r, const str
 		mismatch(e, "reason has \"%s\"", w->not_reason);
 	if (w->next && !strstr(v->next_step, w->next))
 		mismatch(e, "next step lacks \"%s\"", w->next);
+	if (v->next_action != w->action)
+		mismatch(e, "next action %s, expected %s", action_name(v->next_action),
+			 action_name(w->action));
+	if (strcmp(v->next_action_peer, w->action_peer ? w->action_peer : "") != 0)
+		mismatch(e, "next action peer \"%s\", expected \"%s\"", v->next_action_peer,
+			 w->action_peer ? w->action_peer : "");
 }
 
 static void test_row(void **state)
@@ -892,6 +694,56 @@ static void test_backup_down_then_restarted(void **state)
 	free(m);
 }
 
+/* Pool usage as statistic-get-all reports it (the captured one: 49 leases held). */
+static struct kea_pool_usage captured_pool(void)
+{
+	struct fixture *f = fixture_load("statistic-get-all.dhcp4.hs-primary");
+	struct kea_pool_usage p;
+
+	assert_true(decode_pool_usage(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"),
+				      KEA_DHCP4, &p));
+	fixture_free(f);
+	return p;
+}
+
+/* A backup back from an outage holds fewer leases: Impaired, and the next step is sync-leases. */
+static void test_backup_missing_leases(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct kea_pool_usage full = captured_pool(), part = full;
+	const struct verdict *v;
+	int b;
+
+	(void)state;
+	assert_non_null(m);
+	for (size_t i = 0; i < NROWS; i++)
+		if (strcmp(rows[i].name, "bk backup restarted") == 0)
+			build(m, &rows[i]);
+	b = model_find_server(m, "bk-backup");
+	model_apply_pool(m, model_find_server(m, "bk-primary"), KEA_DHCP4, &full, T0);
+	model_apply_pool(m, model_find_server(m, "bk-secondary"), KEA_DHCP4, &full, T0);
+	part.assigned = full.assigned - 30;
+	model_apply_pool(m, b, KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	v = &m->rels[0].verdict;
+	assert_int_equal(v->status, REL_IMPAIRED);
+	assert_non_null(strstr(v->reason, "bk-backup holds 19 leases, bk-primary 49"));
+	assert_int_equal(v->next_action, HA_ACTION_SYNC_LEASES);
+	assert_string_equal(v->next_action_peer, "bk-backup");
+	/* Within the slack (updates in flight): not a fault. */
+	part.assigned = full.assigned - 2;
+	model_apply_pool(m, b, KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	assert_int_equal(v->status, REL_OK);
+	assert_int_equal(v->next_action, HA_ACTION_NONE);
+	/* After the sync: equal. */
+	model_apply_pool(m, b, KEA_DHCP4, &full, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	assert_int_equal(v->status, REL_OK);
+	model_free(m);
+	free(m);
+}
+
 /* Stork's failover progress: floor(100 u / (u + left + 1)) while interrupted. */
 static void test_failover_progress(void **state)
 {
@@ -924,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_update_all_stamps_changes),
 		cmocka_unit_test(test_backup_down_then_restarted),
 		cmocka_unit_test(test_failover_progress),
+		cmocka_unit_test(test_backup_missing_leases),
 	};
 	struct CMUnitTest tests[NROWS + sizeof(fixed) / sizeof(fixed[0])];
 	size_t n = 0;

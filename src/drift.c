@@ -1,0 +1,124 @@
+/*
+ * Drift per relationship. Equal hashes of the replicated parts settle most
+ * comparisons at once; a pair of hashes already counted is not counted
+ * again, so a poll that brings the same configuration costs nothing.
+ */
+#include "drift.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "replica.h"
+
+static const struct daemon *peer_daemon(const struct model *m, const struct relationship *r, int i)
+{
+	int s = r->peer[i].server;
+
+	return s >= 0 && s < m->nservers ? &m->servers[s].d[r->service] : NULL;
+}
+
+int drift_source(const struct model *m, const struct relationship *r)
+{
+	if (r->drift.pinned[0])
+		for (int i = 0; i < r->npeers; i++) {
+			const struct daemon *d = peer_daemon(m, r, i);
+			if (strcmp(r->peer[i].name, r->drift.pinned) == 0 && d && d->reach == REACH_OK &&
+			    d->replica)
+				return i;
+		}
+	return r->verdict.source_of_truth;
+}
+
+enum refusal { NOT_REFUSED, REFUSED_BACKEND, REFUSED_HUB };
+
+/* Why this relationship is never replicated (a hub is not even compared). */
+static enum refusal refused(const struct model *m, const struct relationship *r, char *why,
+			    size_t size)
+{
+	for (int i = 0; i < r->npeers; i++) {
+		const struct daemon *d = peer_daemon(m, r, i);
+		if (d && d->has_config && d->config.has_config_control) {
+			snprintf(why, size, "%s uses a configuration backend (config-control): never "
+				 "replicated", r->peer[i].name);
+			return REFUSED_BACKEND;
+		}
+		if (d && d->has_config && d->config.nrels > 1) {
+			snprintf(why, size, "%s is in several relationships (hub and spoke): its subnets "
+				 "differ from its partners' by design; not compared", r->peer[i].name);
+			return REFUSED_HUB;
+		}
+	}
+	why[0] = '\0';
+	return NOT_REFUSED;
+}
+
+static bool same_drift(const struct rel_drift *a, const struct rel_drift *b)
+{
+	if (a->known != b->known || a->source != b->source || a->refused != b->refused ||
+	    a->ndrifted != b->ndrifted || strcmp(a->why, b->why) != 0)
+		return false;
+	for (int i = 0; i < HA_MAX_PEERS; i++)
+		if (a->peer_known[i] != b->peer_known[i] || a->peer_diffs[i] != b->peer_diffs[i])
+			return false;
+	return true;
+}
+
+static int count(const struct daemon *a, const struct daemon *b, enum kea_service svc)
+{
+	struct sbuf out;
+	int n;
+
+	sbuf_init(&out);
+	n = replica_drift(a->replica, b->replica, svc, "a", "b", &out);
+	sbuf_free(&out);
+	return n;
+}
+
+static void update_one(struct model *m, struct relationship *r)
+{
+	struct rel_drift old = r->drift, *d = &r->drift;
+	int src = drift_source(m, r);
+	const struct daemon *sd = src >= 0 ? peer_daemon(m, r, src) : NULL;
+
+	enum refusal why = refused(m, r, d->why, sizeof(d->why));
+
+	d->source = src;
+	d->refused = why != NOT_REFUSED;
+	d->known = false;
+	d->ndrifted = 0;
+	for (int i = 0; i < r->npeers; i++) {
+		const struct daemon *pd = peer_daemon(m, r, i);
+		d->peer_known[i] = false;
+		if (i == src || !sd || !sd->replica || !pd || !pd->replica || why == REFUSED_HUB)
+			continue;
+		if (sd->replica_hash == pd->replica_hash)
+			d->peer_diffs[i] = 0;
+		else if (d->seen_source[i] != sd->replica_hash || d->seen_peer[i] != pd->replica_hash)
+			d->peer_diffs[i] = count(sd, pd, r->service);
+		d->seen_source[i] = sd->replica_hash;
+		d->seen_peer[i] = pd->replica_hash;
+		d->peer_known[i] = d->known = true;
+		if (d->peer_diffs[i] > 0)
+			d->ndrifted++;
+	}
+	if (!same_drift(&old, d))
+		m->generation++;
+}
+
+void drift_update_all(struct model *m)
+{
+	for (int i = 0; i < m->nrels; i++)
+		update_one(m, &m->rels[i]);
+}
+
+int drift_describe(const struct model *m, const struct relationship *r, int i, struct sbuf *out)
+{
+	int src = r->drift.source;
+	const struct daemon *sd = src >= 0 ? peer_daemon(m, r, src) : NULL;
+	const struct daemon *pd = i >= 0 && i < r->npeers ? peer_daemon(m, r, i) : NULL;
+
+	if (i == src || !sd || !pd || !sd->replica || !pd->replica)
+		return 0;
+	return replica_drift(sd->replica, pd->replica, r->service, r->peer[src].name,
+			     r->peer[i].name, out);
+}

@@ -1,0 +1,216 @@
+/*
+ * drift.c and autorepl_decide() on a model built from the captured Kea 3.0
+ * load-balancing pair: config-get of both peers, then their status-get.
+ * Which peer is compared with which, the counts, the words, the pinned
+ * source, and when the dashboard would replicate, hold or wait.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "autorepl.h"
+#include "discovery.h"
+#include "drift.h"
+#include "fixture.h"
+#include "replica.h"
+#include "verdict.h"
+
+#define NOW 1800000000.0
+
+static cJSON *args_of(const char *name)
+{
+	struct fixture *f = fixture_load3(name);
+	cJSON *a = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0),
+								    "arguments"), true);
+
+	fixture_free(f);
+	if (!a)
+		fail_msg("%s has no arguments", name);
+	return a;
+}
+
+static void give_config(struct model *m, int s, const cJSON *args)
+{
+	struct kea_config c;
+	char err[DECODE_ERR_LEN], why[REPLICA_WHY_LEN];
+	cJSON *part;
+
+	assert_true(decode_config(args, KEA_DHCP4, &c, err, sizeof(err)));
+	model_apply_config(m, s, KEA_DHCP4, &c, NOW);
+	part = replica_part(args, KEA_DHCP4, why, sizeof(why));
+	model_apply_replica(m, s, KEA_DHCP4, part, replica_hash(part), NOW);
+}
+
+static void give_status(struct model *m, int s, const char *fixture)
+{
+	cJSON *a = args_of(fixture);
+	struct kea_status st;
+	char err[DECODE_ERR_LEN];
+
+	assert_true(decode_status(a, &st, err, sizeof(err)));
+	model_apply_status(m, s, KEA_DHCP4, &st, NOW);
+	cJSON_Delete(a);
+}
+
+/* The pair with both peers normal; *b gets a copy of the secondary's config to change. */
+static void build(struct model *m, cJSON **b, const char *secondary_status)
+{
+	cJSON *a = args_of("config-get.direct.lb-primary.normal");
+	int p, s;
+
+	*b = args_of("config-get.direct.lb-secondary.normal");
+	model_init(m);
+	p = model_add_server(m, "lb-primary", "http://127.0.0.151:8151/", ORIGIN_CONFIG);
+	s = model_add_server(m, "lb-secondary", "http://127.0.0.152:8152/", ORIGIN_CONFIG);
+	give_config(m, p, a);
+	give_config(m, s, *b);
+	discovery_rebuild(m);
+	give_status(m, p, "status-get.direct.lb-primary.normal");
+	give_status(m, s, secondary_status);
+	verdict_update_all(m, NOW, NULL, NULL);
+	drift_update_all(m);
+	cJSON_Delete(a);
+}
+
+static int peer_index(const struct relationship *r, const char *name)
+{
+	for (int i = 0; i < r->npeers; i++)
+		if (!strcmp(r->peer[i].name, name))
+			return i;
+	fail_msg("no peer %s", name);
+	return -1;
+}
+
+static void test_in_line_then_drift(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct relationship *r;
+	struct sbuf words;
+	int sec;
+	unsigned gen;
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	assert_int_equal(m.nrels, 1);
+	r = &m.rels[0];
+	sec = peer_index(r, "lb-secondary");
+	assert_true(r->drift.known);
+	assert_int_equal(r->drift.ndrifted, 0);
+	assert_string_equal(r->peer[r->drift.source].name, "lb-primary");
+	/* An external change on the secondary. */
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
+					       cJSON_CreateNumber(999));
+	give_config(&m, 1, b);
+	gen = m.generation;
+	drift_update_all(&m);
+	assert_true(m.generation != gen);
+	assert_int_equal(r->drift.ndrifted, 1);
+	assert_int_equal(r->drift.peer_diffs[sec], 1);
+	sbuf_init(&words);
+	assert_int_equal(drift_describe(&m, r, sec, &words), 1);
+	assert_string_equal(words.s, "valid-lifetime differs\n");
+	sbuf_free(&words);
+	/* Nothing new: nothing recounted, nothing to redraw. */
+	gen = m.generation;
+	drift_update_all(&m);
+	assert_int_equal(m.generation, gen);
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
+static void test_pinned_source(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct relationship *r;
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	r = &m.rels[0];
+	strlcpy_(r->drift.pinned, "lb-secondary", sizeof(r->drift.pinned));
+	drift_update_all(&m);
+	assert_string_equal(r->peer[drift_source(&m, r)].name, "lb-secondary");
+	/* The pinned peer gone: back to the verdict's source of truth. */
+	m.servers[1].d[KEA_DHCP4].reach = REACH_DOWN;
+	assert_string_equal(r->peer[drift_source(&m, r)].name, "lb-primary");
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
+static void test_autorepl_decisions(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct relationship *r;
+	struct replstate st = { 0 };
+	char why[200];
+	uint64_t primary_hash;
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	r = &m.rels[0];
+	primary_hash = m.servers[0].d[KEA_DHCP4].replica_hash;
+	assert_int_equal(autorepl_decide(&m, r, &st, false, why, sizeof(why)), AUTOREPL_NOTHING);
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
+					       cJSON_CreateNumber(999));
+	give_config(&m, 1, b);
+	drift_update_all(&m);
+	/* No record of which side changed: shown, not propagated. */
+	assert_int_equal(autorepl_decide(&m, r, &st, false, why, sizeof(why)), AUTOREPL_HOLD_UNKNOWN);
+	/* The primary is where keaha left it: the secondary moved, bring it back. */
+	st.has_in_sync = true;
+	st.in_sync = primary_hash;
+	assert_int_equal(autorepl_decide(&m, r, &st, false, why, sizeof(why)), AUTOREPL_SYNC);
+	assert_string_equal(why, "bringing lb-secondary in line with lb-primary");
+	/* The primary moved (external edit there): held, unless configured. */
+	st.in_sync = primary_hash + 1;
+	assert_int_equal(autorepl_decide(&m, r, &st, false, why, sizeof(why)), AUTOREPL_HOLD_SOURCE);
+	assert_int_equal(autorepl_decide(&m, r, &st, true, why, sizeof(why)), AUTOREPL_SYNC);
+	/* A configuration backend: never. */
+	m.servers[1].d[KEA_DHCP4].config.has_config_control = true;
+	drift_update_all(&m);
+	assert_int_equal(autorepl_decide(&m, r, &st, true, why, sizeof(why)), AUTOREPL_NOTHING);
+	assert_non_null(strstr(why, "config-control"));
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
+/* A secondary that is back but not yet in its normal state is waited for. */
+static void test_autorepl_waits_for_normal_state(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct replstate st = { 0 };
+	char why[200];
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.restarted-waiting");
+	st.has_in_sync = true;
+	st.in_sync = m.servers[0].d[KEA_DHCP4].replica_hash;
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
+					       cJSON_CreateNumber(999));
+	give_config(&m, 1, b);
+	drift_update_all(&m);
+	assert_int_equal(autorepl_decide(&m, &m.rels[0], &st, false, why, sizeof(why)), AUTOREPL_WAIT_PEER);
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_in_line_then_drift),
+		cmocka_unit_test(test_pinned_source),
+		cmocka_unit_test(test_autorepl_decisions),
+		cmocka_unit_test(test_autorepl_waits_for_normal_state),
+	};
+
+	return cmocka_run_group_tests_name("drift", tests, NULL, NULL);
+}

@@ -1,0 +1,427 @@
+/*
+ * replica.c on captured configurations: the real peers of the labs' pairs
+ * differ only in server-local parts, so their replicated parts are equal;
+ * a change on one side is described in words; the configuration computed
+ * for a peer keeps its own local parts and has the source's replicated
+ * part; hubs and configuration backends are refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "plan.h"
+#include "replica.h"
+
+static cJSON *load_from(struct fixture *f, const char *name)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
+	cJSON *copy;
+
+	if (!a)
+		fail_msg("%s has no arguments", name);
+	copy = cJSON_Duplicate(a, true);
+	fixture_free(f);
+	return copy;
+}
+
+static cJSON *load2(const char *name)
+{
+	return load_from(fixture_load(name), name);
+}
+
+static cJSON *load3(const char *name)
+{
+	return load_from(fixture_load3(name), name);
+}
+
+static cJSON *get(const cJSON *o, const char *path)
+{
+	char buf[256], *save = NULL, *k;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save)) {
+		if (k[0] >= '0' && k[0] <= '9')
+			o = cJSON_GetArrayItem(o, atoi(k));
+		else
+			o = cJSON_GetObjectItemCaseSensitive(o, k);
+	}
+	return (cJSON *)o;
+}
+
+static const char *sget(const cJSON *o, const char *path)
+{
+	const cJSON *v = get(o, path);
+
+	return cJSON_IsString(v) ? v->valuestring : "(none)";
+}
+
+/* The drift between two configurations, as text; the count in *n. */
+static char *drift(const cJSON *a, const cJSON *b, enum kea_service svc, int *n)
+{
+	struct sbuf out;
+	cJSON *pa, *pb;
+	char why[REPLICA_WHY_LEN];
+
+	sbuf_init(&out);
+	pa = replica_part(a, svc, why, sizeof(why));
+	pb = replica_part(b, svc, why, sizeof(why));
+	assert_non_null(pa);
+	assert_non_null(pb);
+	*n = replica_drift(pa, pb, svc, "lb-primary", "lb-secondary", &out);
+	cJSON_Delete(pa);
+	cJSON_Delete(pb);
+	return out.s ? sbuf_take(&out) : xstrdup("");
+}
+
+/* ---- the table --------------------------------------------------------- */
+
+static void test_table_has_each_key_once_with_a_reason(void **state)
+{
+	size_t n;
+	const struct replica_local *t = replica_local_table(&n);
+
+	(void)state;
+	assert_true(n >= 12);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(strlen(t[i].why) > 10);
+		for (size_t k = i + 1; k < n; k++)
+			assert_string_not_equal(t[i].key, t[k].key);
+	}
+	assert_true(replica_is_local("interfaces-config", KEA_DHCP4));
+	assert_true(replica_is_local("server-id", KEA_DHCP6));
+	assert_false(replica_is_local("server-id", KEA_DHCP4));
+	assert_false(replica_is_local("subnet4", KEA_DHCP4));
+	assert_false(replica_is_local("client-classes", KEA_DHCP4));
+	assert_false(replica_is_local("valid-lifetime", KEA_DHCP6));
+	assert_true(replica_ha_key_is_local("this-server-name"));
+	assert_true(replica_ha_key_is_local("cert-file"));
+	assert_false(replica_ha_key_is_local("heartbeat-delay"));
+	assert_true(replica_ha_peer_key_is_local("key-file"));
+	assert_false(replica_ha_peer_key_is_local("url"));
+}
+
+/* The README's table names every server-local key of the code's table. */
+static void test_readme_lists_the_table(void **state)
+{
+	size_t n, len;
+	const struct replica_local *t = replica_local_table(&n);
+	char *readme = fixture_read_file("README.md", &len), needle[80];
+
+	(void)state;
+	if (!readme)
+		fail_msg("README.md not found (run from the repository root)");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(needle, sizeof(needle), "`%s`", t[i].key);
+		if (!strstr(readme, needle))
+			fail_msg("README.md does not list %s", needle);
+	}
+	free(readme);
+}
+
+/* ---- the split --------------------------------------------------------- */
+
+static void test_part_leaves_out_local_parts(void **state)
+{
+	cJSON *a = load2("config-get.dhcp6.lb-primary");
+	char why[REPLICA_WHY_LEN];
+	cJSON *p = replica_part(a, KEA_DHCP6, why, sizeof(why));
+
+	(void)state;
+	assert_non_null(p);
+	assert_null(get(p, "Dhcp6.server-id"));
+	assert_null(get(p, "Dhcp6.data-directory"));
+	assert_null(get(p, "Dhcp6.lease-database"));
+	assert_null(get(p, "Dhcp6.loggers"));
+	assert_null(get(p, "Dhcp6.hooks-libraries"));
+	assert_non_null(get(p, "Dhcp6.subnet6"));
+	assert_non_null(get(p, "Dhcp6.preferred-lifetime"));
+	/* The relationship's shared parameters, without this server's name. */
+	assert_string_equal(sget(p, "Dhcp6.high-availability.0.mode"), "load-balancing");
+	assert_null(get(p, "Dhcp6.high-availability.0.this-server-name"));
+	assert_null(get(p, "Dhcp6.high-availability.0.multi-threading"));
+	assert_null(replica_part(a, KEA_DHCP4, why, sizeof(why)));
+	assert_string_equal(why, "no Dhcp4 configuration");
+	cJSON_Delete(p);
+	cJSON_Delete(a);
+}
+
+/* Real peers, captured from the labs: only local parts differ. */
+static void test_real_peers_do_not_drift(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "3:config-get.direct.lb-primary.normal", "3:config-get.direct.lb-secondary.normal" },
+		{ "3:config-get.direct.hs-primary.normal", "3:config-get.direct.hs-standby.normal" },
+		{ "2:config-get.dhcp4.bk-backup", "2:config-get.dhcp4.bk-secondary.after-failed-hook-load" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(pairs); i++) {
+		cJSON *a = pairs[i][0][0] == '3' ? load3(pairs[i][0] + 2) : load2(pairs[i][0] + 2);
+		cJSON *b = pairs[i][1][0] == '3' ? load3(pairs[i][1] + 2) : load2(pairs[i][1] + 2);
+		int n;
+		char *text = drift(a, b, KEA_DHCP4, &n);
+		char why[REPLICA_WHY_LEN];
+		cJSON *pa = replica_part(a, KEA_DHCP4, why, sizeof(why));
+		cJSON *pb = replica_part(b, KEA_DHCP4, why, sizeof(why));
+		if (n != 0)
+			fail_msg("%s vs %s: %s", pairs[i][0], pairs[i][1], text);
+		assert_true(replica_hash(pa) == replica_hash(pb));
+		/* The full configurations do differ: in local parts. */
+		struct sbuf full;
+		sbuf_init(&full);
+		assert_int_not_equal(replica_drift(a, b, KEA_DHCP4, "x", "y", &full), 0);
+		sbuf_free(&full);
+		free(text);
+		cJSON_Delete(pa);
+		cJSON_Delete(pb);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+	}
+}
+
+/* ---- drift in words ---------------------------------------------------- */
+
+static cJSON *parse(const char *json)
+{
+	cJSON *j = cJSON_Parse(json);
+
+	if (!j)
+		fail_msg("bad test JSON: %s", json);
+	return j;
+}
+
+static void test_drift_words(void **state)
+{
+	cJSON *a = load3("config-get.direct.lb-primary.normal");
+	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *sub = get(b, "Dhcp4.subnet4.0");
+	char *text;
+	int n;
+
+	(void)state;
+	/* On the secondary: a pool moved, an option and two reservations added, a lifetime. */
+	cJSON_ReplaceItemInObjectCaseSensitive(get(sub, "pools.1"), "pool",
+					       cJSON_CreateString("127.201.2.10-127.201.2.200"));
+	cJSON_AddItemToArray(get(b, "Dhcp4.option-data"),
+			     parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
+	cJSON_ReplaceItemInObjectCaseSensitive(sub, "reservations", parse(
+		"[{\"hw-address\":\"aa:bb:cc:dd:ee:01\",\"ip-address\":\"127.201.9.1\"},"
+		" {\"hw-address\":\"aa:bb:cc:dd:ee:02\",\"ip-address\":\"127.201.9.2\"}]"));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(7200));
+	/* Local parts changed too: never drift. */
+	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4"), "loggers", cJSON_CreateArray());
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_string_equal(text,
+		"option domain-name-servers only on lb-secondary\n"
+		"subnet 127.201.0.0/16: pool 127.201.2.10-127.201.2.200 only on lb-secondary\n"
+		"subnet 127.201.0.0/16: pool 127.201.2.10-127.201.2.250 only on lb-primary\n"
+		"subnet 127.201.0.0/16: 2 reservations only on lb-secondary\n"
+		"valid-lifetime differs\n");
+	assert_int_equal(n, 5);
+	free(text);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+static void test_drift_subnets_classes_ha_and_order(void **state)
+{
+	cJSON *a = load3("config-get.direct.lb-primary.normal");
+	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *copy = cJSON_Duplicate(get(b, "Dhcp4.subnet4.0"), true);
+	char *text, *again;
+	int n;
+
+	(void)state;
+	cJSON_ReplaceItemInObjectCaseSensitive(copy, "subnet", cJSON_CreateString("192.0.2.0/24"));
+	cJSON_ReplaceItemInObjectCaseSensitive(copy, "id", cJSON_CreateNumber(99));
+	cJSON_AddItemToArray(get(b, "Dhcp4.subnet4"), copy);
+	cJSON_AddItemToObject(get(b, "Dhcp4"), "client-classes",
+					       parse("[{\"name\":\"voip\",\"test\":\"option[60].hex == 'x'\"}]"));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
+					       "heartbeat-delay", cJSON_CreateNumber(5000));
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_string_equal(text,
+		"client-classes only on lb-secondary\n"
+		"HA heartbeat-delay differs\n"
+		"subnet 192.0.2.0/24 only on lb-secondary\n");
+	/* The same inputs, the same lines. */
+	again = drift(a, b, KEA_DHCP4, &n);
+	assert_string_equal(text, again);
+	free(text);
+	free(again);
+	/* Both have classes: compared by name. */
+	cJSON_AddItemToObject(get(a, "Dhcp4"), "client-classes",
+			      parse("[{\"name\":\"voip\",\"test\":\"option[60].hex == 'y'\"},{\"name\":\"printers\"}]"));
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_non_null(strstr(text, "client class printers only on lb-primary\n"));
+	assert_non_null(strstr(text, "client class voip differs\n"));
+	free(text);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+static void test_drift_is_bounded(void **state)
+{
+	cJSON *a = load3("config-get.direct.lb-primary.normal");
+	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	char *text;
+	int n;
+
+	(void)state;
+	for (int i = 0; i < REPLICA_MAX_LINES + 10; i++) {
+		char net[64];
+		cJSON *s = cJSON_CreateObject();
+		snprintf(net, sizeof(net), "10.%d.0.0/16", i);
+		cJSON_AddStringToObject(s, "subnet", net);
+		cJSON_AddItemToArray(get(b, "Dhcp4.subnet4"), s);
+	}
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_int_equal(n, REPLICA_MAX_LINES + 10);
+	assert_non_null(strstr(text, "... and 10 more differences\n"));
+	free(text);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* ---- the desired configuration ----------------------------------------- */
+
+static void test_desired_keeps_target_local_parts(void **state)
+{
+	cJSON *src = load3("config-get.direct.lb-primary.normal");
+	cJSON *tgt = load3("config-get.direct.lb-secondary.normal");
+	char why[REPLICA_WHY_LEN];
+	cJSON *d, *ps, *pd;
+	struct sbuf out = { 0 };
+
+	(void)state;
+	cJSON_ReplaceItemInObjectCaseSensitive(get(src, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(1800));
+	cJSON_AddItemToArray(get(src, "Dhcp4.option-data"),
+			     parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(src, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
+					       "max-response-delay", cJSON_CreateNumber(6000));
+	d = replica_desired(tgt, src, KEA_DHCP4, why, sizeof(why));
+	assert_non_null(d);
+	/* The target's own parts. */
+	assert_string_equal(sget(d, "Dhcp4.control-sockets.0.socket-address"), "127.0.0.152");
+	assert_string_equal(sget(d, "Dhcp4.lease-database.name"), "/srv/kea3lab/hosts/lb-secondary/kea-leases4.csv");
+	assert_string_equal(sget(d, "Dhcp4.hooks-libraries.1.parameters.high-availability.0.this-server-name"),
+			    "lb-secondary");
+	assert_null(get(d, "hash"));
+	/* The source's shared parts. */
+	assert_int_equal(get(d, "Dhcp4.valid-lifetime")->valueint, 1800);
+	assert_int_equal(get(d, "Dhcp4.hooks-libraries.1.parameters.high-availability.0.max-response-delay")->valueint,
+			 6000);
+	ps = replica_part(src, KEA_DHCP4, why, sizeof(why));
+	pd = replica_part(d, KEA_DHCP4, why, sizeof(why));
+	assert_int_equal(replica_drift(ps, pd, KEA_DHCP4, "a", "b", &out), 0);
+	/* The target itself is untouched. */
+	assert_int_equal(get(tgt, "Dhcp4.valid-lifetime")->valueint, 3600);
+	cJSON_Delete(ps);
+	cJSON_Delete(pd);
+	cJSON_Delete(d);
+	cJSON_Delete(src);
+	cJSON_Delete(tgt);
+}
+
+/* The backup of a 2.2 relationship with a backup gets the secondary's configuration, as itself. */
+static void test_desired_for_a_backup(void **state)
+{
+	cJSON *src = load2("config-get.dhcp4.bk-secondary.after-failed-hook-load");
+	cJSON *tgt = load2("config-get.dhcp4.bk-backup");
+	char why[REPLICA_WHY_LEN];
+	cJSON *d;
+
+	(void)state;
+	cJSON_ReplaceItemInObjectCaseSensitive(get(src, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(900));
+	d = replica_desired(tgt, src, KEA_DHCP4, why, sizeof(why));
+	assert_non_null(d);
+	assert_string_equal(sget(d, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.this-server-name"),
+			    "bk-backup");
+	assert_string_equal(sget(d, "Dhcp4.control-socket.socket-name"),
+			    "/var/lib/kea/lab/hosts/bk-backup/kea4-ctrl.sock");
+	assert_int_equal(get(d, "Dhcp4.valid-lifetime")->valueint, 900);
+	cJSON_Delete(d);
+	cJSON_Delete(src);
+	cJSON_Delete(tgt);
+}
+
+static void test_desired_refusals(void **state)
+{
+	cJSON *hub = load3("config-get.direct.hub.normal");
+	cJSON *spoke = load3("config-get.direct.spoke1.normal");
+	cJSON *a = load3("config-get.direct.lb-primary.normal");
+	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *hs = load3("config-get.direct.hs-standby.normal");
+	cJSON *plain = load3("config-get.direct.plain-a.normal");
+	char why[REPLICA_WHY_LEN];
+
+	(void)state;
+	assert_null(replica_desired(spoke, hub, KEA_DHCP4, why, sizeof(why)));
+	assert_non_null(strstr(why, "hub and spoke"));
+	assert_null(replica_desired(hs, a, KEA_DHCP4, why, sizeof(why)));
+	assert_string_equal(why, "the two servers are not peers of the same relationship");
+	assert_null(replica_desired(plain, a, KEA_DHCP4, why, sizeof(why)));
+	assert_string_equal(why, "only one of the two servers has the HA hook loaded");
+	assert_null(replica_desired(b, a, KEA_DHCP6, why, sizeof(why)));
+	assert_false(replica_refuses(a, KEA_DHCP4, why, sizeof(why)));
+	cJSON_AddItemToObject(get(a, "Dhcp4"), "config-control",
+			      parse("{\"config-databases\":[{\"type\":\"mysql\",\"name\":\"kea\"}]}"));
+	assert_true(replica_refuses(a, KEA_DHCP4, why, sizeof(why)));
+	assert_null(replica_desired(b, a, KEA_DHCP4, why, sizeof(why)));
+	assert_non_null(strstr(why, "config-control"));
+	cJSON_Delete(hub);
+	cJSON_Delete(spoke);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	cJSON_Delete(hs);
+	cJSON_Delete(plain);
+}
+
+/* Secrets masked for the editor, put back after: the peer still gets the real password. */
+static void test_masked_edit_round_trip(void **state)
+{
+	cJSON *src = load2("config-get.dhcp4.lb-primary.auth-ok");
+	cJSON *masked = plan_mask_secrets(src), *d;
+	char *text = cJSON_Print(masked);
+	char why[REPLICA_WHY_LEN];
+	const char *pw = sget(src, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0.basic-auth-password");
+
+	(void)state;
+	assert_string_not_equal(pw, "(none)");
+	assert_null(strstr(text, pw));
+	plan_restore_secrets(masked, src);
+	assert_true(cJSON_Compare(masked, src, true));
+	d = replica_desired(src, masked, KEA_DHCP4, why, sizeof(why));
+	assert_non_null(d);
+	assert_string_equal(sget(d, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0.basic-auth-password"), pw);
+	cJSON_free(text);
+	cJSON_Delete(d);
+	cJSON_Delete(masked);
+	cJSON_Delete(src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_has_each_key_once_with_a_reason),
+		cmocka_unit_test(test_readme_lists_the_table),
+		cmocka_unit_test(test_part_leaves_out_local_parts),
+		cmocka_unit_test(test_real_peers_do_not_drift),
+		cmocka_unit_test(test_drift_words),
+		cmocka_unit_test(test_drift_subnets_classes_ha_and_order),
+		cmocka_unit_test(test_drift_is_bounded),
+		cmocka_unit_test(test_desired_keeps_target_local_parts),
+		cmocka_unit_test(test_desired_for_a_backup),
+		cmocka_unit_test(test_desired_refusals),
+		cmocka_unit_test(test_masked_edit_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("replica", tests, NULL, NULL);
+}
