@@ -50,6 +50,9 @@ struct app {
 	const char *keys_left;   /* headless: keys still to feed */
 	struct autorepl *repl;   /* automatic replication (keaReplicateConfig) */
 	const char **urls;       /* servers given on the command line, for its child */
+	uv_process_t fg;         /* a command in the terminal itself (keaha edit), the dashboard suspended */
+	bool fg_running;
+	char fg_what[160];
 	int exit_code;
 };
 
@@ -164,7 +167,8 @@ static void on_prepare(uv_prepare_t *h)
 {
 	struct app *a = h->data;
 
-	if (!a->quitting && (a->dirty || a->painted_generation != a->model.generation))
+	/* Suspended while a command has the terminal. */
+	if (!a->quitting && !a->fg_running && (a->dirty || a->painted_generation != a->model.generation))
 		paint(a);
 }
 
@@ -221,6 +225,11 @@ static void quit(struct app *a)
 	a->quitting = true;
 	job_free(a->ui.job); /* a change still running is stopped by its PID */
 	a->ui.job = NULL;
+	if (a->fg_running) {
+		uv_process_kill(&a->fg, SIGTERM);
+		uv_close((uv_handle_t *)&a->fg, NULL);
+		a->fg_running = false;
+	}
 	poller_stop(a->ui.poller);
 	autorepl_free(a->repl); /* a sync still running finishes on its own */
 	a->repl = NULL;
@@ -244,8 +253,12 @@ static void quit(struct app *a)
 
 static void on_signal(uv_signal_t *h, int signum)
 {
-	(void)signum;
-	quit(h->data);
+	struct app *a = h->data;
+
+	/* Ctrl-C in the editor reaches the whole terminal's process group: it is the editor's. */
+	if (signum == SIGINT && a->fg_running)
+		return;
+	quit(a);
 }
 
 /* A job wrote or ended: the dialog on top takes it, the screen repaints. */
@@ -258,6 +271,77 @@ static void on_job(void *ctx)
 	if (v->ops->update)
 		v->ops->update(&a->ui, v);
 	a->dirty = true;
+}
+
+/* --- a command in the terminal itself --- */
+
+static void on_input(uv_poll_t *h, int status, int events);
+
+static const char *fg_outcome(int64_t code)
+{
+	switch (code) {
+	case 0: return "applied";
+	case 1: return "NOT applied (failed, every server put back)";
+	case 2: return "nothing changed (no change, or refused)";
+	default: return "ended without a result";
+	}
+}
+
+static void on_fg_exit(uv_process_t *p, int64_t status, int term_signal)
+{
+	struct app *a = p->data;
+
+	uv_close((uv_handle_t *)p, NULL);
+	a->fg_running = false;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	uv_poll_start(&a->input, UV_READABLE, on_input);
+	ui_message(&a->ui, term_signal || status != 0, "edit %s: %s", a->fg_what,
+		   term_signal ? "stopped" : fg_outcome(status));
+	if (status == 0 && !term_signal)
+		poller_rediscover(a->ui.poller);
+	a->dirty = true;
+}
+
+/*
+ * The dashboard gives the terminal away (curses' program mode saved, its
+ * key reader stopped, no painting) and takes it back when the command ends,
+ * all through the loop: polling goes on meanwhile.
+ */
+static void run_foreground(struct ui *ui, const char *const *argv, const char *what)
+{
+	struct app *a = (struct app *)ui; /* the ui is the app's first member */
+	uv_stdio_container_t stdio[3];
+	uv_process_options_t o;
+	int rc;
+
+	if (a->fg_running || job_busy(ui->job)) {
+		ui_message(ui, true, "another change is still running");
+		return;
+	}
+	memset(&o, 0, sizeof(o));
+	for (int i = 0; i < 3; i++) {
+		stdio[i].flags = UV_INHERIT_FD;
+		stdio[i].data.fd = i;
+	}
+	o.file = argv[0];
+	o.args = (char **)argv;
+	o.stdio = stdio;
+	o.stdio_count = 3;
+	o.exit_cb = on_fg_exit;
+	a->fg.data = a;
+	strlcpy_(a->fg_what, what, sizeof(a->fg_what));
+	def_prog_mode();
+	endwin();
+	uv_poll_stop(&a->input);
+	if ((rc = uv_spawn(&a->loop, &a->fg, &o)) != 0) {
+		uv_close((uv_handle_t *)&a->fg, NULL);
+		reset_prog_mode();
+		uv_poll_start(&a->input, UV_READABLE, on_input);
+		ui_message(ui, true, "cannot start keaha edit: %s", uv_strerror(rc));
+		return;
+	}
+	a->fg_running = true;
 }
 
 /* --- keys --- */
@@ -543,6 +627,8 @@ int app_run(const struct keaha_config *cfg, const struct ui_opts *o)
 	uv_loop_init(&a->loop);
 	a->ui.poller = poller_new(&a->loop, &a->model, cfg, &po);
 	a->ui.job = job_new(&a->loop, on_job, a);
+	if (!o->headless)
+		a->ui.run_foreground = run_foreground;
 	poller_on_update(a->ui.poller, on_update, a);
 	start_autorepl(a, cfg, o);
 	start_handles(a);

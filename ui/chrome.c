@@ -353,6 +353,71 @@ static enum ui_result open_remove(struct ui *ui)
 	return UI_REDRAW;
 }
 
+/* The relationship the user looks at: the selected row of Failover Management or Triage. */
+static const struct relationship *looked_at(const struct ui *ui)
+{
+	const struct view *v = ui_top_const(ui);
+
+	if (v->ops == &failover_view_ops)
+		return failover_selected(ui, v);
+	if (v->ops == &triage_view_ops)
+		return triage_selected(ui, v);
+	return NULL;
+}
+
+/* h: the HA action dialog; n: the same with the verdict's next action chosen. */
+static enum ui_result open_ha(struct ui *ui, bool next)
+{
+	const struct relationship *r = looked_at(ui);
+
+	if (!r) {
+		ui_message(ui, true, "select a relationship first (Failover Management or triage)");
+		return UI_REDRAW;
+	}
+	if (next && r->verdict.next_action == HA_ACTION_NONE) {
+		ui_message(ui, false, "%s: no HA action to take%s%s", r->name, r->verdict.next_step[0] ? "; next: " : "",
+			   r->verdict.next_step);
+		return UI_REDRAW;
+	}
+	if (!can_change(ui))
+		return UI_REDRAW;
+	ha_dialog_open(ui, (int)(r - ui->model->rels), next ? r->verdict.next_action : HA_ACTION_NONE,
+		       next ? r->verdict.next_action_peer : NULL);
+	return UI_REDRAW;
+}
+
+/* E: `keaha edit` on the selected relationship or server, in the terminal itself. */
+static enum ui_result open_edit(struct ui *ui)
+{
+	const struct view *v = ui_top_const(ui);
+	const struct relationship *r = looked_at(ui);
+	const char *target = r ? r->name : v->ops == &servers_view_ops && v->sel < ui->model->nservers ?
+			     ui->model->servers[v->sel].name : NULL;
+	const char *argv[16];
+	int n = 0;
+
+	if (!target) {
+		ui_message(ui, true, "select a relationship or a server first");
+		return UI_REDRAW;
+	}
+	if (!ui->run_foreground) {
+		ui_message(ui, true, "edit needs a terminal (an editor runs in it)");
+		return UI_REDRAW;
+	}
+	if (!can_change(ui))
+		return UI_REDRAW;
+	argv[n++] = "/proc/self/exe";
+	for (const char *const *p = ui->o->child_args; p && *p && n < 8; p++)
+		argv[n++] = *p;
+	argv[n++] = "edit";
+	argv[n++] = target;
+	for (const char *const *p = ui->o->urls; p && *p && n < 15; p++)
+		argv[n++] = *p;
+	argv[n] = NULL;
+	ui->run_foreground(ui, argv, target);
+	return UI_REDRAW;
+}
+
 static enum ui_result global_action(struct ui *ui, enum action a)
 {
 	switch (a) {
@@ -368,6 +433,9 @@ static enum ui_result global_action(struct ui *ui, enum action a)
 	case ACTION_FOCUS: ui->focus_pane = !ui->focus_pane; return UI_REDRAW;
 	case ACTION_ADD: return open_add(ui);
 	case ACTION_REMOVE: return open_remove(ui);
+	case ACTION_HA: return open_ha(ui, false);
+	case ACTION_NEXT_ACTION: return open_ha(ui, true);
+	case ACTION_EDIT: return open_edit(ui);
 	case ACTION_UP: case ACTION_DOWN: case ACTION_PAGE_UP: case ACTION_PAGE_DOWN:
 	case ACTION_HOME: case ACTION_END:
 		return navigate(ui, a);

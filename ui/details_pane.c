@@ -77,6 +77,9 @@ static void verdict_block(const struct ui *ui, const struct relationship *r, str
 	add(L, ROLE_NORMAL, "Reason", "%s", v->reason);
 	if (v->next_step[0])
 		add(L, ROLE_WARN, "Next step", "%s", v->next_step);
+	if (v->next_action != HA_ACTION_NONE && !ui->o->readonly) /* that step, one key away */
+		add(L, ROLE_KEY, "Action", "n: keaha ha %s%s%s", action_name(v->next_action),
+		    v->next_action_peer[0] ? " --peer " : "", v->next_action_peer);
 	add(L, ROLE_VALUE, "Source of truth", "%s",
 	    v->source_of_truth >= 0 ? r->peer[v->source_of_truth].name : "none");
 	if (v->split_brain)

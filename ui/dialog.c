@@ -29,6 +29,28 @@ void change_arg(struct change_args *a, const char *s)
 	a->used += len;
 }
 
+void change_add_confirm(struct change *c, int id, const char *note)
+{
+	struct form_field *x = form_add(&c->summary, FORM_TEXT, id, "Type its name");
+
+	if (x)
+		x->note = note;
+}
+
+bool change_confirmed(struct change *c, int id, const char *name)
+{
+	struct form_field *x = form_field(&c->summary, id);
+
+	x->error[0] = '\0';
+	if (util_streq(x->text, name))
+		return true;
+	if (x->text[0])
+		snprintf(x->error, sizeof(x->error), "not the name: type %s", name);
+	else
+		snprintf(x->error, sizeof(x->error), "type %s to go ahead", name);
+	return false;
+}
+
 void change_init(struct change *c, const struct change_ops *ops)
 {
 	memset(c, 0, sizeof(*c));
@@ -365,12 +387,9 @@ static const char *phase_heading(const struct change *c)
 	switch (c->phase) {
 	case CHANGE_CHECKING: return "Checking both servers and every rule (nothing is changed)...";
 	case CHANGE_SUMMARY:
-		return c->status == 0 ? "What will change on each server:" :
-		       "Refused: nothing was changed. Go back to change the setup.";
-	case CHANGE_APPLYING: return "Applying (both servers, or neither):";
-	case CHANGE_DONE:
-		return c->status == 0 ? "Done: both servers changed and written." :
-		       "NOT applied: see why below.";
+		return c->status == 0 ? c->ops->summary_text : c->ops->refused_text;
+	case CHANGE_APPLYING: return "Applying:";
+	case CHANGE_DONE: return c->status == 0 ? c->ops->done_text : c->ops->failed_text;
 	default: return "";
 	}
 }

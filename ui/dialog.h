@@ -51,6 +51,8 @@ struct change_ops {
 	const char *title;          /* "Add relationship" */
 	const char *setup_page;     /* "Initial setup" */
 	const char *apply_label;    /* "Add" */
+	/* The headings: the dry-run's plan, and the outcomes (done, not done, refused by the dry-run). */
+	const char *summary_text, *done_text, *failed_text, *refused_text;
 	/* Checks the setup form's values; sets each field's error and warning. */
 	void (*validate)(const struct ui *ui, struct change *c);
 	/* The summary page's own fields before its buttons (remove: type the name), or NULL. */
@@ -71,6 +73,10 @@ struct change {
 	bool quit_armed;            /* q pressed once while applying */
 	char what[160];             /* one line about the change, for the title and messages */
 };
+
+/* The Summary's "type its name" field (id), and whether what is typed is name (else an error). */
+void change_add_confirm(struct change *c, int id, const char *note);
+bool change_confirmed(struct change *c, int id, const char *name);
 
 /* Sets up the flow (the owner then adds the setup fields and calls change_setup_done). */
 void change_init(struct change *c, const struct change_ops *ops);

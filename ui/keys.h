@@ -32,6 +32,9 @@
 	X(FAILOVER, "failover", "f", false, "failover management of the selected server") \
 	X(ADD, "add", "a", true, "add a relationship (wizard)") \
 	X(REMOVE, "remove", "d", true, "remove the selected relationship") \
+	X(HA, "ha", "h", true, "an on-call HA action on the selected relationship (maintenance, sync, ...)") \
+	X(NEXT_ACTION, "next-action", "n", true, "do the next step keaha names for the selected relationship") \
+	X(EDIT, "edit", "E", true, "edit the configuration of the selected relationship or server ($EDITOR)") \
 	X(HELP, "help", "? <F1>", false, "this help") \
 	X(QUIT, "quit", "q", false, "quit")
 

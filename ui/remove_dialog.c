@@ -50,26 +50,14 @@ static void validate(const struct ui *ui, struct change *c)
 
 static void summary_fields(const struct ui *ui, struct change *c)
 {
-	struct form_field *x = form_add(&c->summary, FORM_TEXT, F_CONFIRM, "Type its name");
-
 	(void)ui;
-	x->note = "the relationship's name, to remove it from both servers";
+	change_add_confirm(c, F_CONFIRM, "the relationship's name, to remove it from both servers");
 }
 
 static bool summary_ok(const struct ui *ui, struct change *c)
 {
-	struct remove_dialog *d = (struct remove_dialog *)c;
-	struct form_field *x = form_field(&c->summary, F_CONFIRM);
-
 	(void)ui;
-	x->error[0] = '\0';
-	if (util_streq(x->text, d->name))
-		return true;
-	if (x->text[0])
-		snprintf(x->error, sizeof(x->error), "not the name: type %s", d->name);
-	else
-		snprintf(x->error, sizeof(x->error), "type %s to remove it", d->name);
-	return false;
+	return change_confirmed(c, F_CONFIRM, ((struct remove_dialog *)c)->name);
 }
 
 static void command(const struct ui *ui, const struct change *c, bool dry_run, struct change_args *a)
@@ -89,6 +77,10 @@ static const struct change_ops remove_ops = {
 	.title = "Remove relationship",
 	.setup_page = "Scopes",
 	.apply_label = "Remove",
+	.summary_text = "What will change on each server:",
+	.done_text = "Done: both servers changed and written.",
+	.failed_text = "NOT applied: see why below.",
+	.refused_text = "Refused: nothing was changed. Go back to change the setup.",
 	.validate = validate,
 	.summary_fields = summary_fields,
 	.summary_ok = summary_ok,

@@ -38,6 +38,16 @@ static int rows(const struct ui *ui, const struct view *v)
 	return n;
 }
 
+const struct relationship *triage_selected(const struct ui *ui, const struct view *v)
+{
+	int *idx = xmalloc((size_t)(ui->model->nrels + 1) * sizeof(int));
+	int n = problems(ui, idx);
+	const struct relationship *r = v->sel >= 0 && v->sel < n ? &ui->model->rels[idx[v->sel]] : NULL;
+
+	free(idx);
+	return r;
+}
+
 static void draw_entry(const struct ui *ui, const struct relationship *r, int y, const struct rect *a,
 		       bool selected)
 {
@@ -52,6 +62,10 @@ static void draw_entry(const struct ui *ui, const struct relationship *r, int y,
 	draw_textf(y + 1, a->x + 4, a->w - 4, ROLE_NORMAL, true, "%s", r->verdict.reason);
 	draw_textf(y + 2, a->x + 4, a->w - 4, ROLE_WARN, true, "next: %s",
 		   r->verdict.next_step[0] ? r->verdict.next_step : "watch: Kea is recovering by itself");
+	/* The action keaha can take for that step, one key away (not offered read-only). */
+	if (r->verdict.next_action != HA_ACTION_NONE && !ui->o->readonly)
+		draw_textf(y + 3, a->x + 4, a->w - 4, ROLE_KEY, true, "n: keaha ha %s%s%s", action_name(r->verdict.next_action),
+			   r->verdict.next_action_peer[0] ? " --peer " : "", r->verdict.next_action_peer);
 }
 
 static void draw(const struct ui *ui, struct view *v)

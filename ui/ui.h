@@ -101,6 +101,9 @@ struct ui {
 	bool journal_pending;   /* a half-applied change waits in the state directory */
 	double now;
 	struct job *job;        /* the one child keaha that changes servers (ui/job.c) */
+	/* Runs argv in the terminal itself (keaha edit and its editor), the dashboard suspended
+	 * until it ends; set by app.c, NULL without a terminal. */
+	void (*run_foreground)(struct ui *ui, const char *const *argv, const char *what);
 };
 
 struct view *ui_top(struct ui *ui);
@@ -120,9 +123,15 @@ extern const struct view_ops triage_view_ops;
 extern const struct view_ops events_view_ops;
 extern const struct view_ops wizard_ops;        /* add a relationship */
 extern const struct view_ops remove_dialog_ops; /* remove one */
+extern const struct view_ops ha_dialog_ops;     /* an on-call HA action */
+/* The HA action dialog on relationship rel, the action and its peer chosen (NONE/NULL: none). */
+void ha_dialog_open(struct ui *ui, int rel, enum ha_action a, const char *peer);
+
 
 /* The failover view's rows (relationship indexes, in order) and its selection. */
 int failover_rows(const struct ui *ui, const struct view *v, int *rows, int max);
 const struct relationship *failover_selected(const struct ui *ui, const struct view *v);
+/* The triage view's selected entry, NULL when nothing is wrong. */
+const struct relationship *triage_selected(const struct ui *ui, const struct view *v);
 
 #endif

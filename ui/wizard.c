@@ -172,6 +172,10 @@ static const struct change_ops add_ops = {
 	.title = "Add relationship",
 	.setup_page = "Initial setup",
 	.apply_label = "Add",
+	.summary_text = "What will change on each server:",
+	.done_text = "Done: both servers changed and written.",
+	.failed_text = "NOT applied: see why below.",
+	.refused_text = "Refused: nothing was changed. Go back to change the setup.",
 	.validate = validate,
 	.command = command,
 };

@@ -148,6 +148,16 @@ static const struct scene scenes[] = {
 		{ STEP_STATUS, "bk-secondary", S4("bk-secondary.normal"), 0 },
 		{ STEP_DAEMON, "bk-backup", S4("lb-primary.service-stopped"), 0 },
 	} },
+	/* lb-primary in maintenance (ha-maintenance-start): the next step is its cancel. */
+	{ "maintenance", TOPO_LB | TOPO_HS, {
+		{ STEP_STATUS, "lb-primary", S4("lb-primary.in-maintenance"), 0 },
+		{ STEP_STATUS, "lb-secondary", S4("lb-secondary.partner-in-maintenance"), 0 },
+	} },
+	/* Both hot-standby peers terminated HA (clock skew): the next step is recover. */
+	{ "terminated", TOPO_LB | TOPO_HS, {
+		{ STEP_STATUS, "hs-primary", S4("hs-primary.terminated"), 0 },
+		{ STEP_STATUS, "hs-standby", S4("hs-standby.terminated"), 0 },
+	} },
 };
 
 #define NSCENES (sizeof(scenes) / sizeof(scenes[0]))
@@ -565,6 +575,8 @@ static void test_scenes_judged(void **state)
 		{ "clock-skew", "hs-primary+hs-standby/dhcp4", REL_IMPAIRED },
 		{ "clock-skew", "lb-primary+lb-secondary/dhcp4", REL_OK },
 		{ "backup-down", "bk-primary+bk-secondary/dhcp4", REL_IMPAIRED },
+		{ "maintenance", "lb-primary+lb-secondary/dhcp4", REL_IMPAIRED },
+		{ "terminated", "hs-primary+hs-standby/dhcp4", REL_IMPAIRED },
 	};
 
 	(void)state;
@@ -944,14 +956,16 @@ static void paint_keys(struct rig *r, const char *server, int w, int h, const ch
  * captured with the lab on 127.0.13.x) and its exit status, as the job
  * would hand them over.
  */
-static const struct {
+struct dialog_shot {
 	const char *name;
 	int w, h;
 	const char *server, *keys;
 	const char *outcome;   /* data file of the dry-run's output, or NULL */
 	int status;
 	const char *after;     /* keys on the Summary */
-} dialog_shots[] = {
+};
+
+static const struct dialog_shot dialog_shots[] = {
 	/* The product's Initial setup, opened for plain-a: plain-b is the only partner. */
 	{ "wizard-setup-120x40", 120, 40, "plain-a", "a pair4", NULL, 0, NULL },
 	/* Advanced unfolded; max-response-delay not above heartbeat-delay: the reason beside it. */
@@ -999,24 +1013,22 @@ static void finish_checking(struct rig *r, const char *data, int status)
 	chrome_paint(&r->ui);
 }
 
-static void test_dialogs(void **state)
+static void run_shots(const struct scene *sc, const struct dialog_shot *list, size_t n)
 {
-	struct rig *r = rig_new(&plain_scene);
+	struct rig *r = rig_new(sc);
 
-	(void)state;
-	for (size_t i = 0; i < sizeof(dialog_shots) / sizeof(dialog_shots[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct dump d = { 0 };
 
-		paint_keys(r, dialog_shots[i].server, dialog_shots[i].w, dialog_shots[i].h, dialog_shots[i].keys,
-			   false);
+		paint_keys(r, list[i].server, list[i].w, list[i].h, list[i].keys, false);
 		assert_true(r->ui.stack[r->ui.depth - 1].ops->modal);
-		if (dialog_shots[i].outcome) {
-			finish_checking(r, dialog_shots[i].outcome, dialog_shots[i].status);
-			press(&r->ui, dialog_shots[i].after);
+		if (list[i].outcome) {
+			finish_checking(r, list[i].outcome, list[i].status);
+			press(&r->ui, list[i].after);
 			chrome_paint(&r->ui);
 		}
 		dump_screen(&d);
-		check_golden(dialog_shots[i].name, &d);
+		check_golden(list[i].name, &d);
 		dump_free(&d);
 	}
 	while (r->ui.depth > 1)
@@ -1024,9 +1036,33 @@ static void test_dialogs(void **state)
 	rig_free(r);
 }
 
+static void test_dialogs(void **state)
+{
+	(void)state;
+	run_shots(&plain_scene, dialog_shots, sizeof(dialog_shots) / sizeof(dialog_shots[0]));
+}
+
+/* The HA action dialog while lb-primary is in maintenance (the scene "maintenance"). */
+static const struct dialog_shot ha_shots[] = {
+	/* n: the verdict's next action, its peer chosen, its effect in action.c's words. */
+	{ "ha-next-120x40", 120, 40, "lb-primary", "n", NULL, 0, NULL },
+	/* h: no action chosen yet (no default). */
+	{ "ha-choose-80x24", 80, 24, "lb-primary", "h", NULL, 0, NULL },
+	/* An action that needs a peer, none given: the reason beside the peer. */
+	{ "ha-peer-missing-120x40", 120, 40, "lb-primary", "h <Right>", NULL, 0, NULL },
+	/* Refused for this situation (a maintenance already runs): the reason beside the action. */
+	{ "ha-refused-120x40", 120, 40, "lb-primary", "h <Right> <Tab> <Right> <Right>", NULL, 0, NULL },
+};
+
+static void test_ha_dialogs(void **state)
+{
+	(void)state;
+	run_shots(&scenes[NSCENES - 2], ha_shots, sizeof(ha_shots) / sizeof(ha_shots[0]));
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[NSCENES + 7];
+	struct CMUnitTest tests[NSCENES + 8];
 	size_t n = 0;
 
 	/* Wide characters are measured by the C library: a UTF-8 locale is needed. */
@@ -1042,5 +1078,6 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ascii);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_too_small);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_dialogs);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ha_dialogs);
 	return _cmocka_run_group_tests("ui_golden", tests, n, NULL, NULL);
 }

@@ -557,6 +557,62 @@ static void test_readonly(void **state)
 	rig_free(r);
 }
 
+/* h / n / E: what they refuse, and the command E hands to the terminal. */
+static char edit_argv[400];
+
+static void record_foreground(struct ui *ui, const char *const *argv, const char *what)
+{
+	(void)ui;
+	edit_argv[0] = '\0';
+	for (; *argv; argv++)
+		snprintf(edit_argv + strlen(edit_argv), sizeof(edit_argv) - strlen(edit_argv), "%s ", *argv);
+	snprintf(edit_argv + strlen(edit_argv), sizeof(edit_argv) - strlen(edit_argv), "(%s)", what);
+}
+
+static void test_ha_and_edit_keys(void **state)
+{
+	static const char *const child[] = { "--state-dir", "/nonexistent/keaha-state", NULL };
+	struct rig *r = rig_new(false);
+
+	(void)state;
+	/* plain-a has no relationship: nothing selected. */
+	open_view(r, "plain-a");
+	type(r, "h");
+	assert_string_equal(r->ui.message, "select a relationship first (Failover Management or triage)");
+	/* No next action named for the hot-standby pair here: said, no dialog. */
+	open_view(r, "hs-primary");
+	type(r, "n");
+	assert_false(ui_top(&r->ui)->ops->modal);
+	assert_non_null(strstr(r->ui.message, "hs-primary+hs-standby/dhcp4: no HA action to take"));
+	/* With one named, n opens the dialog with it and its peer chosen. */
+	r->model.rels[model_find_rel(&r->model, "hs-primary+hs-standby/dhcp4")].verdict.next_action =
+		HA_ACTION_MAINTENANCE_CANCEL;
+	snprintf(r->model.rels[model_find_rel(&r->model, "hs-primary+hs-standby/dhcp4")].verdict.next_action_peer,
+		 KEA_NAME_LEN, "hs-standby");
+	type(r, "n");
+	assert_true(ui_top(&r->ui)->ops == &ha_dialog_ops);
+	assert_string_equal(form_choice_text(form_field(&dialog(r)->setup, 2)), "maintenance-cancel");
+	assert_string_equal(form_choice_text(form_field(&dialog(r)->setup, 3)), "hs-standby");
+	keycode(r, 27, false);
+	/* E: without a terminal it says so; with one, keaha edit on the selected relationship. */
+	type(r, "E");
+	assert_string_equal(r->ui.message, "edit needs a terminal (an editor runs in it)");
+	r->opts.child_args = child;
+	r->ui.run_foreground = record_foreground;
+	type(r, "E");
+	assert_string_equal(edit_argv, "/proc/self/exe --state-dir /nonexistent/keaha-state edit "
+			    "hs-primary+hs-standby/dhcp4 (hs-primary+hs-standby/dhcp4)");
+	rig_free(r);
+	/* Read-only: none of them. */
+	r = rig_new(true);
+	open_view(r, "hs-primary");
+	type(r, "h");
+	assert_string_equal(r->ui.message, "read-only: ha is disabled");
+	type(r, "E");
+	assert_string_equal(r->ui.message, "read-only: edit is disabled");
+	rig_free(r);
+}
+
 /* --no-state: no backups, no journal, so no change; said, not done. */
 static void test_no_state(void **state)
 {
@@ -589,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_remove_dialog),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_no_state),
+		cmocka_unit_test(test_ha_and_edit_keys),
 	};
 
 	if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "en_US.UTF-8")) {
