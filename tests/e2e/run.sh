@@ -8,7 +8,8 @@
 # turn Impaired and the pane names lb-secondary as source of truth; triage,
 # events and help; resize to 60x15, 40x10 and back; NO_COLOR=1 leaves no colour
 # escapes; --readonly hides add/remove; the wizard opens, takes text, closes
-# with Esc; lb-primary comes back; q quits with 0.
+# with Esc; lb-primary comes back; E runs keaha edit in the terminal and the
+# dashboard comes back; q quits with 0.
 # Own lab (E2E_LAB_NET, default 8; E2E_LAB_DIR) and own tmux server
 # (tmux -L keaha-e2e-PID); every wait is bounded; a trap stops both.
 # Prints "e2e: N passed, N failed" last; exits 1 on any failure.
@@ -333,9 +334,41 @@ t_recovery() {
 	fi
 }
 
+# E: keaha edit in the terminal itself, the dashboard suspended and back; the editor is a
+# script (sleeps a second, then changes decline-probation-period only when asked to).
+t_edit() {
+	local v
+	keys edit /
+	keys edit -l hs-primary
+	keys edit Enter E
+	if wait_screen edit 15 "Editing hs-primary's DHCPv4 configuration"; then
+		ok "E: keaha edit has the terminal (the dashboard suspended)"
+	else
+		nok "E: keaha edit has the terminal (the dashboard suspended)" "not shown"
+	fi
+	if wait_screen edit 20 '^ keaha  Failover Management' 'edit hs-primary\+hs-standby/dhcp4: nothing changed'; then
+		ok "E, no change: the dashboard back, 'nothing changed'"
+	else
+		nok "E, no change: the dashboard back, 'nothing changed'" "not restored"
+	fi
+	touch "$LAB_DIR/edit-change"
+	keys edit E
+	if wait_screen edit 20 'Apply to hs-primary'; then ok "E, a change: keaha edit shows it and asks"
+	else nok "E, a change: keaha edit shows it and asks" "no question"; fi
+	keys edit y Enter
+	if wait_screen edit 60 '^ keaha  Failover Management' 'edit hs-primary\+hs-standby/dhcp4: applied'; then
+		ok "E, a change: applied, the dashboard back"
+	else
+		nok "E, a change: applied, the dashboard back" "not applied or not restored"
+	fi
+	v=$(curl -s -m 3 -X POST -H 'Content-Type: application/json' -d '{"command":"config-get","service":["dhcp4"]}' \
+		"$("$LAB" url hs-standby)" | jq '.[0].arguments.Dhcp4["decline-probation-period"]')
+	check "E, a change: replicated to hs-standby (decline-probation-period 4321)" "hs-standby has $v" test "$v" = 4321
+}
+
 t_quit() {
 	local s rc
-	for s in main mono ro wiz; do
+	for s in main mono ro wiz edit; do
 		keys $s q
 		rc=$(wait_exit $s)
 		SCREEN=$(cat "$LAB_DIR/$s.err" 2>/dev/null)
@@ -364,6 +397,11 @@ start_session main -- --no-state -c "$CONF"
 start_session mono NO_COLOR=1 -- --no-state -c "$CONF"
 start_session ro -- --readonly --no-state -c "$CONF"
 start_session wiz -- --state-dir "$LAB_DIR/state" -c "$CONF"
+# The editor of the session "edit": a second's pause, then a change only when asked for.
+printf '#!/bin/sh\nsleep 1\n[ -f %q ] && sed -E -i %q "$1"\nexit 0\n' "$LAB_DIR/edit-change" \
+	's/("decline-probation-period":[[:space:]]*)[0-9]+/\14321/' >"$LAB_DIR/editor.sh"
+chmod +x "$LAB_DIR/editor.sh"
+start_session edit "EDITOR=$LAB_DIR/editor.sh" VISUAL= -- --state-dir "$LAB_DIR/state-edit" -c "$CONF"
 
 t_start
 t_primary_killed
@@ -375,6 +413,7 @@ t_no_color
 t_readonly
 t_wizard
 t_recovery
+t_edit
 t_quit
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
