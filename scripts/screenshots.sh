@@ -315,6 +315,28 @@ if wait_screen wiz 30 "$OK5"; then
 	keys wiz Enter
 	wait_screen wiz 60 'Done: both servers changed and written' || say "the wizard's relationship was not removed"
 	keys wiz Enter
+	# An on-call action (h): hs-standby into maintenance; triage then names the next step (n).
+	HS4='hs-primary+hs-standby/dhcp4'
+	keys wiz / Escape /
+	keys wiz -l hs-primary
+	keys wiz Enter h Right Tab Right Right
+	wait_screen wiz 10 'Peer +< hs-standby >' 'hs-standby will serve none' &&
+		shot ha-dialog wiz dark "an on-call action (h): maintenance-start, what happens to DHCP service"
+	keys wiz Enter
+	wait_screen wiz 30 'Type its name' 'send ha-maintenance-start'
+	keys wiz -l "$HS4"
+	keys wiz Enter
+	wait_screen wiz 60 'Done: sent, and Kea reached' || say "maintenance-start was not done"
+	keys wiz Enter / Escape t
+	wait_screen wiz 20 '^ keaha  Triage' 'n: keaha ha maintenance-cancel --peer hs-standby' &&
+		shot triage-next wiz dark "triage names the next step and its action, one key away (n)"
+	keys wiz n Enter
+	wait_screen wiz 30 'Type its name' 'send ha-maintenance-cancel'
+	keys wiz -l "$HS4"
+	keys wiz Enter
+	wait_screen wiz 60 'Done: sent, and Kea reached' || say "maintenance-cancel was not done"
+	keys wiz Enter R
+	wait_screen wiz 30 "$OK5" || say "the hot-standby pair did not come back to OK"
 fi
 
 "$LAB" kill lb-primary >/dev/null 2>&1 || die "lab.sh kill lb-primary failed"
