@@ -212,6 +212,12 @@ static int chosen_peer(struct ctx *c, const char *peer)
 	return i;
 }
 
+/* Whether two peers live on one server (a hub may be configured once per relationship). */
+static bool same_server(const struct model *m, int a, int b)
+{
+	return a >= 0 && b >= 0 && (a == b || model_url_same(m->servers[a].url, m->servers[b].url));
+}
+
 /* The other relationships (same service) whose peers live on peer i's server. */
 static int hub_others(const struct ctx *c, int i, char *names, size_t size)
 {
@@ -224,7 +230,7 @@ static int hub_others(const struct ctx *c, int i, char *names, size_t size)
 		if (o == c->r || o->service != c->r->service)
 			continue;
 		for (int p = 0; p < o->npeers; p++)
-			if (o->peer[p].server == server) {
+			if (same_server(c->m, o->peer[p].server, server)) {
 				if (len + 2 < size)
 					len += (size_t)snprintf(names + len, size - len, "%s%s", n ? ", " : "",
 								o->name);

@@ -149,7 +149,6 @@ struct ha_rel_config {
 	bool has_ha_hook; \
 	bool has_lease_cmds_hook; \
 	bool has_stat_cmds_hook;        /* stat-lease4/6-get: counts from the lease database */ \
-	char ha_library[KEA_URL_LEN]; \
 	bool has_config_control;        /* shared configuration backend: never replicate */ \
 	char server_tag[KEA_NAME_LEN]; \
 	char hash[72];                  /* Kea 3.0 config hash, "" before */ \
@@ -158,6 +157,8 @@ struct ha_rel_config {
 struct kea_config {
 	KEA_CONFIG_FIELDS
 	struct ha_rel_config rel[HA_MAX_RELS];
+	/* After rel: decoded, not kept by the model (256 bytes a daemon nobody reads there). */
+	char ha_library[KEA_URL_LEN];
 };
 
 /* What answered a config-get sent without "service". */

@@ -106,10 +106,13 @@ static bool refresh_status(struct run *x, int i)
 	struct kea_status st;
 	char text[400], err[DECODE_ERR_LEN];
 	int s = x->r->peer[i].server;
-	bool ok = call(x, i, "status-get", NULL, &args, text, sizeof(text), x->cfg->request_timeout) == 0 &&
+	bool ok = s >= 0 &&
+		  call(x, i, "status-get", NULL, &args, text, sizeof(text), x->cfg->request_timeout) == 0 &&
 		  args && decode_status(args, &st, err, sizeof(err));
 
 	cJSON_Delete(args);
+	if (s < 0)
+		return false;
 	if (ok)
 		model_apply_status(&x->m, s, x->r->service, &st, util_wallclock());
 	else

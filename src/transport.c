@@ -22,6 +22,7 @@
 
 #define ENDPOINTS_PER_SHARD 128
 #define BUFFER_SIZE 1024 /* Kea's status replies are under 1 KB */
+#define REPLY_KEEP 8192  /* a reply buffer larger than this is not kept between requests */
 
 struct shard {
 	struct transport *t;
@@ -385,6 +386,13 @@ bool transport_send(struct endpoint *e, const char *body, long timeout_ms, size_
 		return false;
 	free(e->body);
 	e->body = xstrdup(body);
+	/*
+	 * A config-get of a real server is tens of KB; kept for every endpoint
+	 * until its next reply that would cost far more than the status replies
+	 * that follow. Small buffers are reused.
+	 */
+	if (e->reply.cap > REPLY_KEEP)
+		sbuf_free(&e->reply);
 	e->reply.len = 0;
 	if (e->reply.s)
 		e->reply.s[0] = '\0';

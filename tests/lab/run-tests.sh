@@ -75,6 +75,8 @@ else
 fi
 for t in "${scenarios[@]}"; do
 	restart_lab
+	# Each scenario counts its own changes; the remembered topology stays.
+	rm -f "$STATE/audit.log"
 	$t
 done
 [ -n "$failed_names" ] && echo "failed:$failed_names"
