@@ -159,6 +159,10 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int signal)
 	if (!t)
 		return;
 	replstate_load(a->o.state_dir, t->name, &t->st);
+	if (a->o.events)
+		events_replication(a->o.events, util_wallclock(), t->name,
+				   status == 0 && signal == 0 ? REPL_FINISHED : REPL_FAILED,
+				   signal ? 128 + signal : (int)status, NULL);
 	if (status == 0 && signal == 0) {
 		t->failures = 0;
 	} else {
@@ -244,7 +248,6 @@ void autorepl_tick(struct autorepl *a, struct model *m, double now)
 {
 	char why[200];
 
-	(void)now;
 	a->m = m;
 	if (!a->o.enabled || !a->o.state_dir)
 		return;
@@ -258,8 +261,11 @@ void autorepl_tick(struct autorepl *a, struct model *m, double now)
 		if (d == AUTOREPL_SYNC && (a->running || util_monotonic() < t->next_try))
 			snprintf(why, sizeof(why), "a peer differs: a sync is due %s",
 				 a->running ? "after the one running" : "after a pause (the last one failed)");
-		else if (d == AUTOREPL_SYNC && start_child(a, (int)(t - a->t)))
+		else if (d == AUTOREPL_SYNC && start_child(a, (int)(t - a->t))) {
+			if (a->o.events)
+				events_replication(a->o.events, now, r->name, REPL_STARTED, 0, why);
 			snprintf(why, sizeof(why), "replicating: keaha sync %s (pid %d)", r->name, a->proc.pid);
+		}
 		if (why[0])
 			set_note(m, r, why);
 	}

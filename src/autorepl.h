@@ -17,6 +17,7 @@
 
 #include <uv.h>
 
+#include "events.h"
 #include "model.h"
 #include "replstate.h"
 
@@ -44,6 +45,7 @@ struct autorepl_opts {
 	const char *state_dir;    /* NULL: no records, no automatic replication */
 	const char *const *urls;  /* servers given on the command line */
 	int nurls;
+	struct events *events;    /* each run started, finished or failed; NULL: none */
 };
 
 struct autorepl;

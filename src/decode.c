@@ -518,6 +518,30 @@ bool decode_version(const struct kea_answer *a, char *out, size_t size)
 	return n > 0;
 }
 
+/*
+ * config-hash-get (Kea >= 2.4; 3.0 also puts the same hash beside config-get's
+ * Dhcp4 map): a SHA-256 in hex. Anything else is not a hash keaha can compare.
+ */
+bool decode_config_hash(const cJSON *args, char *out, size_t size, char *err, size_t errlen)
+{
+	const char *h = cJSON_GetStringValue(get(args, "hash"));
+	size_t n = h ? strlen(h) : 0;
+
+	if (size)
+		out[0] = '\0';
+	if (!h || n == 0 || n >= size || n > 128) {
+		set_err(err, errlen, "config-hash-get answer has no usable hash");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)h[i])) {
+			set_err(err, errlen, "config-hash-get hash is not hexadecimal");
+			return false;
+		}
+	memcpy(out, h, n + 1);
+	return true;
+}
+
 /* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
 static long days_from_civil(long y, long m, long d)
 {

@@ -196,6 +196,8 @@ bool decode_pool_usage(const cJSON *args, enum kea_service service, struct kea_p
 /* The same from stat-lease4-get / stat-lease6-get ("result-set"), counted in the lease
  * database itself: unlike statistic-get-all it also counts leases ha-sync brought. */
 bool decode_lease_stats(const cJSON *args, enum kea_service service, struct kea_pool_usage *out);
+/* The configuration hash from a config-hash-get answer (Kea 3: equal to config-get's "hash"). */
+bool decode_config_hash(const cJSON *args, char *out, size_t size, char *err, size_t errlen);
 /* Kea's version text ("2.2.0") from a version-get answer. */
 bool decode_version(const struct kea_answer *a, char *out, size_t size);
 

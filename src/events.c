@@ -16,7 +16,11 @@
 
 const char *event_kind_name(enum event_kind k)
 {
-	static const char *const names[] = { "reach", "state", "verdict", "topology", "action" };
+	static const char *const names[] = {
+#define X(e, name, help) name,
+		EVENT_KINDS(X)
+#undef X
+	};
 
 	return (unsigned)k < ARRAY_LEN(names) ? names[k] : "event";
 }
@@ -183,7 +187,70 @@ static struct seen_rel *seen_rel(struct events *ev, const char *name)
 	memset(&ev->rels[ev->nrels], 0, sizeof(ev->rels[0]));
 	strlcpy_(ev->rels[ev->nrels].name, name, sizeof(ev->rels[0].name));
 	ev->rels[ev->nrels].status = REL_STATUS_COUNT; /* never seen */
+	ev->rels[ev->nrels].drift = -1;
 	return &ev->rels[ev->nrels++];
+}
+
+/* "lb-secondary, lb-backup": the peers that differ from the source. */
+static void drifted_peers(const struct relationship *r, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < r->npeers && n < size; i++)
+		if (r->drift.peer_known[i] && r->drift.peer_diffs[i] > 0)
+			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "", r->peer[i].name);
+}
+
+/*
+ * Into or out of configuration drift. First sight is where things stand;
+ * a comparison not possible now (a peer away) keeps what was seen last.
+ */
+static int observe_drift(struct events *ev, const struct relationship *r, struct seen_rel *s,
+			 double now)
+{
+	const struct rel_drift *d = &r->drift;
+	char text[360], who[200];
+	bool was, is;
+
+	if (!d->known || d->refused || d->source < 0)
+		return 0;
+	was = s->drift > 0;
+	is = d->ndrifted > 0;
+	if (s->drift < 0 || was == is) {
+		s->drift = d->ndrifted;
+		return 0;
+	}
+	s->drift = d->ndrifted;
+	drifted_peers(r, who, sizeof(who));
+	if (is)
+		snprintf(text, sizeof(text), "%s: config drift: %s differ%s from %s", r->name, who,
+			 d->ndrifted == 1 ? "s" : "", r->peer[d->source].name);
+	else
+		snprintf(text, sizeof(text), "%s: config drift resolved: every peer in line with %s",
+			 r->name, r->peer[d->source].name);
+	emit(ev, now, EVENT_DRIFT, r->name, r->name, was ? "drift" : "in-line",
+	     is ? "drift" : "in-line", is, text);
+	return 1;
+}
+
+void events_replication(struct events *ev, double now, const char *rel, enum repl_phase phase,
+			int exit_status, const char *why)
+{
+	static const char *const to[] = { "started", "finished", "failed" };
+	char text[360];
+
+	if (phase == REPL_STARTED)
+		snprintf(text, sizeof(text), "%s: automatic replication started%s%s", rel,
+			 why && why[0] ? ": " : "", why ? why : "");
+	else if (phase == REPL_FINISHED)
+		snprintf(text, sizeof(text), "%s: automatic replication finished: every peer in line",
+			 rel);
+	else
+		snprintf(text, sizeof(text), "%s: automatic replication failed (exit %d): retried "
+			 "later; see replication.log in the state directory", rel, exit_status);
+	emit(ev, now, EVENT_REPLICATION, rel, rel, phase == REPL_STARTED ? "" : "started",
+	     to[phase], phase == REPL_FAILED, text);
 }
 
 static int observe_rels(struct events *ev, const struct model *m, double now)
@@ -197,6 +264,7 @@ static int observe_rels(struct events *ev, const struct model *m, double now)
 		const struct relationship *r = &m->rels[i];
 		struct seen_rel *s = seen_rel(ev, r->name);
 		s->present = true;
+		n += observe_drift(ev, r, s, now);
 		if (r->verdict_since == 0 || s->status == r->verdict.status)
 			continue;
 		snprintf(text, sizeof(text), "%s: %s%s%s (%s)", r->name,
@@ -217,6 +285,7 @@ static int observe_rels(struct events *ev, const struct model *m, double now)
 		emit(ev, now, EVENT_TOPOLOGY, ev->rels[i].name, ev->rels[i].name, "present", "removed",
 		     false, text);
 		ev->rels[i].status = REL_STATUS_COUNT;
+		ev->rels[i].drift = -1;
 		n++;
 	}
 	return n;

@@ -13,13 +13,25 @@
 
 #include "model.h"
 
+/* kind, JSON "kind", what it records */
+#define EVENT_KINDS(X) \
+	X(REACH, "reach", "a daemon became reachable, down or unknown") \
+	X(STATE, "state", "a daemon's HA state in one relationship changed") \
+	X(VERDICT, "verdict", "a relationship's status changed") \
+	X(TOPOLOGY, "topology", "a relationship appeared or disappeared") \
+	X(ACTION, "action", "an on-call action was sent (from: the action, to: done/failed)") \
+	X(DRIFT, "drift", "a relationship went into or out of configuration drift") \
+	X(REPLICATION, "replication", "an automatic replication started, finished or failed")
+
 enum event_kind {
-	EVENT_REACH,     /* a daemon became reachable, down or unknown */
-	EVENT_STATE,     /* a daemon's HA state in one relationship changed */
-	EVENT_VERDICT,   /* a relationship's status changed */
-	EVENT_TOPOLOGY,  /* a relationship appeared or disappeared */
-	EVENT_ACTION,    /* an on-call action was sent (from: the action, to: done/failed) */
+#define X(e, name, help) EVENT_##e,
+	EVENT_KINDS(X)
+#undef X
+	EVENT_KIND_COUNT
 };
+
+/* What an automatic replication (src/autorepl.c) is doing. */
+enum repl_phase { REPL_STARTED, REPL_FINISHED, REPL_FAILED };
 
 struct event {
 	double time;
@@ -42,6 +54,7 @@ struct seen_rel {
 	char name[KEA_NAME_LEN * 2 + 8];
 	enum rel_status status;
 	bool present;
+	int drift;                          /* -1 never known, else drifted peers last seen */
 };
 
 struct events {
@@ -63,6 +76,14 @@ bool events_open_file(struct events *ev, const char *path, char *err, size_t err
 void events_add(struct events *ev, const struct event *e);
 /* Records every change since the last call; returns how many. */
 int events_observe(struct events *ev, const struct model *m, double now);
+
+/*
+ * An automatic replication of relationship rel: started (why: what it
+ * brings in line), finished, or failed (exit status). Not found by
+ * comparing the model: the dashboard's replication runner reports it.
+ */
+void events_replication(struct events *ev, double now, const char *rel, enum repl_phase phase,
+			int exit_status, const char *why);
 
 int events_count(const struct events *ev);
 /* i = 0 is the newest. */

@@ -293,9 +293,11 @@ void model_apply_status(struct model *m, int s, enum kea_service svc,
 	/*
 	 * A new configuration: the reload counter went down, or the moment it
 	 * counts from moved on by more than the counter's 1 s resolution (a
-	 * config-set just after a poll that saw 0 s would not go down).
+	 * config-set just after a poll that saw 0 s would not go down). Kea 3
+	 * says it exactly with its hash: a config-set of the same configuration
+	 * (a rollback, a re-applied one) resets reload but is no change.
 	 */
-	if (d->has_status && st->reload >= 0 &&
+	if (d->has_status && st->reload >= 0 && !model_watches_hash(d) &&
 	    (st->reload < d->status.reload || now - (double)st->reload > d->config_epoch + 2.0))
 		d->config_wanted = true;
 	if (st->reload >= 0 && (!d->has_status || d->config_wanted || d->config_epoch == 0))
@@ -370,6 +372,28 @@ void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *pa
 	cJSON_Delete(d->replica);
 	d->replica = part;
 	d->replica_hash = hash;
+}
+
+bool model_watches_hash(const struct daemon *d)
+{
+	return d->has_config && d->config.hash[0] && !d->no_hash_cmd;
+}
+
+bool model_apply_config_hash(struct model *m, int s, enum kea_service svc, const char *hash,
+			     double now)
+{
+	struct daemon *d = &m->servers[s].d[svc];
+
+	(void)now;
+	if (!model_watches_hash(d) || strcmp(d->config.hash, hash) == 0 || d->config_wanted)
+		return false;
+	d->config_wanted = true;
+	return true;
+}
+
+void model_no_hash_cmd(struct model *m, int s, enum kea_service svc)
+{
+	m->servers[s].d[svc].no_hash_cmd = true;
 }
 
 void model_apply_pool(struct model *m, int s, enum kea_service svc,

@@ -114,6 +114,7 @@ struct daemon {
 	cJSON *replica;          /* owned; NULL until a configuration was read */
 	uint64_t replica_hash;   /* replica_hash() of it */
 	double config_epoch;     /* when the running configuration was loaded (status-get reload) */
+	bool no_hash_cmd;        /* config-hash-get not supported: fall back on reload */
 };
 
 /*
@@ -270,6 +271,17 @@ void model_apply_config(struct model *m, int s, enum kea_service svc,
 /* The replicated part of a config-get (owned by the model from now on). */
 void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *part,
 			 uint64_t hash, double now);
+/*
+ * Kea 3 change detection: config-hash-get's answer; a hash other than the
+ * one of the configuration keaha holds asks config-get again. Returns
+ * whether it did.
+ */
+bool model_apply_config_hash(struct model *m, int s, enum kea_service svc, const char *hash,
+			     double now);
+/* config-hash-get is not supported there: status-get's reload decides again. */
+void model_no_hash_cmd(struct model *m, int s, enum kea_service svc);
+/* Whether a daemon's configuration changes are detected by its hash (else by reload). */
+bool model_watches_hash(const struct daemon *d);
 void model_apply_pool(struct model *m, int s, enum kea_service svc,
 		      const struct kea_pool_usage *p, double now);
 

@@ -23,11 +23,16 @@
 #define STATS_REPLY (16u << 20)
 #define MAX_BACKOFF 4                 /* intervals */
 
-enum step_kind { STEP_PROBE, STEP_VERSION, STEP_CONFIG, STEP_STATUS, STEP_HEARTBEAT, STEP_STATS,
-		 STEP_END };
+enum step_kind { STEP_PROBE, STEP_VERSION, STEP_HASH, STEP_CONFIG, STEP_STATUS, STEP_HEARTBEAT,
+		 STEP_STATS, STEP_END };
 
-/* Positions: probe, version, config x2, status, heartbeat x2xHA_MAX_RELS, stats x2. */
-#define POS_CONFIG 2
+/*
+ * Positions: probe, version, config hash x2, config x2, status, heartbeat
+ * x2xHA_MAX_RELS, stats x2. The hash comes before config-get so that a
+ * changed one is read again in the same round.
+ */
+#define POS_HASH 2
+#define POS_CONFIG (POS_HASH + KEA_SERVICE_COUNT)
 #define POS_STATUS (POS_CONFIG + KEA_SERVICE_COUNT)
 #define POS_HEARTBEAT (POS_STATUS + 1)
 #define POS_STATS (POS_HEARTBEAT + KEA_SERVICE_COUNT * HA_MAX_RELS)
@@ -210,6 +215,14 @@ static bool step_at(const struct target *t, int pos, struct step *s)
 		s->kind = STEP_VERSION;
 		return sv->probed && !sv->version[0] && !sv->ha_listener_only;
 	}
+	if (pos < POS_CONFIG) {
+		/* Kea 3: a hash is cheaper than status-get's reload and never wrong. */
+		s->kind = STEP_HASH;
+		s->svc = (enum kea_service)(pos - POS_HASH);
+		d = &sv->d[s->svc];
+		return d->present && !sv->ha_listener_only && !d->config_wanted &&
+		       model_watches_hash(d);
+	}
 	if (pos < POS_STATUS) {
 		s->kind = STEP_CONFIG;
 		s->svc = (enum kea_service)(pos - POS_CONFIG);
@@ -236,8 +249,9 @@ static bool step_at(const struct target *t, int pos, struct step *s)
 
 static const char *command_of(enum step_kind k)
 {
-	static const char *const names[] = { "config-get", "version-get", "config-get",
-					     "status-get", "ha-heartbeat", "statistic-get-all" };
+	static const char *const names[] = { "config-get", "version-get", "config-hash-get",
+					     "config-get", "status-get", "ha-heartbeat",
+					     "statistic-get-all" };
 	return names[k];
 }
 
@@ -474,6 +488,28 @@ static void apply_probe(struct target *t, const struct kea_answer *a)
 	}
 }
 
+/*
+ * A changed hash asks config-get (the next step of this round). A server
+ * without the command falls back on status-get's reload for good.
+ */
+static void apply_hash(struct target *t, enum kea_service svc, const struct kea_answer *a)
+{
+	char hash[sizeof(((struct kea_config *)0)->hash)], err[DECODE_ERR_LEN];
+
+	if (a->result == KEA_RESULT_UNSUPPORTED) {
+		model_no_hash_cmd(t->p->m, t->server, svc);
+		return;
+	}
+	if (a->result != KEA_RESULT_OK) {
+		daemon_error(t, svc, a);
+		return;
+	}
+	if (!decode_config_hash(a->args, hash, sizeof(hash), err, sizeof(err)))
+		model_no_hash_cmd(t->p->m, t->server, svc);
+	else
+		model_apply_config_hash(t->p->m, t->server, svc, hash, now_wall());
+}
+
 static void apply_config(struct target *t, enum kea_service svc, const struct kea_answer *a)
 {
 	struct kea_config c;
@@ -581,6 +617,7 @@ static void apply_reply(struct target *t, const struct transport_reply *r)
 			model_set_version(t->p->m, t->server, v);
 		break;
 	}
+	case STEP_HASH: apply_hash(t, s->svc, &a[0]); break;
 	case STEP_CONFIG: apply_config(t, s->svc, &a[0]); break;
 	case STEP_STATUS: apply_status(t, a, n, r); break;
 	case STEP_HEARTBEAT: apply_heartbeat(t, s, &a[0], r); break;

@@ -24,6 +24,7 @@ struct dctx {
 struct elem {
 	char id[ID_LEN];
 	const cJSON *j;
+	const char *home;   /* a subnet's shared network, NULL at the top level */
 };
 
 static void line(struct dctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -169,6 +170,53 @@ static void compare_named(struct dctx *c, const cJSON *a, const cJSON *b, id_fn 
 	walk_keyed(c, a, b, id, ctx, &w);
 }
 
+/* Pools whose range is on one side only; a changed range is one on each side. */
+struct pool_odd {
+	const char *what;
+	int na, nb, cap;
+	char (*a)[ID_LEN], (*b)[ID_LEN];
+};
+
+static void pool_only(struct dctx *c, const char *ctx, const char *id, const char *side, void *u)
+{
+	struct pool_odd *p = u;
+
+	(void)ctx;
+	if (side == c->na && p->na < p->cap)
+		snprintf(p->a[p->na++], ID_LEN, "%s", id);
+	else if (side != c->na && p->nb < p->cap)
+		snprintf(p->b[p->nb++], ID_LEN, "%s", id);
+}
+
+static void pool_both(struct dctx *c, const char *ctx, const char *id, const cJSON *a,
+		      const cJSON *b, void *u)
+{
+	both_named(c, ctx, id, a, b, (void *)((struct pool_odd *)u)->what);
+}
+
+/*
+ * Pools are known by their range, so a changed range would read as two
+ * pools "only on" either side: those are paired in range order and said in
+ * one line, "pool A differs (B on NAME)"; what is left over is "only on".
+ */
+static void compare_pools(struct dctx *c, const cJSON *a, const cJSON *b, const char *ctx,
+			  const char *what)
+{
+	int cap = cJSON_GetArraySize(a) + cJSON_GetArraySize(b) + 1, i;
+	struct pool_odd p = { what, 0, 0, cap, xcalloc((size_t)cap, ID_LEN), xcalloc((size_t)cap, ID_LEN) };
+	struct walk w = { pool_only, pool_both, &p };
+
+	walk_keyed(c, a, b, id_pool, ctx, &w);
+	for (i = 0; i < p.na && i < p.nb; i++)
+		line(c, "%s%s %s differs (%s on %s)", ctx, what, p.a[i], p.b[i], c->nb);
+	for (int k = i; k < p.na; k++)
+		line(c, "%s%s %s only on %s", ctx, what, p.a[k], c->na);
+	for (int k = i; k < p.nb; k++)
+		line(c, "%s%s %s only on %s", ctx, what, p.b[k], c->nb);
+	free(p.a);
+	free(p.b);
+}
+
 /* Reservations are counted, not listed: a big subnet has thousands. */
 struct res_count {
 	int only_a, only_b, differ;
@@ -222,7 +270,7 @@ static void compare_value(struct dctx *c, const char *key, const cJSON *a, const
 	else if (!strcmp(key, "client-classes"))
 		compare_named(c, a, b, id_name, ctx, "client class");
 	else if (!strcmp(key, "pools") || !strcmp(key, "pd-pools"))
-		compare_named(c, a, b, id_pool, ctx, !strcmp(key, "pools") ? "pool" : "pd-pool");
+		compare_pools(c, a, b, ctx, !strcmp(key, "pools") ? "pool" : "pd-pool");
 	else if (!strcmp(key, "reservations"))
 		compare_reservations(c, a, b, ctx);
 	else if (!cJSON_Compare(a, b, true))
@@ -246,28 +294,65 @@ static void subnet_only(struct dctx *c, const char *ctx, const char *id, const c
 	line(c, "subnet %s only on %s", id, side);
 }
 
-/* Every subnet, wherever it is (top level or in a shared network), into one list. */
-static cJSON *all_subnets(const cJSON *map, const char *key)
+/* Every subnet, wherever it is (top level or in a shared network), with its home; sorted. */
+static struct elem *all_subnets(const cJSON *map, const char *key, int *n)
 {
-	cJSON *list = cJSON_CreateArray();
-	const cJSON *s, *net;
+	const cJSON *nets = cJSON_GetObjectItemCaseSensitive(map, "shared-networks"), *s, *net;
+	int cap = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(map, key)), k = 0;
+	struct elem *e;
 
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(map, key))
-		cJSON_AddItemReferenceToArray(list, (cJSON *)s);
-	cJSON_ArrayForEach(net, cJSON_GetObjectItemCaseSensitive(map, "shared-networks"))
-		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(net, key))
-			cJSON_AddItemReferenceToArray(list, (cJSON *)s);
-	return list;
+	cJSON_ArrayForEach(net, nets)
+		cap += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(net, key));
+	e = xcalloc((size_t)(cap ? cap : 1), sizeof(*e));
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(map, key)) {
+		id_subnet(s, e[k].id, sizeof(e[k].id));
+		e[k++].j = s;
+	}
+	cJSON_ArrayForEach(net, nets)
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(net, key)) {
+			id_subnet(s, e[k].id, sizeof(e[k].id));
+			e[k].home = str_of(net, "name") ? str_of(net, "name") : "?";
+			e[k++].j = s;
+		}
+	qsort(e, (size_t)k, sizeof(*e), by_id);
+	*n = k;
+	return e;
+}
+
+/* A subnet moved into, out of or between shared networks. */
+static void subnet_home(struct dctx *c, const struct elem *a, const struct elem *b)
+{
+	if (!a->home && !b->home)
+		return;
+	if (a->home && b->home && !strcmp(a->home, b->home))
+		return;
+	if (a->home && b->home)
+		line(c, "subnet %s: in shared network %s on %s, in %s on %s", a->id, a->home, c->na,
+		     b->home, c->nb);
+	else
+		line(c, "subnet %s: in shared network %s on %s, outside any shared network on %s",
+		     a->id, a->home ? a->home : b->home, a->home ? c->na : c->nb, a->home ? c->nb : c->na);
 }
 
 static void compare_subnets(struct dctx *c, const cJSON *ma, const cJSON *mb, const char *key)
 {
-	cJSON *la = all_subnets(ma, key), *lb = all_subnets(mb, key);
-	struct walk w = { subnet_only, subnet_both, NULL };
+	int na, nb, i = 0, k = 0;
+	struct elem *a = all_subnets(ma, key, &na), *b = all_subnets(mb, key, &nb);
 
-	walk_keyed(c, la, lb, id_subnet, "", &w);
-	cJSON_Delete(la);
-	cJSON_Delete(lb);
+	while (i < na || k < nb) {
+		int cmp = i >= na ? 1 : k >= nb ? -1 : strcmp(a[i].id, b[k].id);
+		if (cmp < 0)
+			subnet_only(c, "", a[i++].id, c->na, NULL);
+		else if (cmp > 0)
+			subnet_only(c, "", b[k++].id, c->nb, NULL);
+		else {
+			subnet_home(c, &a[i], &b[k]);
+			subnet_both(c, "", a[i].id, a[i].j, b[k].j, NULL);
+			i++, k++;
+		}
+	}
+	free(a);
+	free(b);
 }
 
 static void net_both(struct dctx *c, const char *ctx, const char *id, const cJSON *a,

@@ -52,6 +52,7 @@ static void read_peer(const struct keaha_config *cfg, const struct replicate_opt
 	endpoint_of(cfg, sv, p);
 	if (sv->ha_listener_only) {
 		snprintf(p->why, sizeof(p->why), "only its HA listener is known: %s", sv->note);
+		p->unmanaged = true;
 		return;
 	}
 	if (d->reach != REACH_OK) {
@@ -116,6 +117,13 @@ static bool refused(const struct repl_set *rs, const struct relationship *r, cha
 			 r->drift.pinned, r->drift.pinned);
 		return true;
 	}
+	/* Not away but out of reach for good: a change could never be carried to it. */
+	for (int i = 0; i < rs->n; i++)
+		if (rs->p[i].unmanaged) {
+			snprintf(why, size, "%s: %s; keaha changes every peer or none, so nothing was "
+				 "changed", rs->p[i].name, rs->p[i].why);
+			return true;
+		}
 	if (rs->source < 0) {
 		snprintf(why, size, "no source of truth: neither the primary nor the %s answers and "
 			 "serves", r->conf.mode == HA_MODE_HOT_STANDBY ? "standby" : "secondary");

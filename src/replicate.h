@@ -43,6 +43,7 @@ struct repl_peer {
 	bool agent;
 	bool read;                   /* config-get answered */
 	char why[300];               /* why not read */
+	bool unmanaged;              /* only its Kea 3 HA listener is known: never changed */
 	cJSON *config;               /* config-get arguments, owned */
 	bool normal;                 /* in its normal HA state now: expected there again after */
 	enum ha_state normal_state;

@@ -576,7 +576,7 @@ static void start_autorepl(struct app *a, const struct keaha_config *cfg, const 
 	struct autorepl_opts ro = { .enabled = cfg->replicate && !o->readonly,
 				    .source_edits = cfg->replicate_source_edits, .exe = "/proc/self/exe",
 				    .config_path = cfg->source[0] ? cfg->source : NULL,
-				    .state_dir = o->state_dir };
+				    .state_dir = o->state_dir, .events = &a->events };
 
 	a->urls = xcalloc((size_t)cfg->nservers + 1, sizeof(*a->urls));
 	for (int i = 0; i < cfg->nservers; i++)

@@ -215,8 +215,6 @@ static void replication_block(const struct ui *ui, const struct relationship *r,
 		add(L, ROLE_DIM, "Automatic", "off (--readonly)");
 	else if (!ui->cfg->replicate)
 		add(L, ROLE_DIM, "Automatic", "off (keaReplicateConfig = 0); drift is still shown");
-	if (d->note[0])
-		add(L, ROLE_NORMAL, "Automatic", "%s", d->note);
 	if (!d->known)
 		add(L, ROLE_DIM, "Drift", "not compared yet");
 	else if (!d->ndrifted)
@@ -234,6 +232,9 @@ static void replication_block(const struct ui *ui, const struct relationship *r,
 			add(L, ROLE_NORMAL, "", "%.*s", (int)(nl - line), line);
 		sbuf_free(&b);
 	}
+	/* What differs first, then what keaha does about it. */
+	if (d->note[0])
+		add(L, ROLE_NORMAL, "Automatic", "%s", d->note);
 }
 
 static void peer_block(const struct ui *ui, const struct relationship *r, int k, struct lines *L)
@@ -268,12 +269,17 @@ int details_pane_lines(const struct ui *ui, const struct relationship *r, struct
 		       int max)
 {
 	struct lines L = { out, 0, max };
+	/* A drift is something to act on: said under the verdict, not below every peer. */
+	bool drifted = r->drift.known && r->drift.ndrifted > 0;
 
 	verdict_block(ui, r, &L);
+	if (drifted)
+		replication_block(ui, r, &L);
 	timings_block(r, &L);
 	for (int k = 0; k < r->npeers; k++)
 		peer_block(ui, r, k, &L);
-	replication_block(ui, r, &L);
+	if (!drifted)
+		replication_block(ui, r, &L);
 	return L.n;
 }
 

@@ -274,11 +274,176 @@ t_hub_spoke() {
 	expect "hub-spoke remove: hub-1 and hub-2 ok" "$(rel $H1 .status)/$(rel $H2 .status)" ok/ok
 }
 
+# --- Replication (issue 6) over direct HTTP: keaha edit, drift, keaha sync, the dashboard ---
+
+# keaha CMD... on $CONF, no terminal; OUT and RC.
+repl3() {
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-$CONF.conf" "$@" </dev/null 2>&1)
+	RC=$?
+}
+# A jq filter over a host's Dhcp4 map (config-get), compact.
+dhcp4_of() { "$LAB" cmd "$1" config-get 2>/dev/null | jq -c ".[0].arguments.Dhcp4 | $2"; }
+# A change made outside keaha (config-get, a jq filter on the arguments, config-set); Kea's result.
+external3() {
+	local a
+	a=$("$LAB" cmd "$1" config-get 2>/dev/null | jq -c ".[0].arguments | del(.hash) | $2")
+	"$LAB" cmd "$1" config-set "$a" 2>/dev/null | jq -r '.[0].result'
+}
+# An $EDITOR script that applies a jq filter to the file keaha opens; prints its path.
+editor3() {
+	printf '%s\n' "$2" >"$STATE/$1.jq"
+	printf '#!/bin/sh\njq -f "%s" "$1" >"$1.new" && mv "$1.new" "$1"\n' "$STATE/$1.jq" >"$STATE/$1.sh"
+	chmod +x "$STATE/$1.sh"
+	echo "$STATE/$1.sh"
+}
+peer3() { rel "$1" ".peers[] | select(.name == \"$2\") | $3"; }
+fresh3() { mkdir -p "$STATE"; rm -rf "$STATE/replication" "$STATE/backups" "$STATE"/*.jsonl; }
+# Waits (bounded) until FILE has an event of KIND going to TO; 0 when it came.
+wait_event() { # FILE KIND TO SECONDS
+	local i
+	for ((i = 0; i < $4 * 2; i++)); do
+		[ -n "$(jq -r --arg k "$2" --arg t "$3" 'select(.kind == $k and .to == $t) | .to' "$1" 2>/dev/null)" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+LOCAL3='[.["control-sockets"], .["lease-database"], .loggers, .["interfaces-config"], (.["hooks-libraries"][] | select(.library | test("libdhcp_ha")) | .parameters["high-availability"][0] | [.["this-server-name"], .["multi-threading"]])]'
+# The pool, an option and a reservation changed on the primary, by an editor script.
+LB3_EDIT='.Dhcp4.subnet4[0].pools[0].pool |= sub("250$"; "200")
+ | .Dhcp4["option-data"] += [{"name": "domain-name-servers", "data": "192.0.2.53"}]
+ | .Dhcp4.subnet4[0].reservations += [{"hw-address": "aa:bb:cc:00:01:01", "ip-address": (.Dhcp4.subnet4[0].subnet | sub("0\\.0/16$"; "7.1")), "hostname": "printer1"}]'
+
+t_replication_edit3() {
+	local ed local_before pool hash_before
+	fresh3
+	pool=$(dhcp4_of lb-primary '.subnet4[0].pools[0].pool')
+	local_before=$(dhcp4_of lb-secondary "$LOCAL3")
+	hash_before=$("$LAB" cmd lb-secondary config-hash-get 2>/dev/null | jq -r '.[0].arguments.hash')
+	ed=$(editor3 lb-edit "$LB3_EDIT")
+	EDITOR=$ed repl3 edit lb-primary
+	expect "edit3: without --yes and without a terminal: refused (2)" "$RC" 2
+	expect "edit3: refused: the primary unchanged" "$(dhcp4_of lb-primary '.subnet4[0].pools[0].pool')" "$pool"
+	EDITOR=$ed repl3 edit lb-primary --yes
+	expect "edit3: on the lb primary over direct HTTP: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "edit3: the pool change in one line" "$(grep -c 'pool .*-.*\.250 differs (.*\.200 on your edit)' <<<"$OUT")" 1
+	expect "edit3: the secondary has the new pool" "$(dhcp4_of lb-secondary '.subnet4[0].pools[0].pool')" "${pool%250\"}200\""
+	expect "edit3: the secondary has the option" \
+		"$(dhcp4_of lb-secondary '[.["option-data"][] | select(.name == "domain-name-servers") | .data] | join(",")')" '"192.0.2.53"'
+	expect "edit3: the secondary has the reservation" "$(dhcp4_of lb-secondary '[.subnet4[0].reservations[].hostname] | join(",")')" '"printer1"'
+	expect "edit3: the secondary's server-local parts unchanged" "$(dhcp4_of lb-secondary "$LOCAL3")" "$local_before"
+	expect_not "edit3: the secondary's Kea 3 configuration hash moved" \
+		"$("$LAB" cmd lb-secondary config-hash-get 2>/dev/null | jq -r '.[0].arguments.hash')" "$hash_before"
+	wait_status $LB ok 20
+	expect "edit3: HA back in its normal state (OK)" "$(rel $LB .status)" ok
+	expect "edit3: no config drift afterwards" "$(rel $LB '.["config-drift"]')" false
+	expect "edit3: both originals backed up" "$(ls "$STATE/backups" 2>/dev/null | grep -c 'lb-.*-dhcp4.json')" 2
+	expect "edit3: HA-only listener peers: refused, nothing changed (2)" \
+		"$(CONF=primaries; EDITOR=$ed repl3 edit lb-primary --yes; echo "$RC $(grep -c 'only its HA listener is known' <<<"$OUT")")" "2 1"
+}
+
+# An external config-set on the secondary: `keaha watch` sees it by the Kea 3
+# configuration hash (no reload rule on Kea 3) as a drift event; keaha sync
+# brings it back (backup kept), and watch sees the drift resolved.
+t_replication_sync3() {
+	local wpid ev=$STATE/watch.jsonl
+	fresh3
+	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf" watch --events "$ev" --duration 40 \
+		</dev/null >/dev/null 2>&1 &
+	wpid=$!
+	wait_event "$ev" verdict ok 10
+	expect "sync3: external config-set on the secondary" \
+		"$(external3 lb-secondary '.Dhcp4["valid-lifetime"] = 999 | .Dhcp4.subnet4[0].reservations += [{"hw-address": "aa:bb:cc:00:02:01", "ip-address": (.Dhcp4.subnet4[0].subnet | sub("0\\.0/16$"; "8.1"))}, {"hw-address": "aa:bb:cc:00:02:02", "ip-address": (.Dhcp4.subnet4[0].subnet | sub("0\\.0/16$"; "8.2"))}]')" 0
+	if wait_event "$ev" drift drift 10; then ok "sync3: watch: a drift event (change seen by the config hash)"
+	else nok "sync3: watch: a drift event" "$(cat "$ev" 2>/dev/null | tail -n 3)"; fi
+	status
+	expect "sync3: the secondary shows config-drift" "$(peer3 $LB lb-secondary '.["config-drift"]')" true
+	expect "sync3: in words" "$(peer3 $LB lb-secondary '.drift | join("; ")')" \
+		"subnet $(dhcp4_of lb-primary '.subnet4[0].subnet' | tr -d '"'): 2 reservations only on lb-secondary; valid-lifetime differs"
+	repl3 sync $LB --dry-run
+	expect "sync3: --dry-run with drift: exit 1" "$RC" 1
+	expect "sync3: --dry-run changed nothing" "$(dhcp4_of lb-secondary '.["valid-lifetime"]')" 999
+	repl3 sync $LB
+	expect "sync3: without --yes and without a terminal: refused (2)" "$RC" 2
+	repl3 sync $LB --yes
+	expect "sync3: exit 0" "$RC" 0
+	expect "sync3: the secondary has the primary's lifetime again" "$(dhcp4_of lb-secondary '.["valid-lifetime"]')" 3600
+	expect "sync3: the overwritten configuration saved" \
+		"$(jq '.Dhcp4["valid-lifetime"]' "$STATE"/backups/*-lb-secondary-dhcp4.json 2>/dev/null | head -n 1)" 999
+	if wait_event "$ev" drift in-line 10; then ok "sync3: watch: drift resolved"
+	else nok "sync3: watch: drift resolved" "$(tail -n 3 "$ev" 2>/dev/null)"; fi
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	repl3 sync $LB --yes
+	expect "sync3: nothing to do: exit 0" "$RC" 0
+	repl3 sync $H1 --yes
+	expect "sync3: a hub's relationship: refused (2)" "$RC" 2
+	expect "sync3: ... and told why" "$(has "$OUT" "hub and spoke")" yes
+	CONF=primaries repl3 sync $LB --yes
+	expect "sync3: a peer known only by its HA listener: refused (2)" "$RC" 2
+	CONF=managed
+}
+
+# The primary away: the edit goes to the secondary (the source of truth now);
+# the returned primary gets it from the secondary, never the other way round.
+t_replication_primary_away3() {
+	local ed
+	fresh3
+	"$LAB" kill lb-primary >/dev/null 2>&1
+	"$LAB" wait-state lb-secondary partner-down 15 >/dev/null 2>&1
+	ed=$(editor3 lifetime '.Dhcp4["valid-lifetime"] = 1800 | .Dhcp4["max-valid-lifetime"] = 1800')
+	EDITOR=$ed repl3 edit $LB --yes
+	expect "primary away3: the edit goes to the secondary (exit 0)" "$RC" 0
+	expect "primary away3: the secondary is the source" "$(has "$OUT" "Editing lb-secondary's")" yes
+	expect "primary away3: the secondary has the edit" "$(dhcp4_of lb-secondary '.["valid-lifetime"]')" 1800
+	"$LAB" start-host lb-primary >/dev/null 2>&1
+	"$LAB" wait-state lb-primary load-balancing 30 >/dev/null 2>&1
+	status
+	expect "primary back3: the secondary stays the source until the primary has the edit" \
+		"$(rel $LB .replication.source)" lb-secondary
+	expect "primary back3: the primary shows the drift" "$(peer3 $LB lb-primary '.["config-drift"]')" true
+	repl3 sync $LB --yes
+	expect "primary back3: sync exit 0" "$RC" 0
+	expect "primary back3: the primary has the edit" "$(dhcp4_of lb-primary '.["valid-lifetime"]')" 1800
+	expect "primary back3: the secondary kept it" "$(dhcp4_of lb-secondary '.["valid-lifetime"]')" 1800
+	status
+	expect "primary back3: the primary is the source again" "$(rel $LB .replication.source)" lb-primary
+	expect "primary back3: no drift" "$(rel $LB '.["config-drift"]')" false
+}
+
+# The dashboard (headless) notices an external change on the secondary by its
+# hash and brings it back by itself; its events file has the drift and the
+# automatic replication, started then finished.
+t_replication_dashboard3() {
+	local dpid ev=$STATE/dash.jsonl
+	fresh3
+	repl3 sync $LB --yes   # the record: what keaha made everyone's
+	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf" --headless 120x40 --rounds 40 \
+		--events "$ev" --dump "$STATE/dash.txt" </dev/null >/dev/null 2>&1 &
+	dpid=$!
+	wait_event "$ev" verdict ok 10
+	expect "dashboard3: external change on the secondary" "$(external3 lb-secondary '.Dhcp4["valid-lifetime"] = 777')" 0
+	if wait_event "$ev" replication finished 30; then ok "dashboard3: automatic replication finished (event)"
+	else nok "dashboard3: automatic replication finished (event)" "$(tail -n 4 "$ev" 2>/dev/null; cat "$STATE/replication.log" 2>/dev/null | tail -n 4)"; fi
+	# The drift can be seen resolved before the child has exited: only these orders are fixed.
+	expect "dashboard3: the drift came first" \
+		"$(jq -r 'select(.kind == "drift" or .kind == "replication") | .kind + ":" + .to' "$ev" 2>/dev/null | head -n 1)" drift:drift
+	expect "dashboard3: one replication, started then finished" \
+		"$(jq -r 'select(.kind == "replication") | .to' "$ev" 2>/dev/null | tr '\n' ' ')" "started finished "
+	if wait_event "$ev" drift in-line 10; then ok "dashboard3: drift resolved (event)"
+	else nok "dashboard3: drift resolved (event)" "$(tail -n 3 "$ev" 2>/dev/null)"; fi
+	kill "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	expect "dashboard3: the secondary's lifetime is the primary's" "$(dhcp4_of lb-secondary '.["valid-lifetime"]')" 3600
+	expect "dashboard3: the run is logged" "$(grep -c 'automatic replication: keaha sync' "$STATE/replication.log" 2>/dev/null)" 1
+}
+
 [ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
 command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1; }
 # shellcheck disable=SC2206 # a list of words
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
-	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke})
+	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke
+	t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
 	restart_lab

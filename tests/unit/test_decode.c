@@ -1950,6 +1950,46 @@ static void test_pool_usage_malformed(void **state)
 
 /* ---- dates -------------------------------------------------------------- */
 
+/* config-hash-get on the real 3.0 server: the very hash its config-get carries. */
+static void test_config_hash3(void **state)
+{
+	struct dec d;
+	struct kea_config cfg;
+	char hash[72], err[DECODE_ERR_LEN];
+	cJSON *j;
+
+	(void)state;
+	dec_load3(&d, "config-hash-get.direct.lb-primary.normal");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.a[0].result, KEA_RESULT_OK);
+	assert_true(decode_config_hash(d.a[0].args, hash, sizeof(hash), err, sizeof(err)));
+	dec_free(&d);
+	dec_load3(&d, "config-get.direct.lb-primary.normal");
+	config_of(&d, KEA_DHCP4, &cfg);
+	assert_string_equal(hash, cfg.hash);
+	assert_int_equal(strlen(hash), 64);
+	dec_free(&d);
+	/* The secondary's configuration (its own local parts) has another hash. */
+	dec_load3(&d, "config-get.direct.lb-secondary.normal");
+	config_of(&d, KEA_DHCP4, &cfg);
+	assert_string_not_equal(hash, cfg.hash);
+	dec_free(&d);
+
+	/* Nothing usable: no hash, not a string, empty, not hex, too long for the buffer. */
+	static const char *const bad[] = { "{}", "{\"hash\":7}", "{\"hash\":\"\"}",
+					   "{\"hash\":\"12 4\"}", "{\"hash\":\"0123456789\"}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char small[8];
+		j = json(bad[i]);
+		err[0] = '\0';
+		assert_false(decode_config_hash(j, small, sizeof(small), err, sizeof(err)));
+		assert_string_equal(small, "");
+		assert_non_null(strstr(err, "hash"));
+		cJSON_Delete(j);
+	}
+	assert_false(decode_config_hash(NULL, hash, sizeof(hash), err, sizeof(err)));
+}
+
 static void test_http_date(void **state)
 {
 	static const char *const bad[] = {
@@ -2100,6 +2140,7 @@ int main(void)
 		cmocka_unit_test(test_config_malformed),
 		cmocka_unit_test(test_endpoint_malformed),
 		cmocka_unit_test(test_pool_usage_malformed),
+		cmocka_unit_test(test_config_hash3),
 		cmocka_unit_test(test_http_date),
 		cmocka_unit_test(test_system_time),
 	};

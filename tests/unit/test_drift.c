@@ -203,6 +203,65 @@ static void test_autorepl_waits_for_normal_state(void **state)
 	model_free(&m);
 }
 
+/* status-get at a later time with a given reload counter. */
+static void give_status_at(struct model *m, int s, const char *fixture, long reload, double now)
+{
+	cJSON *a = args_of(fixture);
+	struct kea_status st;
+	char err[DECODE_ERR_LEN];
+
+	assert_true(decode_status(a, &st, err, sizeof(err)));
+	st.reload = reload;
+	model_apply_status(m, s, KEA_DHCP4, &st, now);
+	cJSON_Delete(a);
+}
+
+/*
+ * Kea 3 change detection: the configuration's hash decides, not status-get's
+ * reload (a config-set of the same configuration resets reload); without
+ * config-hash-get, reload decides again.
+ */
+static void test_config_change_by_hash(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct daemon *d;
+	char other[72];
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	d = &m.servers[1].d[KEA_DHCP4];
+	assert_true(model_watches_hash(d));
+	assert_false(d->config_wanted);
+	/* Reloaded 60 s later (reload back to 0): same hash, nothing to read. */
+	give_status_at(&m, 1, "status-get.direct.lb-secondary.normal", 0, NOW + 60);
+	assert_false(d->config_wanted);
+	assert_false(model_apply_config_hash(&m, 1, KEA_DHCP4, d->config.hash, NOW + 61));
+	assert_false(d->config_wanted);
+	/* Another hash (the primary's configuration): read it again. */
+	strlcpy_(other, m.servers[0].d[KEA_DHCP4].config.hash, sizeof(other));
+	assert_string_not_equal(other, d->config.hash);
+	assert_true(model_apply_config_hash(&m, 1, KEA_DHCP4, other, NOW + 62));
+	assert_true(d->config_wanted);
+	/* Read: the hash is the one config-get brought. */
+	give_config(&m, 1, b);
+	assert_false(d->config_wanted);
+	/* A server without config-hash-get: reload decides. */
+	model_no_hash_cmd(&m, 1, KEA_DHCP4);
+	assert_false(model_watches_hash(d));
+	give_status_at(&m, 1, "status-get.direct.lb-secondary.normal", 0, NOW + 120);
+	assert_true(d->config_wanted);
+	/* Kea 2.2 (no hash in config-get): reload decides. */
+	d = &m.servers[0].d[KEA_DHCP4];
+	d->config.hash[0] = '\0';
+	assert_false(model_watches_hash(d));
+	assert_false(model_apply_config_hash(&m, 0, KEA_DHCP4, other, NOW + 121));
+	give_status_at(&m, 0, "status-get.direct.lb-primary.normal", 0, NOW + 122);
+	assert_true(d->config_wanted);
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_pinned_source),
 		cmocka_unit_test(test_autorepl_decisions),
 		cmocka_unit_test(test_autorepl_waits_for_normal_state),
+		cmocka_unit_test(test_config_change_by_hash),
 	};
 
 	return cmocka_run_group_tests_name("drift", tests, NULL, NULL);

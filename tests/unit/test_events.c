@@ -1,4 +1,7 @@
-/* Events found by comparing the model with what was seen: states, reach, verdicts. */
+/*
+ * Events found by comparing the model with what was seen: states, reach,
+ * verdicts, configuration drift; and automatic replications as reported.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,11 +106,118 @@ static void test_verdict_and_json(void **state)
 	model_free(&m);
 }
 
+/* A pair whose drift the test sets as drift_update_all would. */
+static struct relationship *pair(struct model *m)
+{
+	int idx = model_add_rel(m);
+	struct relationship *r = &m->rels[idx];
+
+	strcpy(r->name, "p+s/dhcp4");
+	r->npeers = 2;
+	strcpy(r->peer[0].name, "p");
+	strcpy(r->peer[1].name, "s");
+	r->peer[0].server = r->peer[1].server = -1;
+	return r;
+}
+
+static void set_drift(struct relationship *r, bool known, int diffs)
+{
+	r->drift.known = known;
+	r->drift.source = 0;
+	r->drift.peer_known[1] = known;
+	r->drift.peer_diffs[1] = diffs;
+	r->drift.ndrifted = diffs > 0;
+}
+
+static void test_drift_events(void **state)
+{
+	struct model m;
+	struct events ev;
+	struct relationship *r;
+	char *line;
+
+	(void)state;
+	model_init(&m);
+	events_init(&ev, 16);
+	r = pair(&m);
+	/* Not compared yet, then first sight (already drifted): where things stand. */
+	assert_int_equal(events_observe(&ev, &m, 10), 0);
+	set_drift(r, true, 3);
+	assert_int_equal(events_observe(&ev, &m, 11), 0);
+	/* In line: an event, for the better. */
+	set_drift(r, true, 0);
+	assert_int_equal(events_observe(&ev, &m, 12), 1);
+	assert_int_equal(events_get(&ev, 0)->kind, EVENT_DRIFT);
+	assert_false(events_get(&ev, 0)->bad);
+	assert_string_equal(events_get(&ev, 0)->text,
+			    "p+s/dhcp4: config drift resolved: every peer in line with p");
+	/* A peer away (not compared now): nothing; back and still in line: nothing. */
+	set_drift(r, false, 0);
+	assert_int_equal(events_observe(&ev, &m, 13), 0);
+	set_drift(r, true, 0);
+	assert_int_equal(events_observe(&ev, &m, 14), 0);
+	/* Drift again: for the worse, naming the peer and the source. */
+	set_drift(r, true, 2);
+	assert_int_equal(events_observe(&ev, &m, 15), 1);
+	assert_true(events_get(&ev, 0)->bad);
+	assert_string_equal(events_get(&ev, 0)->text, "p+s/dhcp4: config drift: s differs from p");
+	line = events_json_line(events_get(&ev, 0));
+	assert_non_null(strstr(line, "\"kind\":\"drift\""));
+	assert_non_null(strstr(line, "\"from\":\"in-line\",\"to\":\"drift\""));
+	assert_non_null(strstr(line, "\"relationship\":\"p+s/dhcp4\""));
+	free(line);
+	/* More differences on the same peer: still drifted, no event. */
+	set_drift(r, true, 5);
+	assert_int_equal(events_observe(&ev, &m, 16), 0);
+	/* Never compared (a hub, a configuration backend): never an event. */
+	r->drift.refused = true;
+	set_drift(r, true, 0);
+	assert_int_equal(events_observe(&ev, &m, 17), 0);
+	assert_int_equal(events_count(&ev), 2);
+	events_free(&ev);
+	model_free(&m);
+}
+
+static void test_replication_events(void **state)
+{
+	struct events ev;
+	char *line, text[512];
+
+	(void)state;
+	events_init(&ev, 8);
+	events_replication(&ev, 60, "p+s/dhcp4", REPL_STARTED, 0, "bringing s in line with p");
+	assert_int_equal(events_get(&ev, 0)->kind, EVENT_REPLICATION);
+	assert_false(events_get(&ev, 0)->bad);
+	assert_string_equal(events_get(&ev, 0)->to, "started");
+	assert_string_equal(events_get(&ev, 0)->text,
+			    "p+s/dhcp4: automatic replication started: bringing s in line with p");
+	events_replication(&ev, 62, "p+s/dhcp4", REPL_FINISHED, 0, NULL);
+	assert_false(events_get(&ev, 0)->bad);
+	assert_string_equal(events_get(&ev, 0)->from, "started");
+	assert_string_equal(events_get(&ev, 0)->to, "finished");
+	events_replication(&ev, 63, "p+s/dhcp4", REPL_FAILED, 1, NULL);
+	assert_true(events_get(&ev, 0)->bad);
+	assert_non_null(strstr(events_get(&ev, 0)->text, "failed (exit 1)"));
+	line = events_json_line(events_get(&ev, 0));
+	assert_non_null(strstr(line, "\"kind\":\"replication\""));
+	assert_non_null(strstr(line, "\"to\":\"failed\""));
+	assert_non_null(strstr(line, "\"worse\":true"));
+	free(line);
+	events_format(events_get(&ev, 0), text, sizeof(text));
+	assert_non_null(strstr(text, "! p+s/dhcp4: automatic replication failed"));
+	assert_int_equal(events_count(&ev), 3);
+	assert_string_equal(event_kind_name(EVENT_DRIFT), "drift");
+	assert_string_equal(event_kind_name(EVENT_KIND_COUNT), "event");
+	events_free(&ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_and_reach_changes),
 		cmocka_unit_test(test_verdict_and_json),
+		cmocka_unit_test(test_drift_events),
+		cmocka_unit_test(test_replication_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

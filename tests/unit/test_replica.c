@@ -220,11 +220,11 @@ static void test_drift_words(void **state)
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"option domain-name-servers only on lb-secondary\n"
-		"subnet 127.201.0.0/16: pool 127.201.2.10-127.201.2.200 only on lb-secondary\n"
-		"subnet 127.201.0.0/16: pool 127.201.2.10-127.201.2.250 only on lb-primary\n"
+		"subnet 127.201.0.0/16: pool 127.201.2.10-127.201.2.250 differs "
+		"(127.201.2.10-127.201.2.200 on lb-secondary)\n"
 		"subnet 127.201.0.0/16: 2 reservations only on lb-secondary\n"
 		"valid-lifetime differs\n");
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 4);
 	free(text);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
@@ -262,6 +262,93 @@ static void test_drift_subnets_classes_ha_and_order(void **state)
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_non_null(strstr(text, "client class printers only on lb-primary\n"));
 	assert_non_null(strstr(text, "client class voip differs\n"));
+	free(text);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* Pools: ranges changed are paired, one line each; a pool added is "only on". */
+static void test_drift_pools(void **state)
+{
+	cJSON *a = load3("config-get.direct.lb-primary.normal");
+	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *sub = get(b, "Dhcp4.subnet4.0");
+	char *text;
+	int n;
+
+	(void)state;
+	cJSON_ReplaceItemInObjectCaseSensitive(get(sub, "pools.0"), "pool",
+					       cJSON_CreateString("127.201.1.10-127.201.1.100"));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(sub, "pools.1"), "pool",
+					       cJSON_CreateString("127.201.2.10-127.201.2.100"));
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_string_equal(text,
+		"subnet 127.201.0.0/16: pool 127.201.1.10-127.201.1.250 differs "
+		"(127.201.1.10-127.201.1.100 on lb-secondary)\n"
+		"subnet 127.201.0.0/16: pool 127.201.2.10-127.201.2.250 differs "
+		"(127.201.2.10-127.201.2.100 on lb-secondary)\n");
+	assert_int_equal(n, 2);
+	free(text);
+	/* A third pool on the secondary: one more range than the primary has. */
+	cJSON_AddItemToArray(get(sub, "pools"), parse("{\"pool\":\"127.201.3.10-127.201.3.20\"}"));
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_int_equal(n, 3);
+	assert_non_null(strstr(text, "subnet 127.201.0.0/16: pool 127.201.3.10-127.201.3.20 only on lb-secondary\n"));
+	free(text);
+	/* Same range, other options: the pool differs, one line. */
+	cJSON_Delete(b);
+	b = load3("config-get.direct.lb-secondary.normal");
+	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4.subnet4.0.pools.0"), "option-data",
+					       parse("[{\"name\":\"routers\",\"data\":\"127.201.0.1\"}]"));
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_string_equal(text, "subnet 127.201.0.0/16: pool 127.201.1.10-127.201.1.250 differs\n");
+	free(text);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* A subnet moved into, out of or between shared networks is said, once. */
+static void test_drift_shared_network_moves(void **state)
+{
+	cJSON *a = load3("config-get.direct.lb-primary.normal");
+	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *moved, *net;
+	char *text;
+	int n;
+
+	(void)state;
+	/* On the secondary the subnet sits in a shared network "floor1". */
+	moved = cJSON_DetachItemFromArray(get(b, "Dhcp4.subnet4"), 0);
+	net = parse("{\"name\":\"floor1\",\"subnet4\":[]}");
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(net, "subnet4"), moved);
+	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4"), "shared-networks", cJSON_CreateArray());
+	cJSON_AddItemToArray(get(b, "Dhcp4.shared-networks"), net);
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_string_equal(text,
+		"shared network floor1 only on lb-secondary\n"
+		"subnet 127.201.0.0/16: in shared network floor1 on lb-secondary, outside any shared "
+		"network on lb-primary\n");
+	assert_int_equal(n, 2);
+	free(text);
+	/* Both have the network; the subnet is in it on the primary only (moved out). */
+	text = drift(b, a, KEA_DHCP4, &n);
+	assert_non_null(strstr(text, "subnet 127.201.0.0/16: in shared network floor1 on lb-primary, "
+			       "outside any shared network on lb-secondary\n"));
+	free(text);
+	/* In another network on the primary. */
+	cJSON_ReplaceItemInObjectCaseSensitive(get(a, "Dhcp4"), "shared-networks", cJSON_Duplicate(
+		get(b, "Dhcp4.shared-networks"), true));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(a, "Dhcp4.shared-networks.0"), "name",
+					       cJSON_CreateString("floor2"));
+	cJSON_ReplaceItemInObjectCaseSensitive(get(a, "Dhcp4"), "subnet4", cJSON_CreateArray());
+	text = drift(a, b, KEA_DHCP4, &n);
+	assert_non_null(strstr(text, "subnet 127.201.0.0/16: in shared network floor2 on lb-primary, "
+			       "in floor1 on lb-secondary\n"));
+	assert_null(strstr(text, "subnet 127.201.0.0/16 only on"));
+	free(text);
+	/* Where it is the same: nothing. */
+	text = drift(b, b, KEA_DHCP4, &n);
+	assert_int_equal(n, 0);
 	free(text);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
@@ -416,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_real_peers_do_not_drift),
 		cmocka_unit_test(test_drift_words),
 		cmocka_unit_test(test_drift_subnets_classes_ha_and_order),
+		cmocka_unit_test(test_drift_pools),
+		cmocka_unit_test(test_drift_shared_network_moves),
 		cmocka_unit_test(test_drift_is_bounded),
 		cmocka_unit_test(test_desired_keeps_target_local_parts),
 		cmocka_unit_test(test_desired_for_a_backup),

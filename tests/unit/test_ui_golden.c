@@ -38,6 +38,9 @@
 #include "decode.h"
 #include "dialog.h"
 #include "discovery.h"
+#include "drift.h"
+#include "autorepl.h"
+#include "replica.h"
 #include "draw.h"
 #include "events.h"
 #include "fixture.h"
@@ -1060,9 +1063,90 @@ static void test_ha_dialogs(void **state)
 	run_shots(&scenes[NSCENES - 2], ha_shots, sizeof(ha_shots) / sizeof(ha_shots[0]));
 }
 
+/* ---- config drift -------------------------------------------------------------------- */
+
+/* The replicated part of a captured config-get, after an optional change (jq-like, by hand). */
+static cJSON *replica_of(const char *fx, bool changed)
+{
+	struct fixture *f = fixture_load(fx);
+	cJSON *args = cJSON_Duplicate(arguments(f), true), *part;
+	char why[REPLICA_WHY_LEN];
+
+	fixture_free(f);
+	if (changed) {
+		cJSON *dhcp = cJSON_GetObjectItemCaseSensitive(args, "Dhcp4");
+		cJSON *sub = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(dhcp, "subnet4"), 0);
+		cJSON *pool = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sub, "pools"), 1);
+		cJSON_ReplaceItemInObjectCaseSensitive(pool, "pool",
+						       cJSON_CreateString("127.101.2.10-127.101.2.200"));
+		cJSON_ReplaceItemInObjectCaseSensitive(dhcp, "valid-lifetime", cJSON_CreateNumber(7200));
+	}
+	part = replica_part(args, KEA_DHCP4, why, sizeof(why));
+	cJSON_Delete(args);
+	if (!part)
+		fail_msg("%s: %s", fx, why);
+	return part;
+}
+
+/*
+ * The normal situation, but someone changed lb-secondary's pool and lifetime
+ * by hand (its replicated part differs from lb-primary's, the captured
+ * config-get): the list marks "config drift", the pane of the selected pair
+ * says what differs in words, and what automatic replication does (no
+ * record of which side changed: shown, held).
+ */
+static void test_drift_screen(void **state)
+{
+	struct rig *r = rig_new(&scenes[0]);
+	struct replstate st = { 0 };
+	struct relationship *rel;
+	char why[200];
+	int ri, p = server_of(&r->model, "lb-primary"), q = server_of(&r->model, "lb-secondary");
+	cJSON *a = replica_of("config-get.dhcp4.lb-primary", false);
+	cJSON *b = replica_of("config-get.dhcp4.lb-primary", true);
+
+	(void)state;
+	model_apply_replica(&r->model, p, KEA_DHCP4, a, replica_hash(a), T_LAST);
+	model_apply_replica(&r->model, q, KEA_DHCP4, b, replica_hash(b), T_LAST);
+	drift_update_all(&r->model);
+	ri = model_find_rel(&r->model, "lb-primary+lb-secondary/dhcp4");
+	assert_true(ri >= 0);
+	rel = &r->model.rels[ri];
+	assert_int_equal(rel->drift.ndrifted, 1);
+	assert_int_equal(autorepl_decide(&r->model, rel, &st, false, why, sizeof(why)),
+			 AUTOREPL_HOLD_UNKNOWN);
+	strlcpy_(rel->drift.note, why, sizeof(rel->drift.note));
+	for (size_t i = 0; i < 2; i++) {
+		static const int size[2][2] = { { 120, 40 }, { 80, 24 } };
+		char name[64], text[8192];
+		struct dump d = { 0 };
+		snprintf(name, sizeof(name), "drift-failover-%dx%d", size[i][0], size[i][1]);
+		/* The pane is the selected row's: select lb's (the list's order is the view's). */
+		for (int sel = 0; sel < 2; sel++) {
+			paint_sel(r, &failover_view_ops, size[i][0], size[i][1], true, sel);
+			dump_screen(&d);
+			if (strstr(d.text, "Config drift"))
+				break;
+			dump_free(&d);
+			memset(&d, 0, sizeof(d));
+		}
+		assert_non_null(d.text);
+		joined_text(&d, text, sizeof(text));
+		/* Whatever the width: the marker, and the pane's words above the peers. */
+		assert_non_null(strstr(text, "config drift"));
+		assert_non_null(strstr(text, "Config drift"));
+		assert_non_null(strstr(text, "lb-secondary differs"));
+		assert_true(strstr(text, "Replication") < strstr(text, "primary lb-primary") ||
+			    !strstr(text, "primary lb-primary"));
+		check_golden(name, &d);
+		dump_free(&d);
+	}
+	rig_free(r);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[NSCENES + 8];
+	struct CMUnitTest tests[NSCENES + 16]; /* the scenes and room for the tests below */
 	size_t n = 0;
 
 	/* Wide characters are measured by the C library: a UTF-8 locale is needed. */
@@ -1079,5 +1163,6 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_too_small);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_dialogs);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_ha_dialogs);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_drift_screen);
 	return _cmocka_run_group_tests("ui_golden", tests, n, NULL, NULL);
 }

@@ -54,7 +54,17 @@ wait_drift() { # REL PEER WANT SECONDS
 	return 1
 }
 
-fresh_replication() { mkdir -p "$STATE"; rm -rf "$STATE/replication" "$STATE/backups"; }
+fresh_replication() { mkdir -p "$STATE"; rm -rf "$STATE/replication" "$STATE/backups" "$STATE"/*.jsonl; }
+
+# Waits (bounded) until the JSON-lines events FILE has an event of KIND going to TO.
+wait_event() { # FILE KIND TO SECONDS
+	local i
+	for ((i = 0; i < $4 * 2; i++)); do
+		[ -n "$(jq -r --arg k "$2" --arg t "$3" 'select(.kind == $k and .to == $t) | .to' "$1" 2>/dev/null)" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
 
 LB_EDIT='.Dhcp4.subnet4[0].pools[0].pool = "10.1.1.10-10.1.1.200"
  | .Dhcp4["option-data"] += [{"name": "domain-name-servers", "data": "10.1.0.53"}]
@@ -95,11 +105,21 @@ t_replication_edit() {
 }
 
 t_replication_external_drift_sync() {
-	local before
+	local before wpid ev
 	restart_lab lb
 	fresh_replication
+	# keaha watch notices the change (Kea 2.2: by status-get's reload) as a drift event.
+	ev=$STATE/watch.jsonl
+	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" watch --events "$ev" --duration 60 \
+		</dev/null >/dev/null 2>&1 &
+	wpid=$!
+	wait_event "$ev" verdict ok 10
 	expect "external config-set on the secondary" \
 		"$(kea_external_set lb-secondary dhcp4 '.Dhcp4["valid-lifetime"] = 999 | .Dhcp4.subnet4[0].reservations += [{"hw-address": "aa:bb:cc:00:02:01", "ip-address": "10.1.8.1"}, {"hw-address": "aa:bb:cc:00:02:02", "ip-address": "10.1.8.2"}]')" 0
+	if wait_event "$ev" drift drift 10; then ok "drift: keaha watch reports it (a drift event)"
+	else nok "drift: keaha watch reports it (a drift event)" "$(tail -n 3 "$ev" 2>/dev/null)"; fi
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
 	status
 	expect "drift: the secondary shows config-drift" "$(peer_field "$LB4" lb-secondary '.["config-drift"]')" true
 	expect "drift: the primary (source) shows none" "$(peer_field "$LB4" lb-primary '.["config-drift"]')" false
@@ -135,9 +155,12 @@ t_replication_dashboard_auto() {
 	repl_cmd sync "$LB4" --yes   # the record: what keaha made everyone's
 	expect "external change on the secondary" "$(kea_external_set lb-secondary dhcp4 '.Dhcp4["valid-lifetime"] = 777')" 0
 	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha.conf" --headless 120x40 --rounds 6 \
-		--dump "$STATE/dash.txt" </dev/null >/dev/null 2>&1
+		--events "$STATE/dash.jsonl" --dump "$STATE/dash.txt" </dev/null >/dev/null 2>&1
 	if wait_drift "$LB4" lb-secondary false 30; then ok "dashboard: the drifted secondary brought in line"
 	else nok "dashboard: the drifted secondary brought in line" "$(cat "$STATE/replication.log" 2>/dev/null)"; fi
+	expect "dashboard: its events file says an automatic replication started" \
+		"$(jq -r 'select(.kind == "replication") | .relationship + " " + .to' "$STATE/dash.jsonl" 2>/dev/null | head -n 1)" \
+		"$LB4 started"
 	expect "dashboard: the secondary's lifetime is the primary's" "$(kea_conf lb-secondary dhcp4 '.["valid-lifetime"]')" 3600
 	grep -q 'automatic replication: keaha sync' "$STATE/replication.log" && ok "dashboard: the run is logged" ||
 		nok "dashboard: the run is logged" "no replication.log"
