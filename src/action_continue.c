@@ -1,71 +1,66 @@
 /*
  * Continue: ha-continue to a state machine paused by its configuration's
- * state-machine section. status-get does not show a pause, so keaha
- * infers it from the configuration and from a state that does not move.
+ * state-machine section. status-get does not show a pause, so pause.c
+ * infers it from the configuration and from a move Kea does not make; the
+ * words say how sure that is, and what to expect follows from it: a
+ * passing state is left, an overdue move is made, and where Kea would stay
+ * anyway nothing visible changes.
  */
 #include "action_impl.h"
 
-#include <stdio.h>
-#include <string.h>
+#include "pause.h"
 
-/* Peer i's own HA configuration of this relationship, or NULL. */
-static const struct ha_rel_config *own_config(const struct action_ctx *c, int i)
+static bool passing(enum ha_state st)
 {
-	const struct daemon *d = c->v[i].daemon;
-
-	if (!d || !d->has_config)
-		return NULL;
-	for (int k = 0; k < d->config.nrels; k++)
-		if (strcmp(d->config.rel[k].this_server_name, name_of(c, i)) == 0)
-			return &d->config.rel[k];
-	return NULL;
+	return st == HA_STATE_WAITING || st == HA_STATE_SYNCING || st == HA_STATE_READY;
 }
 
-static bool pauses_in(const struct action_ctx *c, int i, enum ha_state st)
+static void proven_words(struct action_ctx *c, int x, const struct pause_view *p)
 {
-	const struct ha_rel_config *rc = own_config(c, i);
-
-	return rc && (rc->pause_states & (1u << st));
+	if (passing(p->state))
+		action_effect(c, "%s has sat in %s for at least %.0f s, a state its configuration pauses "
+			      "in (%s): it is paused.", name_of(c, x), ha_state_name(p->state), p->held, p->why);
+	else
+		action_effect(c, "%s sits in %s, a state its configuration pauses in, although %s: Kea "
+			      "would have gone %s %.0f s ago, so it is paused.", name_of(c, x),
+			      ha_state_name(p->state), p->why, ha_state_name(p->due), p->due_for);
 }
 
-/*
- * How long peer i has sat in its state, at least: since keaha first saw it
- * there, or, in waiting (where a state machine starts), since its last
- * (re)configuration, which status-get's "reload" counts.
- */
-static double held_for(const struct action_ctx *c, int i)
+/* The words on how sure keaha is, and what to expect afterwards. */
+static void describe(struct action_ctx *c, int x, const struct pause_view *p)
 {
-	const struct peer_view *v = &c->v[i];
-	const struct daemon *d = v->daemon;
-	double held;
+	const char *serves = c->v[x].serving ? "its clients" : "no clients";
 
-	if (!d || v->ha_index < 0)
-		return 0;
-	held = c->now - d->state_since[v->ha_index];
-	if (v->state == HA_STATE_WAITING && d->status.reload >= 0 &&
-	    d->status.reload + (c->now - d->status_at) > held)
-		held = (double)d->status.reload + (c->now - d->status_at);
-	return held > 0 ? held : 0;
-}
-
-/* How long a state machine may sit in a state on its own before we call it stuck. */
-static double stuck_after(const struct action_ctx *c)
-{
-	return 2.0 * c->r->conf.heartbeat_delay / 1000.0 + c->r->conf.max_response_delay / 1000.0;
-}
-
-static int paused_candidate(const struct action_ctx *c)
-{
-	for (int i = 0; i < c->r->npeers; i++)
-		if (seen(c, i) && pauses_in(c, i, state_of(c, i)))
-			return i;
-	return -1;
+	if (p->kind == PAUSE_PROVEN)
+		proven_words(c, x, p);
+	else if (p->kind == PAUSE_UNPROVEN)
+		action_effect(c, "%s is in %s, a state its configuration pauses in (seen there for %.0f s "
+			      "only: if it is not paused, Kea says so and nothing changes).", name_of(c, x),
+			      ha_state_name(p->state), p->held);
+	else
+		action_effect(c, "%s is in %s, a state its configuration pauses in, where Kea would stay "
+			      "anyway now (%s): keaha cannot tell whether it is paused (Kea logs "
+			      "HA_STATE_MACHINE_PAUSED); if it is not, Kea says so and nothing changes.",
+			      name_of(c, x), ha_state_name(p->state), p->why);
+	if (p->kind == PAUSE_STEADY) {
+		action_effect(c, "It stays in %s, serving %s.", ha_state_name(p->state), serves);
+		action_add_expect(c, x, p->state, false);
+		return;
+	}
+	action_effect(c, "Its state machine moves on towards %s; while in %s it serves %s.",
+		      ha_state_name(p->due), ha_state_name(p->state), serves);
+	if (passing(p->state))
+		action_add_expect(c, x, p->state, true);
+	else
+		action_add_expect(c, x, p->due, false);
+	c->out->watch = pause_watch_left(p);
 }
 
 void action_continue(struct action_ctx *c, const char *peer)
 {
-	int x = peer ? action_chosen_peer(c, peer) : paused_candidate(c);
-	double held;
+	struct pause_view p;
+	int x = peer ? action_chosen_peer(c, peer) : pause_find(c->m, c->r, c->now, &p);
+	char states[300];
 
 	if (peer && x < 0)
 		return;
@@ -73,25 +68,16 @@ void action_continue(struct action_ctx *c, const char *peer)
 		action_refuse(c, "%s is %s", name_of(c, x), unseen_words(c, x));
 		return;
 	}
-	if (x < 0 || !pauses_in(c, x, state_of(c, x))) {
-		char states[300];
+	if (x >= 0)
+		pause_judge(c->m, c->r, x, c->now, &p);
+	if (x < 0 || p.kind == PAUSE_NONE) {
 		action_states_list(c, states, sizeof(states));
-		action_refuse(c, "no peer sits in a state its configuration pauses in (%s): a state machine only "
-		              "pauses where its state-machine section says, so ha-continue would do nothing", states);
+		action_refuse(c, "no peer sits in a state its configuration pauses in (%s): a state machine "
+			      "only pauses where its state-machine section says, so ha-continue would do "
+			      "nothing", states);
 		return;
 	}
-	held = held_for(c, x);
 	c->out->target = x;
 	action_add_step(c, x, "ha-continue", ACTION_STEP_TIMEOUT);
-	action_add_expect(c, x, state_of(c, x), true);
-	if (held >= stuck_after(c))
-		action_effect(c, "%s has sat in %s for at least %.0f s, a state its configuration pauses in: "
-		              "it is paused.", name_of(c, x), ha_state_name(state_of(c, x)), held);
-	else
-		action_effect(c, "%s is in %s, a state its configuration pauses in (seen there for %.0f s only: "
-		              "if it is not paused, Kea says so and nothing changes).", name_of(c, x),
-		              ha_state_name(state_of(c, x)), held);
-	action_effect(c, "Its state machine moves on towards %s; while in %s it serves %s.",
-	              ha_state_name(normal_of(c, x)), ha_state_name(state_of(c, x)),
-	              c->v[x].serving ? "its clients" : "no clients");
+	describe(c, x, &p);
 }
