@@ -288,30 +288,40 @@ static void survey_partners(struct situation *s, struct verdict *out)
 	}
 }
 
-static void judge_skew(struct situation *s, struct verdict *out)
+/* keaha's own clock readings of the active peers: how many, and the lowest and highest offset. */
+static int own_clocks(const struct situation *s, double *lo, double *hi)
 {
-	double lo = 0, hi = 0, noise = 1.0;
-	bool any = false, kea = false;
 	int clocks = 0;
 
 	for (int i = 0; i < s->r->npeers; i++) {
+		const struct daemon *d = s->v[i].daemon;
+		if (!is_active(s, i) || !d || !d->has_clock || s->v[i].reach != REACH_OK)
+			continue;
+		if (!clocks || d->clock_offset < *lo)
+			*lo = d->clock_offset;
+		if (!clocks || d->clock_offset > *hi)
+			*hi = d->clock_offset;
+		clocks++;
+	}
+	return clocks;
+}
+
+static void judge_skew(struct situation *s, struct verdict *out)
+{
+	double lo = 0, hi = 0, noise = 1.0;
+	int clocks = own_clocks(s, &lo, &hi);
+	bool kea = false;
+
+	for (int i = 0; i < s->r->npeers; i++) {
 		const struct peer_view *v = &s->v[i];
-		if (!is_active(s, i) || !v->status || !v->status->remote.has_clock_skew)
+		/* Kea 3 keeps the skew it terminated with, frozen (kea3 README section 6): once
+		 * keaha reads both clocks itself, those say whether the clocks were fixed. */
+		if (!is_active(s, i) || !v->status || !v->status->remote.has_clock_skew ||
+		    (v->state == HA_STATE_TERMINATED && clocks >= 2))
 			continue;
 		kea = true;
 		if (fabs((double)v->status->remote.clock_skew) > out->clock_skew)
 			out->clock_skew = fabs((double)v->status->remote.clock_skew);
-	}
-	for (int i = 0; !kea && i < s->r->npeers; i++) {
-		const struct daemon *d = s->v[i].daemon;
-		if (!is_active(s, i) || !d || !d->has_clock || s->v[i].reach != REACH_OK)
-			continue;
-		if (!any || d->clock_offset < lo)
-			lo = d->clock_offset;
-		if (!any || d->clock_offset > hi)
-			hi = d->clock_offset;
-		any = true;
-		clocks++;
 	}
 	/* A difference needs two clocks: with one peer unseen the skew is unknown. */
 	if (kea)

@@ -329,6 +329,15 @@ static const struct row rows[] = {
 	    .has_skew = true, .skew = 90, .level = 2,
 	    REASONS("clocks differ by 90 s", "lb-primary in terminated"), .not_reason = "split brain",
 	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
+	/* The skewed server restarted on a good clock; its terminated partner still reports the
+	 * frozen 90 s. keaha reads both clocks itself: they agree, so no skew is claimed. */
+	{ "kea3 terminated partner's frozen skew after the clock was fixed", true, KEA_DHCP4, LB3, LB4_REL,
+	  { STC("lb-primary", K3("lb-primary.partner-clock-plus90s"), 0),
+	    STC("lb-secondary", K3("lb-secondary.restarted-waiting"), 0.4) },
+	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
+	    .has_skew = true, .skew = 0, .level = 0,
+	    REASONS("lb-primary in terminated"), .not_reason = "clocks differ",
+	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
 	{ "kea3 clock-skew from Kea wins over measured offsets", true, KEA_DHCP4, LB3, LB4_REL,
 	  { STC("lb-primary", K3("lb-primary.normal"), 0), STC("lb-secondary", K3("lb-secondary.normal"), 45) },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 0, .level = 0,
