@@ -83,6 +83,8 @@ struct action_plan {
 	int nexpect;
 	struct action_expect expect[ACTION_MAX_EXPECT];
 	double settle;                   /* seconds to wait for the expected states */
+	double watch;                    /* continue: seconds to watch an unproven pause before
+					    sending (decide again after), 0 for none */
 };
 
 struct model;

@@ -302,11 +302,24 @@ static bool lease_count(struct run *x, int i, double *n)
 	return ok;
 }
 
-/* After ha-sync: the synced server must hold what its source holds. */
+/* Where the acted-on peer got its leases from: ha-sync's server-name, or ha-reset's partner. */
+static int lease_source(const struct run *x)
+{
+	int t = x->plan.step[0].peer;
+
+	if (x->o->action != HA_ACTION_RESET)
+		return find_source(x);
+	for (int i = 0; i < x->r->npeers; i++)
+		if (i != t && ha_role_is_active(x->r->peer[i].role))
+			return i;
+	return -1;
+}
+
+/* After ha-sync or ha-reset: the resynced server must hold what its source holds. */
 static bool check_leases(struct run *x)
 {
 	const struct action_step *st = &x->plan.step[0];
-	int src = find_source(x);
+	int src = lease_source(x);
 	double have, want;
 
 	if (src < 0 || !lease_count(x, st->peer, &have) || !lease_count(x, src, &want))
@@ -445,7 +458,7 @@ static int act(struct run *x)
 	ok = send_steps(x);
 	if (ok)
 		ok = watch(x);
-	if (ok && x->o->action == HA_ACTION_SYNC_LEASES)
+	if (ok && (x->o->action == HA_ACTION_SYNC_LEASES || x->o->action == HA_ACTION_RESET))
 		ok = check_leases(x);
 	printf("%s: %s\n", ok ? "Done" : "NOT done", x->outcome);
 	audit(x, ok ? "done" : x->nsent && x->sent[x->nsent - 1].result != 0 ? "failed" : "not reached");
@@ -453,11 +466,49 @@ static int act(struct run *x)
 	return ok ? HA_CMD_EXIT_DONE : HA_CMD_EXIT_FAILED;
 }
 
+/*
+ * continue on a pause not proven yet (the state was seen once, and Kea may
+ * be about to leave it): watch the peer as long as Kea would take to move
+ * on by itself, then decide again on what was seen. Bounded by the plan's
+ * watch, itself bounded by the relationship's timings.
+ */
+static void watch_pause(struct run *x)
+{
+	double start = util_monotonic(), wait = x->plan.watch + 1.0;
+	int t = x->plan.target, rounds = (int)(wait * 1000 / WATCH_PAUSE_MS) + 1;
+	struct peer_view v;
+	enum ha_state was;
+
+	if (x->plan.kind != ACTION_PLAN || x->plan.watch <= 0 || t < 0)
+		return;
+	model_peer_view(&x->m, x->r, t, &v);
+	was = v.state;
+	printf("%s is in %s, a state its configuration pauses in; unless paused, Kea leaves it within "
+	       "%.0f s: watching it for up to %.0f s before deciding\n", x->r->peer[t].name,
+	       ha_state_name(was), x->plan.watch, wait);
+	for (int i = 0; i < rounds && util_monotonic() - start <= wait; i++) {
+		sleep_ms(WATCH_PAUSE_MS);
+		refresh_status(x, t);
+		model_peer_view(&x->m, x->r, t, &v);
+		if (v.state != was)
+			break;
+		action_decide(&x->m, x->r, x->o->action, x->o->peer, util_wallclock(), &x->plan);
+		if (x->plan.kind != ACTION_PLAN || x->plan.watch <= 0)
+			break;
+	}
+	if (v.state != was)
+		printf("%s moved on from %s to %s while keaha watched: it was not paused there\n",
+		       x->r->peer[t].name, ha_state_name(was), v.status ? ha_state_name(v.state) :
+		       reach_name(v.reach));
+	action_decide(&x->m, x->r, x->o->action, x->o->peer, util_wallclock(), &x->plan);
+}
+
 static int decided(struct run *x)
 {
 	const struct verdict *v = &x->r->verdict;
 
 	printf("%s: %s (%s)\n", x->r->name, rel_status_label(v->status), v->reason);
+	watch_pause(x);
 	if (x->plan.kind == ACTION_USAGE) {
 		fprintf(stderr, "keaha: %s; nothing was sent\n", x->plan.refusal);
 		return HA_CMD_EXIT_USAGE;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pause.h"
+#include "scopes.h"
 #include "util.h"
 
 struct situation {
@@ -25,6 +27,7 @@ struct situation {
 	char next[240];
 	enum ha_action next_action;   /* the keaha ha action that next is, if any */
 	char next_peer[KEA_NAME_LEN];
+	int paused;               /* a peer whose state machine is known paused, -1 when none */
 };
 
 static void add_reason(struct situation *s, const char *fmt, ...)
@@ -285,30 +288,40 @@ static void survey_partners(struct situation *s, struct verdict *out)
 	}
 }
 
-static void judge_skew(struct situation *s, struct verdict *out)
+/* keaha's own clock readings of the active peers: how many, and the lowest and highest offset. */
+static int own_clocks(const struct situation *s, double *lo, double *hi)
 {
-	double lo = 0, hi = 0, noise = 1.0;
-	bool any = false, kea = false;
 	int clocks = 0;
 
 	for (int i = 0; i < s->r->npeers; i++) {
+		const struct daemon *d = s->v[i].daemon;
+		if (!is_active(s, i) || !d || !d->has_clock || s->v[i].reach != REACH_OK)
+			continue;
+		if (!clocks || d->clock_offset < *lo)
+			*lo = d->clock_offset;
+		if (!clocks || d->clock_offset > *hi)
+			*hi = d->clock_offset;
+		clocks++;
+	}
+	return clocks;
+}
+
+static void judge_skew(struct situation *s, struct verdict *out)
+{
+	double lo = 0, hi = 0, noise = 1.0;
+	int clocks = own_clocks(s, &lo, &hi);
+	bool kea = false;
+
+	for (int i = 0; i < s->r->npeers; i++) {
 		const struct peer_view *v = &s->v[i];
-		if (!is_active(s, i) || !v->status || !v->status->remote.has_clock_skew)
+		/* Kea 3 keeps the skew it terminated with, frozen (kea3 README section 6): once
+		 * keaha reads both clocks itself, those say whether the clocks were fixed. */
+		if (!is_active(s, i) || !v->status || !v->status->remote.has_clock_skew ||
+		    (v->state == HA_STATE_TERMINATED && clocks >= 2))
 			continue;
 		kea = true;
 		if (fabs((double)v->status->remote.clock_skew) > out->clock_skew)
 			out->clock_skew = fabs((double)v->status->remote.clock_skew);
-	}
-	for (int i = 0; !kea && i < s->r->npeers; i++) {
-		const struct daemon *d = s->v[i].daemon;
-		if (!is_active(s, i) || !d || !d->has_clock || s->v[i].reach != REACH_OK)
-			continue;
-		if (!any || d->clock_offset < lo)
-			lo = d->clock_offset;
-		if (!any || d->clock_offset > hi)
-			hi = d->clock_offset;
-		any = true;
-		clocks++;
 	}
 	/* A difference needs two clocks: with one peer unseen the skew is unknown. */
 	if (kea)
@@ -352,7 +365,7 @@ static bool failover_pending(const struct situation *s, struct verdict *out)
 	if (s->partner < 0 || s->r->conf.mode != HA_MODE_HOT_STANDBY)
 		return false;
 	q = &s->v[s->partner];
-	if (q->reach != REACH_OK || !q->status || q->state != HA_STATE_HOT_STANDBY)
+	if (q->reach != REACH_OK || !q->status || q->state != HA_STATE_HOT_STANDBY || s->paused == s->partner)
 		return false;
 	if (s->primary >= 0 && s->v[s->primary].serving)
 		return false;
@@ -385,10 +398,16 @@ static int source_of_truth(const struct situation *s)
 	return -1;
 }
 
-/* Nobody serves: start what is not running, else say why the running ones do not serve. */
+/* Nobody serves: resume a paused peer, start what is not running, else say why the running ones do not serve. */
 static void next_step_service_down(struct situation *s)
 {
 	int act[2] = { s->primary, s->partner };
+
+	if (s->paused >= 0) {
+		set_next_action(s, HA_ACTION_CONTINUE, peer_name(s, s->paused), "resume %s's paused state "
+				"machine (ha-continue): it is the way back to service", peer_name(s, s->paused));
+		return;
+	}
 
 	for (int k = 0; k < 2; k++)
 		if (act[k] >= 0 && s->v[act[k]].reach == REACH_DOWN) {
@@ -441,6 +460,80 @@ static void judge_backups(struct situation *s)
 	}
 }
 
+/*
+ * A state machine paused where its own configuration says, and a move Kea
+ * would make by itself overdue (pause.c): only ha-continue moves it on.
+ */
+static void judge_pauses(struct situation *s)
+{
+	struct pause_view p;
+	int i = pause_find(s->m, s->r, s->now, &p);
+
+	if (i < 0 || p.kind != PAUSE_PROVEN)
+		return;
+	s->paused = i;
+	s->abnormal = true;
+	add_reason(s, "%s paused in %s by its state-machine configuration (%s)", peer_name(s, i),
+		   ha_state_name(p.state), p.why);
+	clear_next(s);
+	set_next_action(s, HA_ACTION_CONTINUE, peer_name(s, i), "resume %s's state machine "
+			"(ha-continue): it stays in %s until told", peer_name(s, i), ha_state_name(p.state));
+}
+
+/* A peer whose scopes are not those its state implies: a manual ha-scopes left behind. */
+static void judge_scopes(struct situation *s)
+{
+	for (int i = 0; i < s->r->npeers; i++) {
+		const struct peer_view *v = &s->v[i];
+		struct ha_scopes want;
+		char have_w[160], want_w[160];
+		if (v->reach != REACH_OK || !v->status || !scopes_implied(s->r, i, v->state, &want) ||
+		    scopes_same(&want, &v->status->local.scopes))
+			continue;
+		s->abnormal = true;
+		scopes_words(&v->status->local.scopes, have_w, sizeof(have_w));
+		scopes_words(&want, want_w, sizeof(want_w));
+		add_reason(s, "%s serves the scopes of %s, not %s as %s implies (a manual ha-scopes?)",
+			   peer_name(s, i), have_w, want_w, ha_state_name(v->state));
+		set_next_action(s, HA_ACTION_RESTORE_SCOPES, NULL, "give each peer the scopes its state "
+				"implies (ha-scopes)");
+	}
+}
+
+/*
+ * Active peers both in their normal states hold every lease (each sends its
+ * updates to the other): one holding far fewer lost them, e.g. a lease wipe
+ * on it alone. ha-reset makes it resync every lease from its partner.
+ */
+static void judge_active_leases(struct situation *s)
+{
+	const struct peer_view *p, *q;
+	double a, b, missing;
+	int lo, hi;
+
+	if (s->primary < 0 || s->partner < 0 || s->r->conf.mode == HA_MODE_PASSIVE_BACKUP)
+		return;
+	p = &s->v[s->primary];
+	q = &s->v[s->partner];
+	if (p->reach != REACH_OK || q->reach != REACH_OK || !p->status || !q->status ||
+	    !p->daemon->pool.known || !q->daemon->pool.known ||
+	    p->state != ha_state_normal(s->r->conf.mode, p->peer->role) ||
+	    q->state != ha_state_normal(s->r->conf.mode, q->peer->role))
+		return;
+	a = p->daemon->pool.assigned;
+	b = q->daemon->pool.assigned;
+	lo = a < b ? s->primary : s->partner;
+	hi = lo == s->primary ? s->partner : s->primary;
+	missing = fabs(a - b);
+	if (missing <= BACKUP_LEASE_SLACK || missing < 0.02 * (a > b ? a : b))
+		return;
+	s->abnormal = true;
+	add_reason(s, "%s holds %.0f leases, %s %.0f: leases are missing on %s", peer_name(s, lo),
+		   fmin(a, b), peer_name(s, hi), fmax(a, b), peer_name(s, lo));
+	set_next_action(s, HA_ACTION_RESET, peer_name(s, lo), "reset %s (ha-reset): it resyncs every "
+			"lease from %s", peer_name(s, lo), peer_name(s, hi));
+}
+
 static void decide(struct situation *s, struct verdict *out)
 {
 	if (s->any_serving) {
@@ -474,13 +567,17 @@ void verdict_judge(const struct model *m, const struct relationship *r, double n
 	s.m = m;
 	s.r = r;
 	s.now = now;
+	s.paused = -1;
 	out->failover_progress = -1;
 	find_roles(&s);
 	survey_peers(&s);
 	survey_partners(&s, out);
+	judge_pauses(&s);
 	judge_skew(&s, out);
 	judge_terminated(&s, out);
 	judge_backups(&s);
+	judge_active_leases(&s);
+	judge_scopes(&s);
 	decide(&s, out);
 	out->source_of_truth = source_of_truth(&s);
 	strlcpy_(out->reason, s.reason, sizeof(out->reason));

@@ -438,12 +438,89 @@ t_replication_dashboard3() {
 	expect "dashboard3: the run is logged" "$(grep -c 'automatic replication: keaha sync' "$STATE/replication.log" 2>/dev/null)" 1
 }
 
+# keaha ha ... on every host by its control URL (keaha-managed.conf); sets OUT and RC.
+ha3() {
+	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf" ha "$@" 2>&1)
+	RC=$?
+}
+# The HA state of each of HOST's relationships, as Kea reports it ("a,b" for the hub).
+states3() { "$LAB" cmd "$1" status-get 2>/dev/null | jq -r '[.[0].arguments["high-availability"][]["ha-servers"].local.state] | join(",")'; }
+
+# keaha ha maintenance on a hub relationship. Sent to the hub, Kea's maintenance commands act
+# on every relationship of it (kea3 README section 4): keaha warns before, and Kea really puts
+# the other spoke in in-maintenance too; one cancel through the hub ends both.
+t_ha_hub_maintenance() {
+	ha3 maintenance-start $H1 --peer spoke1 --dry-run
+	expect "hub maintenance --dry-run: exit 0" "$RC" 0
+	expect "hub maintenance: sent to the hub, with its own name in hub-1" \
+		"$(has "$OUT" 'send ha-maintenance-start to hub-1 with {"server-name":"hub-1"}')" yes
+	expect "hub maintenance: warns that it acts on every relationship of the hub" \
+		"$(has "$OUT" "Warning: hub-1 is a Kea hub in 1 more relationship(s) ($H2): ha-maintenance-start and -cancel act on all of them")" yes
+	expect "hub maintenance --dry-run: nothing sent" "$(states3 hub)/$(states3 spoke1)" hot-standby,hot-standby/hot-standby
+	ha3 maintenance-start $H1 --peer spoke1 --yes
+	expect "hub maintenance: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 6
+	expect "hub maintenance: spoke1 in-maintenance" "$(states3 spoke1)" in-maintenance
+	expect "hub maintenance: the hub partner-in-maintenance in both relationships" "$(states3 hub)" \
+		partner-in-maintenance,partner-in-maintenance
+	expect "hub maintenance: as warned, spoke2 in-maintenance too" "$(states3 spoke2)" in-maintenance
+	status
+	keep ha_hub_maintenance
+	expect "hub maintenance: next step maintenance-cancel on both relationships" \
+		"$(rel $H1 '."next-action"') $(rel $H2 '."next-action"')" "maintenance-cancel maintenance-cancel"
+	ha3 maintenance-cancel $H1 --yes
+	expect "hub cancel: exit 0" "$RC" 0
+	expect "hub cancel: warns it acts on every relationship" "$(has "$OUT" "act on all of them")" yes
+	"$LAB" wait-state spoke2 hot-standby 10 >/dev/null 2>&1
+	expect "hub cancel: everything hot-standby again" "$(states3 hub)/$(states3 spoke1)/$(states3 spoke2)" \
+		hot-standby,hot-standby/hot-standby/hot-standby
+	ha3 maintenance-cancel $H2 --yes
+	expect "hub cancel: the other relationship has nothing left to cancel (exit 2)" "$RC" 2
+	# The hub as the server taken down: one in-maintenance relationship switches its DHCP off for all.
+	ha3 maintenance-start $H2 --peer hub-2 --dry-run
+	expect "hub taken down --dry-run: sent to spoke2" "$(has "$OUT" "send ha-maintenance-start to spoke2")" yes
+	expect "hub taken down --dry-run: warns hub-1's clients go unserved" \
+		"$(has "$OUT" "hub-2 is a Kea hub: one relationship in in-maintenance switches its DHCP off for all of them, so clients of $H1 are not served")" yes
+	status
+	expect "hub: all OK at the end" "$(rel $H1 .status)/$(rel $H2 .status)" ok/ok
+}
+
+# Recovery from terminated on Kea 3 (kea3 README section 6): the skewed server restarted with
+# a good clock waits for its partner; keaha re-applies the configuration of the one still
+# terminated (config-set of its own config-get), and both return to load-balancing.
+t_ha_recover() {
+	"$LAB" skew lb-secondary +90s >/dev/null 2>&1
+	"$LAB" wait-state lb-primary terminated 15 >/dev/null 2>&1
+	"$LAB" wait-state lb-secondary terminated 15 >/dev/null 2>&1
+	expect "skew +90 s: both terminated" "$(states3 lb-primary)/$(states3 lb-secondary)" terminated/terminated
+	status
+	expect "terminated: next step recover" "$(rel $LB '."next-action"')" recover
+	ha3 recover $LB --yes
+	expect "recover while the clocks differ: refused (exit 2)" "$RC" 2
+	expect "recover refused: the skew named from keaha's own clocks" "$(has "$OUT" "fix NTP on lb-secondary (+9")" yes
+	expect "recover refused: nothing sent" "$(states3 lb-primary)" terminated
+	"$LAB" unskew lb-secondary >/dev/null 2>&1
+	"$LAB" wait-state lb-secondary waiting 10 >/dev/null 2>&1
+	expect "clock fixed, restarted: lb-secondary waits for its terminated partner" "$(states3 lb-secondary)" waiting
+	status
+	keep ha_recover
+	expect "clock fixed: Kea's frozen 90 s not taken for a skew" "$(rel $LB .reason | grep -c 'clocks differ')" 0
+	expect "clock fixed: next step recover" "$(rel $LB '."next-action"')" recover
+	ha3 recover $LB --yes
+	expect "recover: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 6
+	expect "recover: only the terminated lb-primary re-applied" "$(grep -c 'send config-set to' <<<"$OUT") $(has "$OUT" "send config-set to lb-primary")" "1 yes"
+	expect "recover: its configuration kept first" "$(ls "$STATE"/backups/*-lb-primary-dhcp4-recover.json 2>/dev/null | wc -l)" 1
+	expect "recover: both load-balancing" "$(states3 lb-primary)/$(states3 lb-secondary)" load-balancing/load-balancing
+	if wait_status $LB ok 10; then ok "recover: relationship OK"; else keep ha_recover_after; nok "recover: relationship OK" "$(rel $LB .reason)"; fi
+}
+
 [ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
 command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1; }
 # shellcheck disable=SC2206 # a list of words
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
-	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke
-	t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3})
+	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke t_ha_hub_maintenance
+	t_ha_recover t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
 	restart_lab

@@ -76,6 +76,7 @@ struct arow {
 #define HUB_NORMAL { ST("hub", K3("hub.normal")), ST("spoke1", K3("spoke1.normal")), ST("spoke2", K3("spoke2.normal")) }
 #define PAUSE_WAITING "{\"states\":[{\"state\":\"waiting\",\"pause\":\"always\"}," \
 		      "{\"state\":\"ready\",\"pause\":\"never\"}]}"
+#define PAUSE_HS "{\"states\":[{\"state\":\"hot-standby\",\"pause\":\"always\"}]}"
 
 static const struct arow rows[] = {
 	/* ---- maintenance-start ---- */
@@ -185,10 +186,25 @@ static const struct arow rows[] = {
 	{ "continue with no pause configured", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL, CO, NULL,
 	  ACTION_REFUSED, WORDS("no peer sits in a state its configuration pauses in", "would do nothing") },
 	{ "continue: the standby waits where its configuration pauses", false, KEA_DHCP4, HS4, HS4_REL,
-	  { ST("hs-primary", S4("hs-primary.still-terminated")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) },
+	  { ST("hs-primary", S4("hs-primary.normal")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) },
 	  PAUSE_WAITING, CO, NULL, ACTION_PLAN, WORDS("hs-standby has sat in waiting for at least 10 s, a state its configuration pauses in",
 		"it is paused"),
 	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_WAITING, true } } },
+	/* Kea keeps a server in waiting while its partner is terminated (README section 6): no proof. */
+	{ "continue: waiting for a terminated partner is no proof of a pause", false, KEA_DHCP4, HS4, HS4_REL,
+	  { ST("hs-primary", S4("hs-primary.still-terminated")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) },
+	  PAUSE_WAITING, CO, NULL, ACTION_PLAN, WORDS("keaha cannot tell whether it is paused", "waits for its terminated partner"),
+	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_WAITING, false } } },
+	/* Paused in hot-standby, the standby does not take over from its lost primary: the way out. */
+	{ "continue: a standby paused in hot-standby after its primary was lost", false, KEA_DHCP4, HS4, HS4_REL,
+	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.comm-interrupted-still-hot-standby")) },
+	  PAUSE_HS, CO, NULL, ACTION_PLAN, WORDS("although it has not heard from its partner for 16 s",
+		"would have gone partner-down 12 s ago, so it is paused"),
+	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_PARTNER_DOWN, false } } },
+	{ "continue: paused in hot-standby with the pair in touch cannot be told", false, KEA_DHCP4, HS4, HS4_REL,
+	  HS_NORMAL, PAUSE_HS, CO, "hs-standby", ACTION_PLAN, WORDS("where Kea would stay anyway now",
+		"It stays in hot-standby"),
+	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_HOT_STANDBY, false } } },
 	{ "continue on a peer in a state not paused (ready: never)", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
 	  PAUSE_WAITING, CO, "lb-primary", ACTION_REFUSED, WORDS("lb-primary ready", "would do nothing") },
@@ -484,11 +500,39 @@ static void test_paused_held(void **state)
 	assert_int_equal(p.kind, ACTION_PLAN);
 	assert_non_null(strstr(p.effect, "seen there for 0 s only"));
 	assert_null(strstr(p.effect, "it is paused"));
+	/* keaha ha watches it first: 2 heartbeats + max-response-delay (1 s, 4 s) */
+	assert_true(p.watch > 5.9 && p.watch < 6.1);
 	/* Asked 60 s later: longer than 2 heartbeats + max-response-delay. */
 	action_decide(m, &m->rels[model_find_rel(m, row->rel)], HA_ACTION_CONTINUE, NULL, T0 + 60, &p);
 	assert_int_equal(p.kind, ACTION_PLAN);
 	assert_non_null(strstr(p.effect, "for at least 60 s"));
 	assert_non_null(strstr(p.effect, "it is paused"));
+	assert_true(p.watch == 0);
+	model_free(m);
+	free(m);
+}
+
+/* The verdict sees the same proven pause: service down, and continue is the next step. */
+static void test_pause_in_verdict(void **state)
+{
+	const struct arow *row = NULL;
+	struct model *m = calloc(1, sizeof(*m));
+	struct verdict v;
+
+	(void)state;
+	for (size_t i = 0; i < NROWS; i++)
+		if (strstr(rows[i].name, "paused in hot-standby after its primary was lost"))
+			row = &rows[i];
+	assert_non_null(row);
+	assert_non_null(m);
+	situation_build(m, row->kea3, row->svc, row->conf, row->in);
+	feed_paused(m, row);
+	verdict_judge(m, &m->rels[model_find_rel(m, row->rel)], NOW, &v);
+	assert_int_equal(v.status, REL_SERVICE_DOWN);
+	assert_false(v.failover_pending);
+	assert_non_null(strstr(v.reason, "hs-standby paused in hot-standby by its state-machine configuration"));
+	assert_int_equal(v.next_action, HA_ACTION_CONTINUE);
+	assert_string_equal(v.next_action_peer, "hs-standby");
 	model_free(m);
 	free(m);
 }
@@ -500,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_expect_met),
 		cmocka_unit_test(test_expect_scopes),
 		cmocka_unit_test(test_paused_held),
+		cmocka_unit_test(test_pause_in_verdict),
 	};
 	struct CMUnitTest tests[NROWS + sizeof(fixed) / sizeof(fixed[0])];
 	size_t n = 0;

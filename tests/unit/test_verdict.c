@@ -163,6 +163,12 @@ static const struct row rows[] = {
 	    ST("lb-secondary", S4("lb-secondary.partner-agent-hung-comm-interrupted")) },
 	  { REL_IMPAIRED, .split_brain = true, .progress = -1, .sot = "lb-primary",
 	    REASONS("split brain") } },
+	/* ha-scopes by hand: lb-primary in load-balancing answers for both scopes (lb-secondary's too). */
+	{ "lb: a manual ha-scopes left behind", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.after-ha-scopes")), ST("lb-secondary", S4("lb-secondary.normal")) },
+	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary",
+	    REASONS("lb-primary serves the scopes of lb-primary, lb-secondary, not lb-primary as load-balancing implies"),
+	    .next = "scopes its state implies", .action = HA_ACTION_RESTORE_SCOPES } },
 	{ "lb clocks 0 and +45 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0),
 	    STC("lb-secondary", S4("lb-secondary.normal"), 45) },
@@ -322,6 +328,15 @@ static const struct row rows[] = {
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
 	    .has_skew = true, .skew = 90, .level = 2,
 	    REASONS("clocks differ by 90 s", "lb-primary in terminated"), .not_reason = "split brain",
+	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
+	/* The skewed server restarted on a good clock; its terminated partner still reports the
+	 * frozen 90 s. keaha reads both clocks itself: they agree, so no skew is claimed. */
+	{ "kea3 terminated partner's frozen skew after the clock was fixed", true, KEA_DHCP4, LB3, LB4_REL,
+	  { STC("lb-primary", K3("lb-primary.partner-clock-plus90s"), 0),
+	    STC("lb-secondary", K3("lb-secondary.restarted-waiting"), 0.4) },
+	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
+	    .has_skew = true, .skew = 0, .level = 0,
+	    REASONS("lb-primary in terminated"), .not_reason = "clocks differ",
 	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
 	{ "kea3 clock-skew from Kea wins over measured offsets", true, KEA_DHCP4, LB3, LB4_REL,
 	  { STC("lb-primary", K3("lb-primary.normal"), 0), STC("lb-secondary", K3("lb-secondary.normal"), 45) },
@@ -744,6 +759,36 @@ static void test_backup_missing_leases(void **state)
 	free(m);
 }
 
+/* Active peers both normal hold every lease: one with far fewer lost them; ha-reset resyncs it. */
+static void test_active_missing_leases(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct kea_pool_usage full = captured_pool(), part = full;
+	const struct verdict *v;
+
+	(void)state;
+	assert_non_null(m);
+	for (size_t i = 0; i < NROWS; i++)
+		if (strcmp(rows[i].name, "hs normal") == 0)
+			build(m, &rows[i]);
+	model_apply_pool(m, model_find_server(m, "hs-primary"), KEA_DHCP4, &full, T0);
+	part.assigned = 0;
+	model_apply_pool(m, model_find_server(m, "hs-standby"), KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	v = &m->rels[model_find_rel(m, "hs-primary+hs-standby/dhcp4")].verdict;
+	assert_int_equal(v->status, REL_IMPAIRED);
+	assert_non_null(strstr(v->reason, "hs-standby holds 0 leases, hs-primary 49"));
+	assert_int_equal(v->next_action, HA_ACTION_RESET);
+	assert_string_equal(v->next_action_peer, "hs-standby");
+	/* Within the slack: not a fault. */
+	part.assigned = full.assigned - 1;
+	model_apply_pool(m, model_find_server(m, "hs-standby"), KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	assert_int_equal(v->status, REL_OK);
+	model_free(m);
+	free(m);
+}
+
 /* Stork's failover progress: floor(100 u / (u + left + 1)) while interrupted. */
 static void test_failover_progress(void **state)
 {
@@ -777,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_backup_down_then_restarted),
 		cmocka_unit_test(test_failover_progress),
 		cmocka_unit_test(test_backup_missing_leases),
+		cmocka_unit_test(test_active_missing_leases),
 	};
 	struct CMUnitTest tests[NROWS + sizeof(fixed) / sizeof(fixed[0])];
 	size_t n = 0;
