@@ -37,6 +37,12 @@ struct plan_server {
 	 */
 	bool direct;
 	int kea_major;            /* 0 when unknown */
+	/*
+	 * The rest of its version-get text (plan_server_version): hub-and-spoke
+	 * needs 2.5.5. Last, so that a plan_server written with a major only
+	 * reads as MAJOR.0.0.
+	 */
+	int kea_minor, kea_patch;
 };
 
 struct plan_add_choices {
@@ -83,6 +89,9 @@ struct plan_result {
 	struct sbuf diff[2];      /* "+ ...", "- ...", "~ ..." lines; secrets masked */
 	struct sbuf warnings;     /* one line each */
 };
+
+/* Sets kea_major/minor/patch from version-get's text ("2.6.1", "3.0.4"); zeroes when unknown. */
+void plan_server_version(struct plan_server *s, const char *text);
 
 /* Defaults for the timings and auto-failover; zeroes everything else. */
 void plan_add_choices_init(struct plan_add_choices *c);

@@ -4,7 +4,7 @@
  * among the peers, roles valid for the mode, no backups, peer URLs as IP
  * literals with a port (Kea resolves no names), TLS all or none, and the
  * product's max-response-delay above heartbeat-delay. Also what a feature
- * needs of a server's Kea version.
+ * needs of a server's Kea version (version-get's text).
  */
 #include "plan.h"
 
@@ -153,4 +153,40 @@ bool plan_check_timings(long heartbeat_delay, long max_response_delay, char *why
 	if (max_response_delay <= heartbeat_delay)
 		return plan_why(why, size, "max-response-delay must be greater than heartbeat-delay");
 	return true;
+}
+
+/* One number of a version text; stops at the first non-digit. */
+static int version_part(const char **p)
+{
+	int v = 0;
+
+	while (isdigit((unsigned char)**p) && v < 100000)
+		v = v * 10 + (*(*p)++ - '0');
+	return v;
+}
+
+/* "2.5.5", "3.0.4", "2.7.0-git", "2.6": as many numbers as there are, the rest 0. */
+void plan_server_version(struct plan_server *s, const char *text)
+{
+	const char *p = text ? text : "";
+	int v[3] = {0, 0, 0};
+
+	for (int i = 0; i < 3 && isdigit((unsigned char)*p); i++) {
+		v[i] = version_part(&p);
+		if (*p != '.')
+			break;
+		p++;
+	}
+	s->kea_major = v[0];
+	s->kea_minor = v[1];
+	s->kea_patch = v[2];
+}
+
+bool plan_check_version(const struct plan_server *s, int major, int minor, int patch)
+{
+	if (s->kea_major != major)
+		return s->kea_major > major;
+	if (s->kea_minor != minor)
+		return s->kea_minor > minor;
+	return s->kea_patch >= patch;
 }

@@ -22,18 +22,32 @@ static enum ha_role own_role(const struct ha_rel_config *rel)
 	return HA_ROLE_UNKNOWN;
 }
 
+/* "2.5.4", or "an unknown version" when version-get did not say. */
+static void version_text(const struct plan_server *s, char *out, size_t size)
+{
+	if (s->kea_major <= 0)
+		snprintf(out, size, "an unknown version");
+	else
+		snprintf(out, size, "%d.%d.%d", s->kea_major, s->kea_minor, s->kea_patch);
+}
+
 /*
- * Kea 3, hot-standby only, and the same role in every relationship (a
- * standby somewhere never becomes a primary elsewhere).
+ * Kea 2.5.5 or later (the first with several relationships per server),
+ * hot-standby only, and the same role in every relationship (a standby
+ * somewhere never becomes a primary elsewhere).
  */
 bool plan_hub_ok(const struct plan_add_choices *c, const struct plan_server *s,
 		 const struct kea_config *k, enum ha_role role, char *why, size_t size)
 {
 	const char *svc = kea_service_label(c->service);
+	char version[48];
 
-	if (s->kea_major < 3)
+	if (!plan_check_version(s, 2, 5, 5)) {
+		version_text(s, version, sizeof(version));
 		return plan_why(why, size, "%s already has a %s HA relationship: one per service and "
-				"server (several, hub-and-spoke, need Kea 3)", s->name, svc);
+				"server (several, hub-and-spoke, need Kea 2.5.5 or later; it runs %s)",
+				s->name, svc, version);
+	}
 	if (c->mode != HA_MODE_HOT_STANDBY)
 		return plan_why(why, size, "%s already has a %s HA relationship: a hub takes more in "
 				"hot-standby only", s->name, svc);

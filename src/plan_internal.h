@@ -5,7 +5,7 @@
  *
  *   plan.c          the result, the choices, the settle bound, and adding
  *   plan_remove.c   removing a relationship and what becomes of the scopes
- *   plan_check.c    the rules Kea skips on one HA entry, peer URLs
+ *   plan_check.c    the rules Kea skips on one HA entry, peer URLs, Kea versions
  *   plan_hooks.c    hooks-libraries: where they live, the HA hook in and out
  *   plan_subnet.c   a service's subnets: collected, compared, disabled, deleted
  *   plan_pool.c     address ranges and the load-balancing pool split and merge
@@ -77,6 +77,11 @@ bool plan_why(char *why, size_t size, const char *fmt, ...) __attribute__((forma
 cJSON *plan_keaha_ctx(cJSON *o, bool create);
 /* Removes key from user-context.keaha, then the maps it leaves empty. */
 void plan_keaha_ctx_drop(cJSON *o, const char *key);
+
+/* ---- plan_check.c -------------------------------------------------------------- */
+
+/* Whether a server's Kea version (0.0.0 when unknown) is at least major.minor.patch. */
+bool plan_check_version(const struct plan_server *s, int major, int minor, int patch);
 
 /* ---- plan_hooks.c -------------------------------------------------------------- */
 

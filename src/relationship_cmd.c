@@ -224,7 +224,10 @@ static int apply(const struct relationship_opts *o, const char *what, struct sid
 /* The plan's view of one server: its name, URL, configurations, and how its HA talks. */
 static struct plan_server plan_side(const struct server *sv, const char *name, const struct side *sd)
 {
-	return (struct plan_server){ name, sv->url, sd->config, sd->other, !sd->agent, atoi(sv->version) };
+	struct plan_server ps = { name, sv->url, sd->config, sd->other, !sd->agent, 0, 0, 0 };
+
+	plan_server_version(&ps, sv->version);
+	return ps;
 }
 
 static void known_names(const struct model *m, const char **out, size_t *n)
