@@ -114,6 +114,12 @@ bool plan_check_ha(const cJSON *entry, char *why, size_t size);
 bool plan_check_timings(long heartbeat_delay, long max_response_delay, char *why, size_t size);
 /* "http://192.0.2.1:8000/" or "https://[2001:db8::1]:8000/": an IP literal and a port. */
 bool plan_url_ok(const char *url);
+/*
+ * Whether two http(s) URLs name the same host, whatever their ports: IP
+ * literals compared as addresses, names without case. A Kea 3 host's
+ * kea-dhcp4 and kea-dhcp6 reached directly are two endpoints of one server.
+ */
+bool plan_same_host(const char *a, const char *b);
 
 /* Whether a configuration loads the HA hook for this service (a hub keeps it on removal). */
 bool plan_has_ha(const cJSON *args, enum kea_service service);

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "plan_internal.h"
 
@@ -62,6 +63,58 @@ bool plan_url_ok(const char *url)
 	if (!port_ok(e + (family == AF_INET6 ? 2 : 1), &e))
 		return false;
 	return *e == '\0' || *e == '/';
+}
+
+/* The host of an http(s) URL: an IPv6 literal without its brackets. */
+static bool url_host(const char *url, char *out, size_t size)
+{
+	const char *h, *e;
+	size_t n;
+
+	if (!url)
+		return false;
+	if (strncmp(url, "http://", 7) == 0)
+		h = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		h = url + 8;
+	else
+		return false;
+	if (*h == '[') {
+		e = strchr(++h, ']');
+		if (!e)
+			return false;
+	} else {
+		e = h + strcspn(h, ":/");
+	}
+	n = (size_t)(e - h);
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, h, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* An IP literal as bytes; its family, or 0 when it is a name. */
+static int host_addr(const char *host, unsigned char out[16])
+{
+	int family = strchr(host, ':') ? AF_INET6 : AF_INET;
+
+	return inet_pton(family, host, out) == 1 ? family : 0;
+}
+
+bool plan_same_host(const char *a, const char *b)
+{
+	char ha[256], hb[256];
+	unsigned char xa[16], xb[16];
+	int fa, fb;
+
+	if (!url_host(a, ha, sizeof(ha)) || !url_host(b, hb, sizeof(hb)))
+		return false;
+	fa = host_addr(ha, xa);
+	fb = host_addr(hb, xb);
+	if (fa || fb)
+		return fa == fb && memcmp(xa, xb, fa == AF_INET ? 4 : 16) == 0;
+	return strcasecmp(ha, hb) == 0;
 }
 
 static int count_tls(const cJSON *o)
