@@ -57,7 +57,7 @@ static const char usage_text[] =
 	"                    name or a URL): plan, diff, confirm, then config-test, config-set\n"
 	"                    (partner, then primary), wait for the HA states, config-write both;\n"
 	"                    any failure puts both back. --dry-run prints the plan only.\n"
-	"                    Kea 3: direct daemons too; a hot-standby server can become a hub.\n"
+	"                    Kea 3: direct daemons too; from 2.5.5 a hot-standby server can be a hub.\n"
 	"                    Peers get auto-failover unless --no-auto-failover.\n"
 	"  relationship remove  take HA off both servers; the secondary's scopes are kept,\n"
 	"                    disabled (reversibly) or deleted: you choose.\n"

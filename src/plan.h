@@ -37,6 +37,12 @@ struct plan_server {
 	 */
 	bool direct;
 	int kea_major;            /* 0 when unknown */
+	/*
+	 * The rest of its version-get text (plan_server_version): hub-and-spoke
+	 * needs 2.5.5. Last, so that a plan_server written with a major only
+	 * reads as MAJOR.0.0.
+	 */
+	int kea_minor, kea_patch;
 };
 
 struct plan_add_choices {
@@ -84,6 +90,9 @@ struct plan_result {
 	struct sbuf warnings;     /* one line each */
 };
 
+/* Sets kea_major/minor/patch from version-get's text ("2.6.1", "3.0.4"); zeroes when unknown. */
+void plan_server_version(struct plan_server *s, const char *text);
+
 /* Defaults for the timings and auto-failover; zeroes everything else. */
 void plan_add_choices_init(struct plan_add_choices *c);
 bool plan_add(const struct plan_add_choices *c, struct plan_result *out);
@@ -105,6 +114,12 @@ bool plan_check_ha(const cJSON *entry, char *why, size_t size);
 bool plan_check_timings(long heartbeat_delay, long max_response_delay, char *why, size_t size);
 /* "http://192.0.2.1:8000/" or "https://[2001:db8::1]:8000/": an IP literal and a port. */
 bool plan_url_ok(const char *url);
+/*
+ * Whether two http(s) URLs name the same host, whatever their ports: IP
+ * literals compared as addresses, names without case. A Kea 3 host's
+ * kea-dhcp4 and kea-dhcp6 reached directly are two endpoints of one server.
+ */
+bool plan_same_host(const char *a, const char *b);
 
 /* Whether a configuration loads the HA hook for this service (a hub keeps it on removal). */
 bool plan_has_ha(const cJSON *args, enum kea_service service);

@@ -54,12 +54,11 @@ static void side_free(struct side *sd)
 	cJSON_Delete(sd->other);
 }
 
-/* Reads one server's configurations; false (refused) with why. */
+/* Reads one server's configuration of the service; false (refused) with why. */
 static bool read_side(const struct model *m, const struct keaha_config *cfg, int s,
 		      enum kea_service svc, double timeout, struct side *sd, char *why, size_t size)
 {
 	const struct server *sv = &m->servers[s];
-	enum kea_service other = svc == KEA_DHCP4 ? KEA_DHCP6 : KEA_DHCP4;
 	char msg[400];
 
 	memset(sd, 0, sizeof(*sd));
@@ -83,9 +82,71 @@ static bool read_side(const struct model *m, const struct keaha_config *cfg, int
 		snprintf(why, size, "config-get on %s failed: %s", sv->name, msg);
 		return false;
 	}
-	if (sd->agent && sv->d[other].present)
-		txn_call(&sd->ep, true, other, "config-get", NULL, &sd->other, msg, sizeof(msg), timeout);
 	return true;
+}
+
+/*
+ * A Kea 3 host whose kea-dhcp4 and kea-dhcp6 keaha reaches directly shows
+ * up as two servers with one service each; the product's rules are per
+ * server, across its services. They are one server when their URLs name
+ * the same host: two daemons cannot share an address and port, and the
+ * lab, like a real network, gives each Kea host an address of its own.
+ * When several endpoints of the other service share the host (Kea
+ * instances side by side on one address), which one is this server's
+ * cannot be told.
+ */
+int relationship_cmd_sibling(const struct model *m, int s, enum kea_service svc)
+{
+	enum kea_service other = svc == KEA_DHCP4 ? KEA_DHCP6 : KEA_DHCP4;
+	int found = RELATIONSHIP_SIBLING_NONE;
+
+	for (int t = 0; t < m->nservers; t++) {
+		const struct server *sv = &m->servers[t];
+		if (t == s || sv->ha_listener_only || !sv->d[other].present ||
+		    !plan_same_host(sv->url, m->servers[s].url))
+			continue;
+		if (found != RELATIONSHIP_SIBLING_NONE)
+			return RELATIONSHIP_SIBLING_AMBIGUOUS;
+		found = t;
+	}
+	return found;
+}
+
+/*
+ * The server's configuration of its other service, for the rules across
+ * services (a secondary never becomes primary elsewhere; names in use):
+ * behind an agent from the same endpoint, for a direct daemon from its
+ * host's other daemon. When it cannot be read the rules are checked on
+ * this service alone, and the user is told.
+ */
+static void read_other(const struct model *m, const struct keaha_config *cfg, enum kea_service svc,
+		       double timeout, struct side *sd)
+{
+	const struct server *sv = &m->servers[sd->server], *from = sv;
+	enum kea_service other = svc == KEA_DHCP4 ? KEA_DHCP6 : KEA_DHCP4;
+	struct endpoint_opts ep = sd->ep;
+	char msg[400];
+	int sib;
+
+	if (!sd->agent) {
+		sib = relationship_cmd_sibling(m, sd->server, svc);
+		if (sib == RELATIONSHIP_SIBLING_AMBIGUOUS)
+			fprintf(stderr, "keaha: note: several endpoints on the host of %s serve %s: which "
+				"one is %s's cannot be told, so the rules across services were checked on "
+				"%s only\n", sv->url, kea_service_label(other), sv->name,
+				kea_service_label(svc));
+		if (sib < 0)
+			return;
+		from = &m->servers[sib];
+		config_endpoint_opts(cfg, from->url, &ep);
+	} else if (!sv->d[other].present) {
+		return;
+	}
+	if (txn_call(&ep, from->transport != TRANSPORT_DIRECT, other, "config-get", NULL, &sd->other,
+		     msg, sizeof(msg), timeout) != 0)
+		fprintf(stderr, "keaha: note: %s configuration of %s (%s) not read: %s; the rules across "
+			"services were checked on %s only\n", kea_service_label(other), sv->name, from->url,
+			msg, kea_service_label(svc));
 }
 
 /* Where the hook libraries are: keaHooksLocation, else the server's build-report. */
@@ -224,7 +285,10 @@ static int apply(const struct relationship_opts *o, const char *what, struct sid
 /* The plan's view of one server: its name, URL, configurations, and how its HA talks. */
 static struct plan_server plan_side(const struct server *sv, const char *name, const struct side *sd)
 {
-	return (struct plan_server){ name, sv->url, sd->config, sd->other, !sd->agent, atoi(sv->version) };
+	struct plan_server ps = { name, sv->url, sd->config, sd->other, !sd->agent, 0, 0, 0 };
+
+	plan_server_version(&ps, sv->version);
+	return ps;
 }
 
 static void known_names(const struct model *m, const char **out, size_t *n)
@@ -232,6 +296,24 @@ static void known_names(const struct model *m, const char **out, size_t *n)
 	*n = 0;
 	for (int i = 0; i < m->nrels && *n < 64; i++)
 		out[(*n)++] = m->rels[i].name;
+}
+
+/* The plan's choices from the command line: Kea's defaults where an option was not given. */
+static void add_choices(const struct relationship_opts *o, const struct model *m, const int s[2],
+			const struct side sd[2], const char *hooks, struct plan_add_choices *c)
+{
+	plan_add_choices_init(c);
+	c->name = o->name;
+	c->mode = o->mode;
+	c->service = o->service;
+	c->primary = plan_side(&m->servers[s[0]], m->servers[s[0]].name, &sd[0]);
+	c->partner = plan_side(&m->servers[s[1]], m->servers[s[1]].name, &sd[1]);
+	c->hooks_dir = hooks;
+	if (o->heartbeat_delay >= 0) c->heartbeat_delay = o->heartbeat_delay;
+	if (o->max_response_delay >= 0) c->max_response_delay = o->max_response_delay;
+	if (o->max_ack_delay >= 0) c->max_ack_delay = o->max_ack_delay;
+	if (o->max_unacked_clients >= 0) c->max_unacked_clients = o->max_unacked_clients;
+	if (o->auto_failover >= 0) c->auto_failover = o->auto_failover;
 }
 
 int relationship_cmd_add(const struct keaha_config *cfg, const struct relationship_opts *o)
@@ -261,21 +343,12 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 		fprintf(stderr, "keaha: refused: %s\n", why);
 		goto out;
 	}
+	read_other(&m, cfg, o->service, o->timeout, &sd[0]);
+	read_other(&m, cfg, o->service, o->timeout, &sd[1]);
 	names[0] = m.servers[s[0]].name;
 	names[1] = m.servers[s[1]].name;
 	hooks_dir(cfg, &sd[0], o->service, o->timeout, hooks, sizeof(hooks));
-	plan_add_choices_init(&c);
-	c.name = o->name;
-	c.mode = o->mode;
-	c.service = o->service;
-	c.primary = plan_side(&m.servers[s[0]], names[0], &sd[0]);
-	c.partner = plan_side(&m.servers[s[1]], names[1], &sd[1]);
-	c.hooks_dir = hooks;
-	if (o->heartbeat_delay >= 0) c.heartbeat_delay = o->heartbeat_delay;
-	if (o->max_response_delay >= 0) c.max_response_delay = o->max_response_delay;
-	if (o->max_ack_delay >= 0) c.max_ack_delay = o->max_ack_delay;
-	if (o->max_unacked_clients >= 0) c.max_unacked_clients = o->max_unacked_clients;
-	if (o->auto_failover >= 0) c.auto_failover = o->auto_failover;
+	add_choices(o, &m, s, sd, hooks, &c);
 	known_names(&m, names_in_use, &nknown);
 	c.known_names = names_in_use;
 	c.nknown = nknown;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "model.h"
 #include "plan.h"
 
 struct relationship_opts {
@@ -24,6 +25,18 @@ struct relationship_opts {
 	double timeout;                  /* per command, seconds */
 	const char *state_dir;
 };
+
+#define RELATIONSHIP_SIBLING_NONE (-1)
+#define RELATIONSHIP_SIBLING_AMBIGUOUS (-2)
+
+/*
+ * The server of the model that is server s's daemon of the other service
+ * than svc on the same host (same address in their URLs, any port): for a
+ * Kea 3 host reached directly, kea-dhcp6 beside its kea-dhcp4. Its index,
+ * RELATIONSHIP_SIBLING_NONE, or RELATIONSHIP_SIBLING_AMBIGUOUS when several
+ * endpoints there serve that service. Pure: reads the model only.
+ */
+int relationship_cmd_sibling(const struct model *m, int s, enum kea_service svc);
 
 int relationship_cmd_add(const struct keaha_config *cfg, const struct relationship_opts *o);
 int relationship_cmd_remove(const struct keaha_config *cfg, const struct relationship_opts *o);

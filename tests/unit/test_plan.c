@@ -111,9 +111,9 @@ static void lab_init(struct lab *l, enum kea_service svc, enum ha_mode mode)
 	l->c.mode = mode;
 	l->c.service = svc;
 	l->c.primary = (struct plan_server){"plain-a", v6 ? "http://127.0.0.131:8121/"
-							  : "http://127.0.0.31:8021/", l->a, NULL, false, 2};
+							  : "http://127.0.0.31:8021/", l->a, NULL, false, 2, 2, 0};
 	l->c.partner = (struct plan_server){"plain-b", v6 ? "http://127.0.0.132:8122/"
-							  : "http://127.0.0.32:8022/", l->b, NULL, false, 2};
+							  : "http://127.0.0.32:8022/", l->b, NULL, false, 2, 2, 0};
 	l->c.hooks_dir = HOOKS;
 	l->c.heartbeat_delay = 1000;
 	l->c.max_response_delay = 4000;
@@ -731,8 +731,8 @@ static void test_add_direct_kea3_matches_captured(void **state)
 	plan_add_choices_init(&c);
 	c.name = "lab-rel";
 	c.mode = HA_MODE_HOT_STANDBY;
-	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", a, NULL, true, 3};
-	c.partner = (struct plan_server){"plain-b", "http://127.0.0.161:8161/", b, NULL, true, 3};
+	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", a, NULL, true, 3, 0, 4};
+	c.partner = (struct plan_server){"plain-b", "http://127.0.0.161:8161/", b, NULL, true, 3, 0, 4};
 	c.hooks_dir = HOOKS;
 	c.heartbeat_delay = 1000;
 	c.max_response_delay = 4000;
@@ -799,8 +799,8 @@ static void spoke_choices(struct plan_add_choices *c, const cJSON *hub, const cJ
 	plan_add_choices_init(c);
 	c->name = "spoke-rel";
 	c->mode = HA_MODE_HOT_STANDBY;
-	c->primary = (struct plan_server){"hub", "http://127.0.0.155:8155/", hub, NULL, true, 3};
-	c->partner = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", spoke, NULL, true, 3};
+	c->primary = (struct plan_server){"hub", "http://127.0.0.155:8155/", hub, NULL, true, 3, 0, 4};
+	c->partner = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", spoke, NULL, true, 3, 0, 4};
 	c->hooks_dir = HOOKS;
 	c->heartbeat_delay = 1000;
 	c->max_response_delay = 4000;
@@ -873,11 +873,11 @@ static void test_hub_refusals(void **state)
 	c.mode = HA_MODE_LOAD_BALANCING;
 	expect_refusal(&c, "hot-standby only");
 	spoke_choices(&c, hub, spoke);
-	c.primary.kea_major = 2;
-	expect_refusal(&c, "need Kea 3");
+	plan_server_version(&c.primary, "2.2.0");
+	expect_refusal(&c, "need Kea 2.5.5 or later; it runs 2.2.0");
 	spoke_choices(&c, hub, spoke);
-	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", spoke, NULL, true, 3};
-	c.partner = (struct plan_server){"hub", "http://127.0.0.155:8155/", hub, NULL, true, 3};
+	c.primary = (struct plan_server){"plain-a", "http://127.0.0.160:8160/", spoke, NULL, true, 3, 0, 4};
+	c.partner = (struct plan_server){"hub", "http://127.0.0.155:8155/", hub, NULL, true, 3, 0, 4};
 	expect_refusal(&c, "hub is primary in relationship hub-1: it cannot be standby in another");
 	spoke_choices(&c, spoke1, spoke);
 	c.primary.name = "spoke1";
@@ -893,6 +893,71 @@ static void test_hub_refusals(void **state)
 	cJSON_Delete(bare);
 	cJSON_Delete(tied);
 	cJSON_Delete(spoke1);
+	cJSON_Delete(spoke);
+}
+
+/* version-get's text as the plan reads it. */
+static void test_server_version(void **state)
+{
+	static const struct { const char *text; int v[3]; } cases[] = {
+		{"2.5.5", {2, 5, 5}}, {"3.0.4", {3, 0, 4}}, {"2.7.0-git", {2, 7, 0}},
+		{"2.6", {2, 6, 0}}, {"10.12.13 (tarball)", {10, 12, 13}}, {"", {0, 0, 0}},
+		{NULL, {0, 0, 0}}, {"Forbidden", {0, 0, 0}}, {"2.x.1", {2, 0, 0}},
+	};
+	struct plan_server s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&s, 0x5a, sizeof(s));
+		plan_server_version(&s, cases[i].text);
+		if (s.kea_major != cases[i].v[0] || s.kea_minor != cases[i].v[1] ||
+		    s.kea_patch != cases[i].v[2])
+			fail_msg("\"%s\" read as %d.%d.%d", cases[i].text ? cases[i].text : "(null)",
+				 s.kea_major, s.kea_minor, s.kea_patch);
+	}
+}
+
+/*
+ * Several relationships per server (hub-and-spoke) came with Kea 2.5.5, so
+ * a hub running 2.5.5 or later takes a spoke, through its agent (before
+ * 2.7 a daemon has no HTTP socket of its own) or directly; older ones, or
+ * a version keaha does not know, are refused with the version in the reason.
+ */
+static void test_hub_kea_version(void **state)
+{
+	static const char *const refused[] = {"2.5.4", "2.4.1", "2.2.0", "1.9.10", ""};
+	static const char *const accepted[] = {"2.5.5", "2.6.1", "2.7.0", "3.0.4"};
+	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *hub = hub_with_spoke_subnet(spoke, NULL);
+	struct plan_add_choices c;
+	struct plan_result r;
+	char want[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		spoke_choices(&c, hub, spoke);
+		c.primary.direct = c.partner.direct = false;
+		plan_server_version(&c.primary, refused[i]);
+		snprintf(want, sizeof(want), "hub already has a DHCPv4 HA relationship: one per service "
+			 "and server (several, hub-and-spoke, need Kea 2.5.5 or later; it runs %s)",
+			 refused[i][0] ? refused[i] : "an unknown version");
+		expect_refusal(&c, want);
+	}
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		for (int direct = 0; direct < 2; direct++) {
+			spoke_choices(&c, hub, spoke);
+			c.primary.direct = c.partner.direct = direct;
+			plan_server_version(&c.primary, accepted[i]);
+			plan_server_version(&c.partner, accepted[i]);
+			plan_ok(&c, &r);
+			assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.hooks-libraries.1."
+								   "parameters.high-availability")), 3);
+			assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"),
+					    "hub");
+			plan_result_free(&r);
+		}
+	}
+	cJSON_Delete(hub);
 	cJSON_Delete(spoke);
 }
 
@@ -975,6 +1040,8 @@ int main(void)
 		cmocka_unit_test(test_add_direct_kea3_matches_captured),
 		cmocka_unit_test(test_add_spoke_to_hub),
 		cmocka_unit_test(test_hub_refusals),
+		cmocka_unit_test(test_server_version),
+		cmocka_unit_test(test_hub_kea_version),
 		cmocka_unit_test(test_remove_spoke_from_hub),
 	};
 
