@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -48,23 +49,28 @@ static int secondary_in(const struct model *m, int s)
 	return -1;
 }
 
-/* What every member needs: it answers, through an agent, for svc, with no relationship of svc. */
+/*
+ * What every member needs: it answers for svc, with no relationship of svc.
+ * On Kea 3 a server may take more (a hot-standby hub): whether it can is
+ * the plan's decision on its configuration, given on the Summary.
+ */
 static bool can_join(const struct model *m, int s, enum kea_service svc, char *why, size_t size)
 {
 	const struct server *sv = &m->servers[s];
 	const struct daemon *d = &sv->d[svc];
+	bool kea3 = atoi(sv->version) >= 3;
 	int r;
 
 	if (sv->reach != REACH_OK)
 		return why_not(why, size, "%s does not answer (%s)", sv->name,
 			       sv->error[0] ? sv->error : reach_name(sv->reach));
-	if (sv->transport != TRANSPORT_AGENT)
-		return why_not(why, size, "%s is a Kea 3 daemon reached directly: not supported yet", sv->name);
 	if (!d->present)
 		return why_not(why, size, "%s does not run %s", sv->name, kea_service_label(svc));
 	if (d->reach != REACH_OK)
 		return why_not(why, size, "%s's %s server does not answer (%s)", sv->name, kea_service_label(svc),
 			       d->error[0] ? d->error : reach_name(d->reach));
+	if (kea3)
+		return true;
 	if ((r = rel_of(m, s, svc)) >= 0)
 		return why_not(why, size, "%s is already in %s relationship %s: one per service and server",
 			       sv->name, kea_service_label(svc), m->rels[r].name);

@@ -2,8 +2,9 @@
  * Who can take part in a new relationship, judged from what the dashboard
  * already knows (the model), so the wizard offers only servers that can
  * take it and says why the others cannot, before anything is asked of Kea.
- * The product's rules (one DHCPv4 and one DHCPv6 relationship per server;
- * a secondary never becomes primary elsewhere; both servers must answer)
+ * The product's rules (one DHCPv4 and one DHCPv6 relationship per server,
+ * on Kea 3 left to the plan, which allows a hot-standby hub; a secondary
+ * never becomes primary elsewhere; both servers must answer)
  * in the same words as the change plan, which checks them again on the
  * servers' current configurations (plan.c) before anything is sent. Pure.
  */

@@ -318,6 +318,10 @@ static void test_candidates(void **state)
 				       sizeof(why)));
 	assert_string_equal(why, "lb-secondary is already in DHCPv6 relationship lb-primary+lb-secondary/dhcp6: "
 			    "one per service and server");
+	/* Kea 3: a server in a relationship may become a hub; the plan decides, on the Summary. */
+	snprintf(m.servers[srv(&m, "lb-secondary")].version, sizeof(m.servers[0].version), "3.0.4");
+	assert_true(candidate_partner(&m, srv(&m, "plain-a"), srv(&m, "lb-secondary"), KEA_DHCP6, why,
+				      sizeof(why)));
 	/* A server that does not answer, one without the service. */
 	model_endpoint_fault(&m, srv(&m, "plain-b"), FAULT_REFUSED, "connection refused", NOW);
 	assert_false(candidate_partner(&m, srv(&m, "plain-a"), srv(&m, "plain-b"), KEA_DHCP4, why, sizeof(why)));
