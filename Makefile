@@ -68,7 +68,7 @@ deps:
 	@scripts/deps.sh build
 
 # Unit and fixture tests: fast, no network.
-unit: $(TEST_BIN)
+unit: $(TEST_BIN) $(B)/fakeagent
 	@scripts/run-unit.sh $(TEST_BIN)
 
 # The layering rules of docs/ARCHITECTURE.md, checked on the source.
