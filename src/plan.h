@@ -39,8 +39,7 @@ struct plan_server {
 	int kea_major;            /* 0 when unknown */
 	/*
 	 * The rest of its version-get text (plan_server_version): hub-and-spoke
-	 * needs 2.5.5. Last, so that a plan_server written with a major only
-	 * reads as MAJOR.0.0.
+	 * needs 2.5.5. A plan_server given a major only reads as MAJOR.0.0.
 	 */
 	int kea_minor, kea_patch;
 };

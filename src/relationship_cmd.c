@@ -28,6 +28,7 @@ struct side {
 	bool agent;
 	cJSON *config;                   /* config-get of the service */
 	cJSON *other;                    /* of the other service, or NULL */
+	int sibling;                     /* server other came from when not this one, else -1 */
 };
 
 static void progress(void *ctx, const char *line)
@@ -63,6 +64,7 @@ static bool read_side(const struct model *m, const struct keaha_config *cfg, int
 
 	memset(sd, 0, sizeof(*sd));
 	sd->server = s;
+	sd->sibling = -1;
 	sd->conf = config_server_by_url(cfg, sv->url);
 	config_endpoint_opts(cfg, sv->url, &sd->ep);
 	if (sv->reach != REACH_OK || !sv->d[svc].present) {
@@ -147,6 +149,17 @@ static void read_other(const struct model *m, const struct keaha_config *cfg, en
 		fprintf(stderr, "keaha: note: %s configuration of %s (%s) not read: %s; the rules across "
 			"services were checked on %s only\n", kea_service_label(other), sv->name, from->url,
 			msg, kea_service_label(svc));
+	else if (from != sv)
+		sd->sibling = (int)(from - m->servers);
+}
+
+/* A refusal about a server's other service names the daemon it was read from. */
+static void say_siblings(const struct model *m, const struct side sd[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (sd[i].sibling >= 0)
+			fprintf(stderr, "keaha: (%s and %s are one server: the same host in their URLs)\n",
+				m->servers[sd[i].server].name, m->servers[sd[i].sibling].name);
 }
 
 /* Where the hook libraries are: keaHooksLocation, else the server's build-report. */
@@ -354,6 +367,7 @@ int relationship_cmd_add(const struct keaha_config *cfg, const struct relationsh
 	c.nknown = nknown;
 	if (!plan_add(&c, &p)) {
 		fprintf(stderr, "keaha: refused: %s\n", p.refusal);
+		say_siblings(&m, sd);
 		goto out;
 	}
 	snprintf(what, sizeof(what), "add %s relationship %s (%s, %s primary, %s %s)", kea_service_label(o->service),
