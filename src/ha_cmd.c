@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "events.h"
 #include "status_cmd.h"
 #include "txn.h"
@@ -387,22 +388,8 @@ static bool confirm(const struct run *x)
 /* One JSON line per action sent, in $STATE/audit.log (0600), as relationship changes are. */
 static void audit(const struct run *x, const char *result)
 {
-	char path[600], when[32];
-	const char *user = getenv("USER");
-	time_t now = time(NULL);
-	struct tm tm;
-	cJSON *j, *cmds;
-	char *line;
-	FILE *f;
+	cJSON *j = audit_entry(x->what), *cmds;
 
-	if (!x->o->state_dir || !util_mkdirs(x->o->state_dir))
-		return;
-	j = cJSON_CreateObject();
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(j, "time", when);
-	cJSON_AddStringToObject(j, "who", user ? user : "?");
-	cJSON_AddStringToObject(j, "what", x->what);
 	cJSON_AddStringToObject(j, "effect", x->plan.effect);
 	cmds = cJSON_AddArrayToObject(j, "commands");
 	for (int k = 0; k < x->nsent; k++) {
@@ -415,15 +402,7 @@ static void audit(const struct run *x, const char *result)
 	}
 	cJSON_AddStringToObject(j, "result", result);
 	cJSON_AddStringToObject(j, "message", x->outcome);
-	line = cJSON_PrintUnformatted(j);
-	snprintf(path, sizeof(path), "%s/audit.log", x->o->state_dir);
-	if ((f = fopen(path, "a"))) {
-		fchmod(fileno(f), 0600);
-		fprintf(f, "%s\n", line);
-		fclose(f);
-	}
-	cJSON_free(line);
-	cJSON_Delete(j);
+	audit_append(x->o->state_dir, j);
 }
 
 /* The action on the event timeline (--events FILE), as `keaha watch` records changes. */

@@ -98,7 +98,8 @@ static const char usage_text[] =
 	"                      the dashboard: also its automatic replications)\n"
 	"      --duration S    stop watching after S seconds (default: until interrupted)\n"
 	"      --state-dir DIR remembered topology (default $XDG_STATE_HOME/keaha)\n"
-	"      --no-state      neither read nor write the remembered topology\n"
+	"      --no-state      neither read nor write the remembered topology (commands\n"
+	"                      that change servers refuse: they need the state directory)\n"
 	"      --theme NAME    dashboard theme: default, light, high-contrast, monochrome\n"
 	"      --no-color      monochrome (also NO_COLOR=1, or a terminal with < 8 colours)\n"
 	"      --ascii         draw lines with ASCII (also in non-UTF-8 locales)\n"
@@ -313,16 +314,17 @@ static const struct command {
 	const char *word1, *word2;
 	bool takes_action;   /* the next word is an HA action (keaha ha ACTION NAME) */
 	bool takes_name;     /* the next word is a relationship's name, not a URL */
+	bool changes;        /* changes servers: needs the state directory */
 	int (*run)(const struct keaha_config *cfg, struct cli *c);
 } commands[] = {
-	{ "status", NULL, false, false, cmd_status },
-	{ "watch", NULL, false, false, cmd_watch },
-	{ "relationship", "list", false, false, cmd_list },
-	{ "relationship", "add", false, true, cmd_add },
-	{ "relationship", "remove", false, true, cmd_remove },
-	{ "ha", NULL, true, true, cmd_ha },
-	{ "sync", NULL, false, true, cmd_sync },
-	{ "edit", NULL, false, true, cmd_edit },
+	{ "status", NULL, false, false, false, cmd_status },
+	{ "watch", NULL, false, false, false, cmd_watch },
+	{ "relationship", "list", false, false, false, cmd_list },
+	{ "relationship", "add", false, true, true, cmd_add },
+	{ "relationship", "remove", false, true, true, cmd_remove },
+	{ "ha", NULL, true, true, true, cmd_ha },
+	{ "sync", NULL, false, true, true, cmd_sync },
+	{ "edit", NULL, false, true, true, cmd_edit },
 };
 
 /* The action word of `keaha ha`; a usage error names the actions. */
@@ -384,6 +386,10 @@ static int dispatch(struct cli *c, int argc, char **argv)
 		int words = k->word2 ? 2 : 1;
 		if (strcmp(argv[0], k->word1) != 0 || (k->word2 && (argc < 2 || strcmp(argv[1], k->word2) != 0)))
 			continue;
+		/* The originals, the journal and the audit log live there: no change without them. */
+		if (k->changes && c->no_state)
+			return usage_error("--no-state: a change to servers keeps the originals, the journal "
+					   "and the audit log in the state directory (use --state-dir DIR)");
 		if (k->takes_action) {
 			int code;
 			if (!parse_action(c, argc > words ? argv[words] : NULL, &code))

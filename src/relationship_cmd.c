@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "status_cmd.h"
 #include "txn.h"
 #include "util.h"
@@ -221,35 +222,13 @@ static void state_path(const struct relationship_opts *o, const char *leaf, char
 static void audit(const struct relationship_opts *o, const char *what, const struct plan_result *p,
 		  const struct txn_result *r)
 {
-	char path[600], when[32];
-	const char *user = getenv("USER");
-	time_t now = time(NULL);
-	struct tm tm;
-	cJSON *j = cJSON_CreateObject();
-	char *line;
-	FILE *f;
+	cJSON *j = audit_entry(what);
 
-	if (!o->state_dir)
-		return;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(j, "time", when);
-	cJSON_AddStringToObject(j, "who", user ? user : "?");
-	cJSON_AddStringToObject(j, "what", what);
 	cJSON_AddStringToObject(j, "diff-0", p->diff[0].s ? p->diff[0].s : "");
 	cJSON_AddStringToObject(j, "diff-1", p->diff[1].s ? p->diff[1].s : "");
-	cJSON_AddStringToObject(j, "result", r->ok ? "applied" : r->rolled_back ? "rolled back" : "half-applied");
+	cJSON_AddStringToObject(j, "result", audit_txn_result(r));
 	cJSON_AddStringToObject(j, "message", r->message);
-	line = cJSON_PrintUnformatted(j);
-	state_path(o, "audit.log", path, sizeof(path));
-	f = fopen(path, "a");
-	if (f) {
-		fchmod(fileno(f), 0600);
-		fprintf(f, "%s\n", line);
-		fclose(f);
-	}
-	cJSON_free(line);
-	cJSON_Delete(j);
+	audit_append(o->state_dir, j);
 }
 
 /* Applies a plan to two servers; prints the outcome; the exit status. */

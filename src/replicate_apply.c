@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "replica.h"
 #include "txn.h"
 #include "util.h"
@@ -34,36 +35,12 @@ static void state_path(const struct replicate_opts *o, const char *leaf, char *o
 static void audit(const struct replicate_opts *o, const char *what, const char *servers,
 		  const struct txn_result *r)
 {
-	char path[600], when[32];
-	const char *user = getenv("USER");
-	time_t now = time(NULL);
-	struct tm tm;
-	cJSON *j = cJSON_CreateObject();
-	char *line;
-	FILE *f;
+	cJSON *j = audit_entry(what);
 
-	if (!o->state_dir) {
-		cJSON_Delete(j);
-		return;
-	}
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(j, "time", when);
-	cJSON_AddStringToObject(j, "who", user ? user : "?");
-	cJSON_AddStringToObject(j, "what", what);
 	cJSON_AddStringToObject(j, "servers", servers);
-	cJSON_AddStringToObject(j, "result", r->ok ? "applied" : r->rolled_back ? "rolled back" : "half-applied");
+	cJSON_AddStringToObject(j, "result", audit_txn_result(r));
 	cJSON_AddStringToObject(j, "message", r->message);
-	line = cJSON_PrintUnformatted(j);
-	state_path(o, "audit.log", path, sizeof(path));
-	f = fopen(path, "a");
-	if (f) {
-		fchmod(fileno(f), 0600);
-		fprintf(f, "%s\n", line);
-		fclose(f);
-	}
-	cJSON_free(line);
-	cJSON_Delete(j);
+	audit_append(o->state_dir, j);
 }
 
 /* A restarted HA state machine needs a few heartbeats, at worst a max-response-delay or two. */

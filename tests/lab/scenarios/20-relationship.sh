@@ -20,6 +20,9 @@ t_relationship_add_remove() {
 	rel_cmd add pair4 --mode load-balancing --primary plain-a --partner plain-b "${timings[@]}" --dry-run
 	expect "add --dry-run: exit 0" "$RC" 0
 	expect "add --dry-run: changes nothing" "$(plain_config plain-a dhcp4)" "$a4"
+	OUT=$("$KEAHA" --no-state -c "$LAB_DIR/keaha.conf" relationship add pair4 --mode load-balancing \
+		--primary plain-a --partner plain-b "${timings[@]}" --yes 2>&1)
+	expect "add with --no-state: refused (no place for originals, journal, audit)" "$?" 64
 	rel_cmd add pair4 --mode load-balancing --primary plain-a --partner plain-b "${timings[@]}"
 	expect "add without --yes and without a terminal: refused" "$RC" 2
 	rel_cmd add pair4 --mode load-balancing --primary plain-a --partner plain-b "${timings[@]}" --yes
