@@ -584,6 +584,80 @@ static void test_huge_status(void **state)
 }
 
 /* The checker itself must be able to fail. */
+/* ---- running (not once): what later rounds ask ---- */
+
+static void on_update_running(void *ctx)
+{
+	((struct env *)ctx)->updates++;
+}
+
+/* The poller as watch and the dashboard run it, for seconds, then stopped by the harness. */
+static void run_for(struct env *e, double seconds)
+{
+	struct poller_opts po = {
+		.interval = 0.3,
+		.timeout = 2.0,
+		.stats_interval = 0,
+		.heartbeat_interval = 600,
+	};
+
+	e->p = poller_new(&e->loop, &e->m, &e->cfg, &po);
+	poller_on_update(e->p, on_update_running, e);
+	uv_update_time(&e->loop);
+	uv_timer_start(&e->finisher, on_finish, (uint64_t)(seconds * 1000.0), 0);
+	uv_timer_start(&e->guard, on_guard, (uint64_t)((seconds + 10.0) * 1000.0), 0);
+	uv_unref((uv_handle_t *)&e->guard);
+	poller_start(e->p);
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	uv_timer_stop(&e->guard);
+	assert_false(e->guard_fired);
+}
+
+/*
+ * A Kea 3 daemon (its captured config-get carries a hash) is asked
+ * config-hash-get in the rounds after the first; this one (the fake) does
+ * not know the command (result 2): the poller falls back on status-get's
+ * reload for it. A Kea 2.2 agent (no hash) is never asked.
+ */
+static void test_config_hash_rounds(void **state)
+{
+	struct env *e = *state;
+	char config[FIXTURE_PATH_LEN], status[FIXTURE_PATH_LEN], hb[FIXTURE_PATH_LEN];
+	const char *v[] = { "--config-body", config, "--status-body", status, "--heartbeat-body", hb };
+	const struct daemon *d;
+
+	snprintf(config, sizeof(config), "%s/raw/config-get.direct.lb-primary.normal.body", fixture_dir3());
+	snprintf(status, sizeof(status), "%s/raw/status-get.direct.lb-primary.normal.body", fixture_dir3());
+	snprintf(hb, sizeof(hb), "%s/raw/ha-heartbeat.direct.lb-primary.normal.body", fixture_dir3());
+	fake_start(&e->fake, v, 6);
+	add_fake(e);
+	run_for(e, 2.0);
+	d = &e->m.servers[0].d[D4];
+	assert_int_equal(e->m.servers[0].transport, TRANSPORT_DIRECT);
+	assert_true(d->has_config);
+	assert_string_equal(d->config.hash, "3928765433FE23E03ABC5051DCD215A9F6383F97956EC36F9E250522890CDA0E");
+	assert_true(d->no_hash_cmd);
+	assert_false(model_watches_hash(d));
+	assert_int_equal(d->reach, REACH_OK);
+	assert_true(e->updates > 3);
+}
+
+static void test_no_config_hash_for_kea2(void **state)
+{
+	struct env *e = *state;
+	struct args a;
+
+	args_agent(&a, e, "0");
+	fake_start(&e->fake, a.v, a.n);
+	add_fake(e);
+	run_for(e, 1.5);
+	for (int s = 0; s < KEA_SERVICE_COUNT; s++) {
+		assert_string_equal(e->m.servers[0].d[s].config.hash, "");
+		assert_false(e->m.servers[0].d[s].no_hash_cmd);
+	}
+	assert_int_equal(e->m.servers[0].transport, TRANSPORT_AGENT);
+}
+
 static void test_clear_text(void **state)
 {
 	(void)state;
@@ -615,6 +689,8 @@ int main(void)
 		T(test_empty_list),
 		T(test_huge_probe),
 		T(test_huge_status),
+		T(test_config_hash_rounds),
+		T(test_no_config_hash_for_kea2),
 		cmocka_unit_test(test_clear_text),
 	};
 
