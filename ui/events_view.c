@@ -1,5 +1,5 @@
 /*
- * The event timeline: every change keaha saw, newest first, "!!" on changes
+ * The event timeline: every change keaha saw, newest first, "!" on changes
  * for the worse; '/' filters by relationship, server or words.
  */
 #include <stdio.h>
