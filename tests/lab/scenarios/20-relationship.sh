@@ -32,6 +32,17 @@ t_relationship_add_remove() {
 	leases=$("$LAB" perfdhcp plain-a dhcp4 2>&1 | sed -n 's/^total: \([0-9]*\) leases.*/\1/p')
 	if [ "${leases:-0}" -ge 40 ]; then ok "add LB DHCPv4: clients get leases from the pair ($leases of 50)"
 	else nok "add LB DHCPv4: clients get leases from the pair" "${leases:-0} of 50"; fi
+	# Fail over and back on the pair keaha made: plain-a's DHCPv4 server killed, then restarted.
+	"$LAB" kill plain-a dhcp4 >/dev/null
+	"$LAB" wait-state plain-b dhcp4 partner-down 30 >/dev/null 2>&1
+	if wait_status pair4 impaired 15; then ok "fail over: pair4 impaired"; else nok "fail over: pair4 impaired" "$(rel pair4 .status)"; fi
+	expect "fail over: plain-b is the source of truth" "$(rel pair4 '."source-of-truth"')" plain-b
+	leases=$("$LAB" perfdhcp plain-a dhcp4 2>&1 | sed -n 's/^total: \([0-9]*\) leases.*/\1/p')
+	if [ "${leases:-0}" -ge 40 ]; then ok "fail over: plain-b alone serves every client ($leases of 50)"
+	else nok "fail over: plain-b alone serves every client" "${leases:-0} of 50"; fi
+	"$LAB" start-host plain-a dhcp4 >/dev/null
+	"$LAB" wait-state plain-a dhcp4 load-balancing 60 >/dev/null 2>&1
+	if wait_status pair4 ok 20; then ok "fail back: pair4 OK again"; else nok "fail back: pair4 OK again" "$(rel pair4 .reason)"; fi
 	rel_cmd add pair4b --mode load-balancing --primary plain-a --partner plain-b "${timings[@]}" --yes
 	expect "a second DHCPv4 relationship on the same servers: refused" "$RC" 2
 	rel_cmd add pair4 --mode hot-standby --primary plain-a --partner plain-b --dhcp6 "${timings[@]}" --yes
