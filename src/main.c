@@ -447,6 +447,85 @@ static bool looks_like_url(const char *s)
 	return strpbrk(s, ".:/[") != NULL;
 }
 
+/* OPT_CONTINUE, or the exit status when the option ends the run. */
+#define OPT_CONTINUE (-1)
+
+/* One option of the dashboard and the reading commands. */
+static int view_option(struct cli *c, int opt, const char *arg)
+{
+	static char keys_buf[8192];
+
+	switch (opt) {
+	case 'c': c->config_path = arg; break;
+	case 'j': c->json = true; break;
+	case 't':
+		if (!parse_seconds(arg, &c->timeout))
+			return usage_error("--timeout wants seconds, more than 0");
+		break;
+	case 's': strlcpy_(c->state_dir, arg, sizeof(c->state_dir)); break;
+	case 'n': c->no_state = true; break;
+	case 'e': c->events_file = arg; break;
+	case 'd':
+		if (!parse_seconds(arg, &c->duration))
+			return usage_error("--duration wants seconds, more than 0");
+		break;
+	case 'T': c->ui.theme = arg; break;
+	case 'C': c->ui.no_color = true; break;
+	case 'A': c->ui.ascii = true; break;
+	case 'R': c->ui.readonly = true; break;
+	case 'H':
+		if (!parse_size(arg, &c->ui.width, &c->ui.height))
+			return usage_error("--headless wants WIDTHxHEIGHT, e.g. 120x40");
+		c->ui.headless = true;
+		break;
+	case 'N': c->ui.rounds = atoi(arg); break;
+	case 'K': c->ui.keys = arg; break;
+	case 'k':
+		if (!read_keys_file(arg, keys_buf, sizeof(keys_buf)))
+			return usage_error("cannot read --keys-file");
+		c->ui.keys = keys_buf;
+		break;
+	case 'D': c->ui.dump = arg; break;
+	case 'h': fputs(usage_text, stdout); return 0;
+	case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
+	default: return usage_error("unknown option");
+	}
+	return OPT_CONTINUE;
+}
+
+/* One option of the commands that change servers (relationship, ha). */
+static int change_option(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 1000:
+		c->rel.mode = ha_mode_parse(arg);
+		if (c->rel.mode != HA_MODE_LOAD_BALANCING && c->rel.mode != HA_MODE_HOT_STANDBY)
+			return usage_error("--mode wants load-balancing or hot-standby");
+		break;
+	case 1001: c->rel.primary = arg; break;
+	case 1002: c->rel.partner = arg; break;
+	case 1003: c->rel.service = KEA_DHCP4; c->service_given = true; break;
+	case 1004: c->rel.service = KEA_DHCP6; c->service_given = true; break;
+	case 1005: case 1006: case 1007: case 1008:
+		if (!parse_count(arg, opt == 1005 ? &c->rel.heartbeat_delay : opt == 1006 ?
+				 &c->rel.max_response_delay : opt == 1007 ? &c->rel.max_ack_delay :
+				 &c->rel.max_unacked_clients))
+			return usage_error("timings want a whole number (milliseconds, or clients)");
+		break;
+	case 1009:
+		c->rel.scopes = !strcmp(arg, "keep") ? PLAN_SCOPES_KEEP : !strcmp(arg, "disable") ?
+			       PLAN_SCOPES_DISABLE : !strcmp(arg, "delete") ? PLAN_SCOPES_DELETE :
+			       PLAN_SCOPES_UNSET;
+		if (c->rel.scopes == PLAN_SCOPES_UNSET)
+			return usage_error("--secondary-scopes wants keep, disable or delete");
+		break;
+	case 1010: c->rel.dry_run = true; break;
+	case 1011: c->rel.yes = true; break;
+	case 1012: c->ha.peer = arg; break;
+	case 1013: case 1014: c->rel.auto_failover = opt == 1013; break;
+	}
+	return OPT_CONTINUE;
+}
 
 int main(int argc, char **argv)
 {
@@ -489,72 +568,13 @@ int main(int argc, char **argv)
 	struct cli c = { .timeout = 10.0, .ui = { .rounds = 1 },
 			 .rel = { .heartbeat_delay = -1, .max_response_delay = -1, .max_ack_delay = -1,
 				  .max_unacked_clients = -1, .auto_failover = -1, .timeout = 10.0 } };
-	static char keys_buf[8192];
-	int opt;
+	int opt, rc;
 
 	/* Options may come before or after the subcommand. */
 	while ((opt = getopt_long(argc, argv, "c:t:hV", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c': c.config_path = optarg; break;
-		case 'j': c.json = true; break;
-		case 't':
-			if (!parse_seconds(optarg, &c.timeout))
-				return usage_error("--timeout wants seconds, more than 0");
-			break;
-		case 's': strlcpy_(c.state_dir, optarg, sizeof(c.state_dir)); break;
-		case 'n': c.no_state = true; break;
-		case 'e': c.events_file = optarg; break;
-		case 'd':
-			if (!parse_seconds(optarg, &c.duration))
-				return usage_error("--duration wants seconds, more than 0");
-			break;
-		case 'T': c.ui.theme = optarg; break;
-		case 'C': c.ui.no_color = true; break;
-		case 'A': c.ui.ascii = true; break;
-		case 'R': c.ui.readonly = true; break;
-		case 'H':
-			if (!parse_size(optarg, &c.ui.width, &c.ui.height))
-				return usage_error("--headless wants WIDTHxHEIGHT, e.g. 120x40");
-			c.ui.headless = true;
-			break;
-		case 'N': c.ui.rounds = atoi(optarg); break;
-		case 'K': c.ui.keys = optarg; break;
-		case 'k':
-			if (!read_keys_file(optarg, keys_buf, sizeof(keys_buf)))
-				return usage_error("cannot read --keys-file");
-			c.ui.keys = keys_buf;
-			break;
-		case 'D': c.ui.dump = optarg; break;
-		case 1000:
-			c.rel.mode = ha_mode_parse(optarg);
-			if (c.rel.mode != HA_MODE_LOAD_BALANCING && c.rel.mode != HA_MODE_HOT_STANDBY)
-				return usage_error("--mode wants load-balancing or hot-standby");
-			break;
-		case 1001: c.rel.primary = optarg; break;
-		case 1002: c.rel.partner = optarg; break;
-		case 1003: c.rel.service = KEA_DHCP4; c.service_given = true; break;
-		case 1004: c.rel.service = KEA_DHCP6; c.service_given = true; break;
-		case 1005: case 1006: case 1007: case 1008:
-			if (!parse_count(optarg, opt == 1005 ? &c.rel.heartbeat_delay : opt == 1006 ?
-					 &c.rel.max_response_delay : opt == 1007 ? &c.rel.max_ack_delay :
-					 &c.rel.max_unacked_clients))
-				return usage_error("timings want a whole number (milliseconds, or clients)");
-			break;
-		case 1009:
-			c.rel.scopes = !strcmp(optarg, "keep") ? PLAN_SCOPES_KEEP : !strcmp(optarg, "disable") ?
-				       PLAN_SCOPES_DISABLE : !strcmp(optarg, "delete") ? PLAN_SCOPES_DELETE :
-				       PLAN_SCOPES_UNSET;
-			if (c.rel.scopes == PLAN_SCOPES_UNSET)
-				return usage_error("--secondary-scopes wants keep, disable or delete");
-			break;
-		case 1010: c.rel.dry_run = true; break;
-		case 1011: c.rel.yes = true; break;
-		case 1012: c.ha.peer = optarg; break;
-		case 1013: case 1014: c.rel.auto_failover = opt == 1013; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': printf("keaha %s\n", KEAHA_VERSION); return 0;
-		default: return usage_error("unknown option");
-		}
+		rc = opt >= 1000 ? change_option(&c, opt, optarg) : view_option(&c, opt, optarg);
+		if (rc != OPT_CONTINUE)
+			return rc;
 	}
 	if (c.ui.headless && !c.ui.dump)
 		return usage_error("--headless needs --dump FILE");
