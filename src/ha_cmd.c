@@ -428,13 +428,27 @@ static void record_event(const struct run *x, bool ok)
 	events_free(&ev);
 }
 
+/*
+ * ha-continue answers result 0 both when it resumed a pause and when there
+ * was none ("HA state machine is not paused."): the second is no success,
+ * whatever the states then show.
+ */
+static bool was_paused(struct run *x)
+{
+	if (x->o->action != HA_ACTION_CONTINUE || x->nsent < 1 || !strstr(x->sent[0].text, "not paused"))
+		return true;
+	snprintf(x->outcome, sizeof(x->outcome), "%s was not paused, Kea says: nothing changed",
+		 x->sent[0].server);
+	return false;
+}
+
 /* Sends, watches, reports; the exit status. */
 static int act(struct run *x)
 {
 	bool ok;
 
 	printf("Sending:\n");
-	ok = send_steps(x);
+	ok = send_steps(x) && was_paused(x);
 	if (ok)
 		ok = watch(x);
 	if (ok && (x->o->action == HA_ACTION_SYNC_LEASES || x->o->action == HA_ACTION_RESET))

@@ -503,7 +503,9 @@ static void judge_scopes(struct situation *s)
 /*
  * Active peers both in their normal states hold every lease (each sends its
  * updates to the other): one holding far fewer lost them, e.g. a lease wipe
- * on it alone. ha-reset makes it resync every lease from its partner.
+ * on it alone. ha-reset makes it resync every lease from its partner. A Kea 3
+ * hub holds the leases of all its relationships, a spoke those of one: the
+ * daemons' totals do not compare there.
  */
 static void judge_active_leases(struct situation *s)
 {
@@ -517,6 +519,7 @@ static void judge_active_leases(struct situation *s)
 	q = &s->v[s->partner];
 	if (p->reach != REACH_OK || q->reach != REACH_OK || !p->status || !q->status ||
 	    !p->daemon->pool.known || !q->daemon->pool.known ||
+	    p->daemon->status.nrels > 1 || q->daemon->status.nrels > 1 ||
 	    p->state != ha_state_normal(s->r->conf.mode, p->peer->role) ||
 	    q->state != ha_state_normal(s->r->conf.mode, q->peer->role))
 		return;

@@ -76,6 +76,8 @@ struct arow {
 #define HUB_NORMAL { ST("hub", K3("hub.normal")), ST("spoke1", K3("spoke1.normal")), ST("spoke2", K3("spoke2.normal")) }
 #define PAUSE_WAITING "{\"states\":[{\"state\":\"waiting\",\"pause\":\"always\"}," \
 		      "{\"state\":\"ready\",\"pause\":\"never\"}]}"
+#define PAUSE_READY "{\"states\":[{\"state\":\"ready\",\"pause\":\"always\"}]}"
+#define PAUSE_PD "{\"states\":[{\"state\":\"partner-down\",\"pause\":\"once\"}]}"
 #define PAUSE_HS "{\"states\":[{\"state\":\"hot-standby\",\"pause\":\"always\"}]}"
 
 static const struct arow rows[] = {
@@ -208,6 +210,16 @@ static const struct arow rows[] = {
 	{ "continue on a peer in a state not paused (ready: never)", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
 	  PAUSE_WAITING, CO, "lb-primary", ACTION_REFUSED, WORDS("lb-primary ready", "would do nothing") },
+	{ "continue: ready held past the bound is a pause", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	  PAUSE_READY, CO, NULL, ACTION_PLAN, WORDS("lb-primary has sat in ready for at least 10 s",
+		"(ready passes in seconds): it is paused"),
+	  NULL, { { "lb-primary", "ha-continue", NULL, false } }, { { "lb-primary", HA_STATE_READY, true } } },
+	{ "continue: partner-down with the partner down cannot be told", false, KEA_DHCP4, HS4, HS4_REL,
+	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.partner-down")) },
+	  PAUSE_PD, CO, NULL, ACTION_PLAN, WORDS("keaha cannot tell whether it is paused",
+		"it stays there until its partner is back and ready"),
+	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_PARTNER_DOWN, false } } },
 	{ "continue is a way out when both wait, paused", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.both-restarting")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) },
 	  PAUSE_WAITING, CO, "lb-primary", ACTION_PLAN, WORDS("lb-primary has sat in waiting"), NULL,

@@ -789,6 +789,30 @@ static void test_active_missing_leases(void **state)
 	free(m);
 }
 
+/* A Kea 3 hub holds the leases of both its relationships, a spoke of one: no lease gap. */
+static void test_hub_leases_not_compared(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct kea_pool_usage full = captured_pool(), part = full;
+
+	(void)state;
+	assert_non_null(m);
+	for (size_t i = 0; i < NROWS; i++)
+		if (strcmp(rows[i].name, "kea3 hub normal: hub-1") == 0)
+			build(m, &rows[i]);
+	model_apply_pool(m, model_find_server(m, "hub"), KEA_DHCP4, &full, T0);
+	part.assigned = 10;
+	model_apply_pool(m, model_find_server(m, "spoke1"), KEA_DHCP4, &part, T0);
+	model_apply_pool(m, model_find_server(m, "spoke2"), KEA_DHCP4, &part, T0);
+	verdict_update_all(m, NOW, NULL, NULL);
+	for (int i = 0; i < m->nrels; i++) {
+		assert_int_equal(m->rels[i].verdict.status, REL_OK);
+		assert_int_equal(m->rels[i].verdict.next_action, HA_ACTION_NONE);
+	}
+	model_free(m);
+	free(m);
+}
+
 /* Stork's failover progress: floor(100 u / (u + left + 1)) while interrupted. */
 static void test_failover_progress(void **state)
 {
@@ -823,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_failover_progress),
 		cmocka_unit_test(test_backup_missing_leases),
 		cmocka_unit_test(test_active_missing_leases),
+		cmocka_unit_test(test_hub_leases_not_compared),
 	};
 	struct CMUnitTest tests[NROWS + sizeof(fixed) / sizeof(fixed[0])];
 	size_t n = 0;

@@ -103,6 +103,19 @@ t_actions_continue_takeover() {
 	leases=$("$LAB" perfdhcp hs-primary dhcp4 2>&1 | sed -n 's/^hs-standby dhcp4: \([0-9]*\) leases.*/\1/p')
 	if [ "${leases:-0}" -ge 40 ]; then ok "continue (take over): hs-standby serves the clients ($leases of 50)"
 	else nok "continue (take over): hs-standby serves the clients" "${leases:-0} of 50"; fi
+	# The primary back: the standby enters hot-standby again and pauses there (always), which
+	# nothing shows while the pair is in touch: keaha says it cannot tell.
+	"$LAB" start-host hs-primary dhcp4 >/dev/null 2>&1
+	"$LAB" wait-state hs-standby dhcp4 hot-standby 15 >/dev/null 2>&1
+	"$LAB" wait-state hs-primary dhcp4 hot-standby 15 >/dev/null 2>&1
+	ha_cmd continue "$HS4" --peer hs-standby --yes
+	expect "continue in touch: exit 0" "$RC" 0
+	expect "continue in touch: keaha cannot tell" "$(has_line "$OUT" "where Kea would stay anyway now (it stays there while in touch with its partner): keaha cannot tell")" yes
+	expect "continue in touch: Kea resumed a pause" "$(has_line "$OUT" "HA state machine continues")" yes
+	ha_cmd continue "$HS4" --peer hs-standby --yes
+	expect "continue with no pause left: sent but not done (exit 1)" "$RC" 1
+	expect "continue with no pause left: said so" "$(has_line "$OUT" "NOT done: hs-standby was not paused, Kea says: nothing changed")" yes
+	expect "continue with no pause left: audit says not reached" "$(tail -n 1 "$STATE/audit.log" | jq -r .result)" "not reached"
 }
 
 # A lease wipe on the standby alone (HA does not replicate it): the pair looks normal but the
