@@ -55,10 +55,13 @@ plain-a       8 plain none      dhcp4
 plain-b       9 plain none      dhcp4
 ca-primary   10 ca    primary   dhcp4,dhcp6,agent
 ca-secondary 11 ca    secondary dhcp4,dhcp6,agent
+ca-plain-a   12 caplain none    dhcp4,dhcp6,agent
+ca-plain-b   13 caplain none    dhcp4,dhcp6,agent
 "
-# `start` without arguments: ca (six more processes) only when asked for.
+# `start` without arguments: ca and caplain (six more processes each) only
+# when asked for.
 TOPOLOGIES="lb hs hub plain"
-ALL_TOPOLOGIES="lb hs hub ca plain"
+ALL_TOPOLOGIES="lb hs hub ca plain caplain"
 
 HOSTS=()
 declare -A H_IDX H_TOPO H_ROLE H_PROCS
@@ -67,7 +70,7 @@ while read -r _n _i _t _r _p; do
 	HOSTS+=("$_n") H_IDX[$_n]=$_i H_TOPO[$_n]=$_t H_ROLE[$_n]=$_r H_PROCS[$_n]=${_p//,/ }
 done <<<"$HOST_TABLE"
 
-topo_num() { case $1 in lb) echo 1 ;; hs) echo 2 ;; hub) echo 3 ;; ca) echo 4 ;; plain) echo 5 ;; *) die "unknown topology '$1' (topologies: $ALL_TOPOLOGIES)" ;; esac; }
+topo_num() { case $1 in lb) echo 1 ;; hs) echo 2 ;; hub) echo 3 ;; ca) echo 4 ;; plain) echo 5 ;; caplain) echo 6 ;; *) die "unknown topology '$1' (topologies: $ALL_TOPOLOGIES)" ;; esac; }
 topo_mode() { case $1 in lb | ca) echo load-balancing ;; hs | hub) echo hot-standby ;; *) echo "" ;; esac; }
 normal_state() { [ "${H_ROLE[$1]}" = none ] && echo no-ha || topo_mode "${H_TOPO[$1]}"; }
 
@@ -80,15 +83,15 @@ host_cdir() { echo "/srv/keaha-lab3-$LAB_NET/hosts/$1"; }
 host_dir() { echo "$KEA3_ROOT$(host_cdir "$1")"; }
 # DHCP ports (-p server, -P client): unique on 127.0.0.1 / ::1 across labs;
 # 46000+ lies above every port of tests/lab/lab.sh (20000 + 255*100 + 99 <
-# 46000); indexes 1-9 use 20 per lab (up to 51119), the ca hosts (10, 11)
-# 8 per lab from 52000 (v4 server/client, v6 server/client). args: host
+# 46000); indexes 1-9 use 20 per lab (up to 51119), the hosts with agents
+# (10-13) 16 per lab from 52000 (v4 server/client, v6 server/client). args: host
 # server|client [dhcp4|dhcp6]
 dhcp_port() {
 	local c=0 i=${H_IDX[$1]}
 	[ "$2" = client ] && c=1
 	if [ "$i" -lt 10 ]; then echo $((46000 + LAB_NET * 20 + i * 2 + c)); return; fi
 	[ "${3:-dhcp4}" = dhcp6 ] && c=$((c + 2))
-	echo $((52000 + LAB_NET * 8 + (i - 10) * 4 + c))
+	echo $((52000 + LAB_NET * 16 + (i - 10) * 4 + c))
 }
 
 # Processes of a host (dhcp4 | dhcp6 | agent) and what they are called.
@@ -358,41 +361,48 @@ dhcp_config() {
 	             "output-options": [{output: ($dir + "/kea-dhcp4.log"), flush: true}]}]}}'
 }
 
-# The kea-dhcp4 / kea-dhcp6 configuration of a ca host: a UNIX control
-# socket only (its agent is the HTTP side), HA load-balancing with the
-# agents as peer URLs, as on Kea 2.x; Kea 3 then needs the HA hook's own
-# multi-threading off (no dedicated listener: the agent forwards
-# ha-heartbeat and lease updates over the UNIX socket). args: host dhcp4|dhcp6
+# The kea-dhcp4 / kea-dhcp6 configuration of a host behind an agent: a UNIX
+# control socket only (its agent is the HTTP side). ca: HA load-balancing
+# with the agents as peer URLs, as on Kea 2.x; Kea 3 then needs the HA
+# hook's own multi-threading off (no dedicated listener: the agent forwards
+# ha-heartbeat and lease updates over the UNIX socket). caplain: no hooks,
+# the same subnet on both (10.57 / fd00:0:0:57::, id 57), as an admin
+# prepares two servers before making them a pair.
+# args: host dhcp4|dhcp6
 ca_dhcp_config() {
 	local h=$1 v=${2#dhcp} p s
 	read -r p s <<<"$(topo_hosts ca)"
 	jq -n --arg v "$v" --arg me "$h" --arg dir "$(host_cdir "$h")" --arg hooks "$HOOKS_DIR" \
+		--argjson plain "$([ "${H_TOPO[$h]}" = caplain ] && echo true || echo false)" --argjson n 57 \
 		--arg p "$p" --arg s "$s" --arg pu "$(host_url "$p")" --arg su "$(host_url "$s")" \
 		--argjson hb $HEARTBEAT_DELAY --argjson mr $MAX_RESPONSE_DELAY --argjson ma $MAX_ACK_DELAY \
 		--argjson mu $MAX_UNACKED_CLIENTS --arg duid "$(printf '02000000%02x%02x' "$LAB_NET" "${H_IDX[$h]}")" '
 	(if $v == "4" then ["10.46.1.10-10.46.1.250", "10.46.2.10-10.46.2.250"]
 	 else ["fd00:0:0:46::1:0/112", "fd00:0:0:46::2:0/112"] end) as $r
 	| [{pool: $r[0], "client-classes": ["HA_" + $p]}, {pool: $r[1], "client-classes": ["HA_" + $s]}] as $pools
+	| (if $plain then "\($n)" else "46" end) as $net | (if $plain then $n else 6 end) as $id
+	| (if $plain then (if $v == "4" then [{pool: "10.\($n).1.10-10.\($n).2.250"}] else [{pool: "fd00:0:0:\($n)::1:0-fd00:0:0:\($n)::2:ffff"}] end)
+	   else $pools end) as $pools
 	| {"control-sockets": [{"socket-type": "unix", "socket-name": ($dir + "/kea" + $v + ".sock")}],
 	   "lease-database": {type: "memfile", name: ($dir + "/kea-leases" + $v + ".csv"), "lfc-interval": 0},
 	   "valid-lifetime": 3600,
-	   "hooks-libraries": [{library: ($hooks + "/libdhcp_lease_cmds.so")},
+	   "hooks-libraries": (if $plain then [] else [{library: ($hooks + "/libdhcp_lease_cmds.so")},
 	     {library: ($hooks + "/libdhcp_ha.so"), parameters: {"high-availability": [
 	       {"this-server-name": $me, mode: "load-balancing", "heartbeat-delay": $hb, "max-response-delay": $mr,
 	        "max-ack-delay": $ma, "max-unacked-clients": $mu, "sync-timeout": 15000,
 	        "multi-threading": {"enable-multi-threading": false},
 	        peers: [{name: $p, url: $pu, role: "primary", "auto-failover": true},
-	                {name: $s, url: $su, role: "secondary", "auto-failover": true}]}]}}],
+	                {name: $s, url: $su, role: "secondary", "auto-failover": true}]}]}}] end),
 	   loggers: [{name: ("kea-dhcp" + $v), severity: "WARN", debuglevel: 0,
 	              "output-options": [{output: ($dir + "/kea-dhcp" + $v + ".log"), flush: true}]}]} as $common
 	| if $v == "4" then {Dhcp4: ($common + {
 	      "interfaces-config": {interfaces: ["lo"], "dhcp-socket-type": "udp"},
-	      subnet4: [{id: 6, subnet: "10.46.0.0/16", pools: $pools, relay: {"ip-addresses": ["127.0.0.1"]}}]})}
+	      subnet4: [{id: $id, subnet: "10.\($net).0.0/16", pools: $pools, relay: {"ip-addresses": ["127.0.0.1"]}}]})}
 	  else {Dhcp6: ($common + {
 	      "interfaces-config": {interfaces: ["lo/::1"]},
 	      "server-id": {type: "LL", htype: 1, persist: true, identifier: $duid},
 	      "preferred-lifetime": 2700,
-	      subnet6: [{id: 6, subnet: "fd00:0:0:46::/64", pools: $pools, relay: {"ip-addresses": ["::1"]}}]})}
+	      subnet6: [{id: $id, subnet: "fd00:0:0:\($net)::/64", pools: $pools, relay: {"ip-addresses": ["::1"]}}]})}
 	  end'
 }
 
@@ -673,10 +683,10 @@ Real Kea 3.0 (Debian $KEA3_SUITE, chroot $KEA3_ROOT) kea-dhcp4 HA lab on
 loopback, reached directly over each daemon's HTTP control socket
 (LAB_DIR=$LAB_DIR, hosts on 127.0.\$LAB3_NET.x, default 4).
 Topologies: lb (load-balancing), hs (hot-standby), hub (hub in two hot-standby
-relationships hub-1/spoke1, hub-2/spoke2), plain (no hooks); and ca (only when
-named, or with 'all'): ca-primary/ca-secondary, each a kea-dhcp4 and a
+relationships hub-1/spoke1, hub-2/spoke2), plain (no hooks); and, only when
+named or with 'all': ca (ca-primary/ca-secondary, each a kea-dhcp4 and a
 kea-dhcp6 behind its own kea-ctrl-agent 3.0, load-balancing in both families
-with HA through the agents.
+with HA through the agents) and caplain (ca-plain-a/-b: the same without hooks).
 
   build                       debootstrap the chroot once (root; reused when complete)
   start [TOPO...|all]         configs, start (lb hs hub plain by default), wait for normal states

@@ -51,10 +51,11 @@ wait_status() { # REL WANT SECONDS
 keep() { cat <<<"$OUT" >"$LAB_DIR.$1.json" 2>/dev/null; }
 
 # A fresh lab for scenario $1: the ca pair (t_ca_*: alone; t_tui_tmux: with
-# everything), else the default topologies (lb hs hub plain).
+# everything), the plain servers behind agents (t_caplain_*), else the
+# default topologies (lb hs hub plain).
 restart_lab() {
 	local -a topos=()
-	case ${1:-} in t_ca_*) topos=(ca) ;; t_tui_tmux) topos=(all) ;; esac
+	case ${1:-} in t_ca_*) topos=(ca) ;; t_caplain_*) topos=(caplain) ;; t_tui_tmux) topos=(all) ;; esac
 	"$LAB" stop >/dev/null 2>&1
 	"$LAB" start "${topos[@]+"${topos[@]}"}" >/dev/null || { echo "lab did not start"; exit 1; }
 }
@@ -578,6 +579,44 @@ t_ca_agent_stopped() {
 	else keep ca_agent_back; nok "ca agent back: both relationships ok" "$(rel $CA4 .status)/$(rel $CA6 .status)"; fi
 }
 
+# The wizard's engine through Kea 3.0 agents (ca-plain-a/-b: no hooks, the
+# same subnet): a DHCPv4 load-balancing and a DHCPv6 hot-standby relationship
+# added (keaha sends "service"; HA through the agents, the hook's
+# multi-threading off, as plan.c decides for Kea 3 behind an agent), serving,
+# then removed: every daemon exactly as before (same configuration hash).
+t_caplain_relationship() {
+	local a4 b4 a6 b6 ha
+	a4=$(conf3 ca-plain-a) b4=$(conf3 ca-plain-b) a6=$(conf3 ca-plain-a/dhcp6) b6=$(conf3 ca-plain-b/dhcp6)
+	expect "caplain: set-up (two DHCPv4 and two DHCPv6 configurations read through the agents)" \
+		"$(jq -s '[.[] | select(.hash != null)] | length' <<<"$a4$b4$a6$b6")" 4
+	rel3 add p4 --mode load-balancing --primary ca-plain-a --partner ca-plain-b --dhcp4 "${TIMINGS3[@]}" --yes
+	expect "caplain add DHCPv4: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "caplain add DHCPv4: said HA goes through the agents" "$(has "$OUT" "HA through the Control Agents (no HA multi-threading)")" yes
+	ha=$(conf3 ca-plain-b | jq -c '.Dhcp4["hooks-libraries"][] | select(.library | endswith("libdhcp_ha.so")) | .parameters["high-availability"][0]')
+	expect "caplain add DHCPv4: peer URLs are the agents, HA multi-threading off (on real Kea 3.0)" \
+		"$(jq -c '[.peers[].url, .["multi-threading"]["enable-multi-threading"], .mode]' <<<"$ha")" \
+		"[\"http://127.0.$LAB3_NET.42:8112/\",\"http://127.0.$LAB3_NET.43:8113/\",false,\"load-balancing\"]"
+	rel3 add p6 --mode hot-standby --primary ca-plain-a --partner ca-plain-b --dhcp6 "${TIMINGS3[@]}" --yes
+	expect "caplain add DHCPv6 (hot-standby): exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	"$LAB" wait-state ca-plain-b:dhcp4 load-balancing 15 >/dev/null 2>&1
+	"$LAB" wait-state ca-plain-b:dhcp6 hot-standby 15 >/dev/null 2>&1
+	expect "caplain: Kea's states through the agents" "$("$LAB" status 2>/dev/null | awk '/^ca-plain-[ab] / { print $NF }' | paste -sd' ')" \
+		"load-balancing,hot-standby load-balancing,hot-standby"
+	status
+	keep caplain_added
+	expect "caplain: both relationships ok" \
+		"$(jq -r '[.relationships[] | select(.name == "p4" or .name == "p6") | "\(.name)=\(.status)"] | sort | join(" ")' <<<"$OUT")" "p4=ok p6=ok"
+	rel3 remove p4 --secondary-scopes keep --yes
+	expect "caplain remove DHCPv4: exit 0" "$RC" 0
+	rel3 remove p6 --secondary-scopes keep --yes
+	expect "caplain remove DHCPv6: exit 0" "$RC" 0
+	expect "caplain remove: all four daemons exactly as before (same hash)" \
+		"$(conf3 ca-plain-a | jq -r .hash) $(conf3 ca-plain-b | jq -r .hash) $(conf3 ca-plain-a/dhcp6 | jq -r .hash) $(conf3 ca-plain-b/dhcp6 | jq -r .hash)" \
+		"$(jq -r .hash <<<"$a4") $(jq -r .hash <<<"$b4") $(jq -r .hash <<<"$a6") $(jq -r .hash <<<"$b6")"
+}
+
 # ---------------------------------------------------------------- the dashboard in tmux
 # keaha's TUI in a detached tmux session (own server: tmux -L), on the whole
 # lab (every topology, ca included): read with capture-pane, keys typed.
@@ -637,7 +676,7 @@ command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1;
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
 	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke t_ha_hub_maintenance
 	t_ha_recover t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3
-	t_ca_all_ok t_ca_dhcp4_killed t_ca_agent_stopped t_tui_tmux})
+	t_ca_all_ok t_ca_dhcp4_killed t_ca_agent_stopped t_caplain_relationship t_tui_tmux})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
 	restart_lab "$t"
