@@ -14,7 +14,7 @@ BUILD="gcc make pkg-config libuv1-dev libcurl4-openssl-dev libcjson-dev libncurs
 LAB="jq kea-dhcp4-server kea-dhcp6-server kea-ctrl-agent kea-admin libfaketime faketime curl procps openssl"
 TEST="libcmocka-dev jq tmux valgrind"
 SHOTS="tmux perl chromium fonts-dejavu-core"
-KEA3="debootstrap debian-archive-keyring jq curl procps iproute2 coreutils"
+KEA3="debootstrap debian-archive-keyring jq curl procps iproute2 coreutils tmux"
 
 want=""
 for what in "${@:-build}"; do

@@ -92,6 +92,30 @@ static char *range_format(int family, u128 lo, u128 hi, const char *sep)
 	return xasprintf("%s%s%s", a, sep, b);
 }
 
+/* ---- a pool's class ------------------------------------------------------------- */
+
+/*
+ * Kea 2.x writes a pool's class as "client-class"; Kea 3.0 turns it into
+ * "client-classes" (a list) and config-get returns that, so a split made on
+ * Kea 3 comes back as ["HA_x"] (seen on the 3.0 lab's agent pair).
+ */
+static bool pool_has_class(const cJSON *p)
+{
+	return plan_item(p, "client-class") || cJSON_GetArraySize(plan_item(p, "client-classes")) > 0;
+}
+
+/* The pool's one class, from either form; NULL with none or several. */
+static const char *pool_class(const cJSON *p)
+{
+	const cJSON *l = plan_item(p, "client-classes");
+
+	if (plan_item(p, "client-class"))
+		return plan_str(p, "client-class");
+	if (cJSON_GetArraySize(l) == 1 && cJSON_IsString(l->child))
+		return l->child->valuestring;
+	return NULL;
+}
+
 /* ---- the split ------------------------------------------------------------------ */
 
 /* One half of a split pool. */
@@ -118,7 +142,7 @@ static bool splittable(const cJSON *sn, const cJSON *p, struct range *r, struct 
 {
 	const char *ps = plan_str(p, "pool");
 
-	if (plan_item(p, "client-class"))
+	if (pool_has_class(p))
 		return plan_refuse(x->r, "subnet %s pool %s already has a client-class: it cannot be "
 				   "split for load-balancing", plan_subnet_label(sn), ps ? ps : "?");
 	if (!ps || !range_parse(ps, r) || r->hi == r->lo)
@@ -238,7 +262,7 @@ bool plan_pool_split(const struct plan_add_choices *c, struct plan_result *r)
 
 static bool ha_classed(const cJSON *p, const char *const cls[2])
 {
-	const char *cc = plan_str(p, "client-class");
+	const char *cc = pool_class(p);
 
 	return util_streq(cc, cls[0]) || util_streq(cc, cls[1]);
 }
@@ -248,6 +272,7 @@ static cJSON *pool_unclassed(const cJSON *p, const char *pool)
 	cJSON *m = plan_dup(p);
 
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "client-class");
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "client-classes");
 	plan_keaha_ctx_drop(m, "split-of");
 	if (pool)
 		cJSON_ReplaceItemInObjectCaseSensitive(m, "pool", cJSON_CreateString(pool));
@@ -273,13 +298,12 @@ void plan_pool_merge(cJSON *sn, const char *const cls[2], struct sbuf *d)
 		    util_streq(so, plan_str(plan_keaha_ctx(q, false), "split-of"))) {
 			sbuf_printf(d, "~ subnet %s pools %s (%s), %s (%s) -> %s\n",
 				    plan_subnet_label(sn), plan_str(p, "pool"),
-				    plan_str(p, "client-class"), plan_str(q, "pool"),
-				    plan_str(q, "client-class"), so);
+				    pool_class(p), plan_str(q, "pool"), pool_class(q), so);
 			cJSON_AddItemToArray(out, pool_unclassed(p, so));
 			p = q;
 		} else if (ha_classed(p, cls)) {
 			sbuf_printf(d, "~ subnet %s pool %s: client-class %s removed\n",
-				    plan_subnet_label(sn), plan_str(p, "pool"), plan_str(p, "client-class"));
+				    plan_subnet_label(sn), plan_str(p, "pool"), pool_class(p));
 			cJSON_AddItemToArray(out, pool_unclassed(p, NULL));
 		} else {
 			cJSON_AddItemToArray(out, plan_dup(p));

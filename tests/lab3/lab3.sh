@@ -38,31 +38,40 @@ STOP_TIMEOUT=10
 CURL_TIMEOUT=2
 BUILD_TIMEOUT=${KEA3_BUILD_TIMEOUT:-900}
 
-# Hosts: name, index, topology, role. Address 127.0.N.(30+index), control
-# port 8100+index (kea-dhcp4's own HTTP socket), HA listener 8200+index (the
-# hub's second relationship: 8300+index).
+# Hosts: name, index, topology, role, processes. Address 127.0.N.(30+index),
+# control port 8100+index (kea-dhcp4's own HTTP socket; on the ca hosts the
+# kea-ctrl-agent in front of kea-dhcp4 and kea-dhcp6, which have only UNIX
+# sockets), HA listener 8200+index (the hub's second relationship:
+# 8300+index; none on the ca hosts: their HA goes through the agents).
 HOST_TABLE="
-lb-primary    1 lb    primary
-lb-secondary  2 lb    secondary
-hs-primary    3 hs    primary
-hs-standby    4 hs    standby
-hub           5 hub   primary
-spoke1        6 hub   standby
-spoke2        7 hub   standby
-plain-a       8 plain none
-plain-b       9 plain none
+lb-primary    1 lb    primary   dhcp4
+lb-secondary  2 lb    secondary dhcp4
+hs-primary    3 hs    primary   dhcp4
+hs-standby    4 hs    standby   dhcp4
+hub           5 hub   primary   dhcp4
+spoke1        6 hub   standby   dhcp4
+spoke2        7 hub   standby   dhcp4
+plain-a       8 plain none      dhcp4
+plain-b       9 plain none      dhcp4
+ca-primary   10 ca    primary   dhcp4,dhcp6,agent
+ca-secondary 11 ca    secondary dhcp4,dhcp6,agent
+ca-plain-a   12 caplain none    dhcp4,dhcp6,agent
+ca-plain-b   13 caplain none    dhcp4,dhcp6,agent
 "
+# `start` without arguments: ca and caplain (six more processes each) only
+# when asked for.
 TOPOLOGIES="lb hs hub plain"
+ALL_TOPOLOGIES="lb hs hub ca plain caplain"
 
 HOSTS=()
-declare -A H_IDX H_TOPO H_ROLE
-while read -r _n _i _t _r; do
+declare -A H_IDX H_TOPO H_ROLE H_PROCS
+while read -r _n _i _t _r _p; do
 	[ -n "$_n" ] || continue
-	HOSTS+=("$_n") H_IDX[$_n]=$_i H_TOPO[$_n]=$_t H_ROLE[$_n]=$_r
+	HOSTS+=("$_n") H_IDX[$_n]=$_i H_TOPO[$_n]=$_t H_ROLE[$_n]=$_r H_PROCS[$_n]=${_p//,/ }
 done <<<"$HOST_TABLE"
 
-topo_num() { case $1 in lb) echo 1 ;; hs) echo 2 ;; hub) echo 3 ;; plain) echo 5 ;; *) die "unknown topology '$1' (topologies: $TOPOLOGIES)" ;; esac; }
-topo_mode() { case $1 in lb) echo load-balancing ;; hs | hub) echo hot-standby ;; *) echo "" ;; esac; }
+topo_num() { case $1 in lb) echo 1 ;; hs) echo 2 ;; hub) echo 3 ;; ca) echo 4 ;; plain) echo 5 ;; caplain) echo 6 ;; *) die "unknown topology '$1' (topologies: $ALL_TOPOLOGIES)" ;; esac; }
+topo_mode() { case $1 in lb | ca) echo load-balancing ;; hs | hub) echo hot-standby ;; *) echo "" ;; esac; }
 normal_state() { [ "${H_ROLE[$1]}" = none ] && echo no-ha || topo_mode "${H_TOPO[$1]}"; }
 
 host_addr() { echo "127.0.$LAB_NET.$((30 + H_IDX[$1]))"; }
@@ -72,12 +81,38 @@ ha_port() { echo $((8200 + H_IDX[$1])); }
 # The host's directory as seen inside the chroot, and from outside.
 host_cdir() { echo "/srv/keaha-lab3-$LAB_NET/hosts/$1"; }
 host_dir() { echo "$KEA3_ROOT$(host_cdir "$1")"; }
-# DHCP ports (-p server, -P client): unique on 127.0.0.1 across labs; 46000+
-# lies above every port of tests/lab/lab.sh (20000 + 255*100 + 99 < 46000).
-dhcp_port() { local c=0; [ "$2" = client ] && c=1; echo $((46000 + LAB_NET * 20 + H_IDX[$1] * 2 + c)); }
+# DHCP ports (-p server, -P client): unique on 127.0.0.1 / ::1 across labs;
+# 46000+ lies above every port of tests/lab/lab.sh (20000 + 255*100 + 99 <
+# 46000); indexes 1-9 use 20 per lab (up to 51119), the hosts with agents
+# (10-13) 16 per lab from 52000 (v4 server/client, v6 server/client). args: host
+# server|client [dhcp4|dhcp6]
+dhcp_port() {
+	local c=0 i=${H_IDX[$1]}
+	[ "$2" = client ] && c=1
+	if [ "$i" -lt 10 ]; then echo $((46000 + LAB_NET * 20 + i * 2 + c)); return; fi
+	[ "${3:-dhcp4}" = dhcp6 ] && c=$((c + 2))
+	echo $((52000 + LAB_NET * 16 + (i - 10) * 4 + c))
+}
 
-conf_in() { echo "$(host_cdir "$1")/kea-dhcp4.conf"; }
-pidfile() { echo "$(host_dir "$1")/kea-dhcp4.kea-dhcp4.pid"; }
+# Processes of a host (dhcp4 | dhcp6 | agent) and what they are called.
+host_procs() { echo "${H_PROCS[$1]}"; }
+host_has() { [[ " ${H_PROCS[$1]} " == *" $2 "* ]]; }
+proc_bin() { case $1 in dhcp4) echo kea-dhcp4 ;; dhcp6) echo kea-dhcp6 ;; agent) echo kea-ctrl-agent ;; esac; }
+# A host's DHCP services (what an agent forwards to).
+host_services() { local p out=(); for p in ${H_PROCS[$1]}; do [ "$p" = agent ] || out+=("$p"); done; echo "${out[*]}"; }
+# Expand a user's process argument (default all) into a list for a host.
+resolve_procs() {
+	case ${2:-all} in
+	all) host_procs "$1" ;;
+	dhcp4 | dhcp6 | agent) host_has "$1" "$2" || die "$1 runs no $2 (it runs: $(host_procs "$1"))"; echo "$2" ;;
+	*) die "unknown process '$2' (dhcp4, dhcp6, agent, all)" ;;
+	esac
+}
+
+# Config (inside the chroot) and pid file (outside) of a host's process;
+# Kea names its pid file <config basename>.<program>.pid.
+conf_in() { echo "$(host_cdir "$1")/$(proc_bin "${2:-dhcp4}").conf"; }
+pidfile() { local b; b=$(proc_bin "${2:-dhcp4}"); echo "$(host_dir "$1")/$b.$b.pid"; }
 
 # ---------------------------------------------------------------- the chroot
 
@@ -124,113 +159,144 @@ cmd_build() {
 
 # ---------------------------------------------------------------- processes
 
-# PID of a running (or frozen) host daemon, trusted only if alive, not a
-# zombie, and running this host's config file.
-proc_pid() { live_pid "$(pidfile "$1")" "$(conf_in "$1")"; }
-proc_gone() { ! proc_pid "$1" >/dev/null; }
+# PID of a running (or frozen) process of a host (default its kea-dhcp4),
+# trusted only if alive, not a zombie, and running this host's config file.
+proc_pid() { live_pid "$(pidfile "$1" "${2:-dhcp4}")" "$(conf_in "$1" "${2:-dhcp4}")"; }
+proc_gone() { ! proc_pid "$1" "${2:-dhcp4}" >/dev/null; }
+host_running() { local p; for p in $(host_procs "$1"); do proc_pid "$1" "$p" >/dev/null && return 0; done; return 1; }
 
-# Start a host's kea-dhcp4 in the chroot, detached, with the path variables
-# of Kea 3's security rules all pointing at the host's directory; under the
-# chroot's libfaketime when the host has a recorded skew. chroot and env
-# exec, so the launcher's PID is the daemon's.
+# Start one process of a host in the chroot, detached, with the path
+# variables of Kea 3's security rules all pointing at the host's directory;
+# a DHCP daemon under the chroot's libfaketime when the host has a recorded
+# skew (the agent keeps the real clock). chroot and env exec, so the
+# launcher's PID is the daemon's. args: host proc
 launch() {
-	local h=$1 d cd skew
-	local -a fake=()
-	d=$(host_dir "$h") cd=$(host_cdir "$h")
-	[ -f "$d/kea-dhcp4.conf" ] || die "$h: no config: run '$PROG start' first"
-	if proc_pid "$h" >/dev/null; then say "$h already running"; return 0; fi
-	rm -f "$(pidfile "$h")"
-	skew=$(cat "$d/skew" 2>/dev/null || true)
-	[ -z "$skew" ] || fake=(LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$skew" FAKETIME_DONT_FAKE_MONOTONIC=1)
+	local h=$1 p=${2:-dhcp4} d cd skew bin
+	local -a fake=() args
+	d=$(host_dir "$h") cd=$(host_cdir "$h") bin=$(proc_bin "$p")
+	[ -f "$d/$bin.conf" ] || die "$h: no $bin config: run '$PROG start' first"
+	if proc_pid "$h" "$p" >/dev/null; then say "$h $p already running"; return 0; fi
+	rm -f "$(pidfile "$h" "$p")"
+	args=(-c "$(conf_in "$h" "$p")")
+	if [ "$p" != agent ]; then
+		args+=(-p "$(dhcp_port "$h" server "$p")" -P "$(dhcp_port "$h" client "$p")")
+		skew=$(cat "$d/skew" 2>/dev/null || true)
+		[ -z "$skew" ] || fake=(LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$skew" FAKETIME_DONT_FAKE_MONOTONIC=1)
+	fi
 	# shellcheck disable=SC2016
-	setsid -f sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$d/launch.pid" \
+	setsid -f sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$d/$p.launch.pid" \
 		env KEA_CONTROL_SOCKET_DIR="$cd" KEA_DHCP_DATA_DIR="$cd" KEA_LOG_FILE_DIR="$cd" \
 		KEA_PIDFILE_DIR="$cd" KEA_LOCKFILE_DIR="$cd" \
-		chroot "$KEA3_ROOT" /usr/bin/env "${fake[@]+"${fake[@]}"}" \
-		kea-dhcp4 -c "$(conf_in "$h")" -p "$(dhcp_port "$h" server)" -P "$(dhcp_port "$h" client)" \
-		>>"$d/kea-dhcp4.out" 2>&1 </dev/null
-	LAUNCHED+=("$h")
+		chroot "$KEA3_ROOT" /usr/bin/env "${fake[@]+"${fake[@]}"}" "$bin" "${args[@]}" \
+		>>"$d/$bin.out" 2>&1 </dev/null
+	LAUNCHED+=("$h:$p")
 }
 
+# Launch every process of a host: DHCP daemons first, then the agent.
+launch_host() { local p; for p in $(host_procs "$1"); do launch "$1" "$p"; done; }
+
+# Wait (bounded) until every process in LAUNCHED wrote its pid file; one
+# that died meanwhile is reported with the end of its output and log.
 wait_launched() {
-	local deadline=$(($(now_ms) + LAUNCH_TIMEOUT * 1000)) h lpid failed=0 i
+	local deadline=$(($(now_ms) + LAUNCH_TIMEOUT * 1000)) item h p bin lpid failed=0 i
 	local -a pending=()
 	for ((i = 0; i < LAUNCH_TIMEOUT * 20; i++)); do
 		pending=()
-		for h in "${LAUNCHED[@]}"; do
-			proc_pid "$h" >/dev/null && continue
-			lpid=$(cat "$(host_dir "$h")/launch.pid" 2>/dev/null || true)
+		for item in "${LAUNCHED[@]}"; do
+			h=${item%%:*} p=${item#*:}
+			proc_pid "$h" "$p" >/dev/null && continue
+			lpid=$(cat "$(host_dir "$h")/$p.launch.pid" 2>/dev/null || true)
 			if [ -n "$lpid" ] && ! kill -0 "$lpid" 2>/dev/null; then
-				say "$h kea-dhcp4 exited at start-up:"
-				tail -n 5 "$(host_dir "$h")/kea-dhcp4.out" >&2 || true
-				tail -n 5 "$(host_dir "$h")/kea-dhcp4.log" >&2 2>/dev/null || true
+				bin=$(proc_bin "$p")
+				say "$h $bin exited at start-up:"
+				tail -n 5 "$(host_dir "$h")/$bin.out" >&2 || true
+				tail -n 5 "$(host_dir "$h")/$bin.log" >&2 2>/dev/null || true
 				failed=1
 				continue
 			fi
-			pending+=("$h")
+			pending+=("$item")
 		done
 		[ ${#pending[@]} -eq 0 ] && break
 		[ "$(now_ms)" -lt "$deadline" ] || break
 		sleep 0.05
 	done
-	for h in "${pending[@]+"${pending[@]}"}"; do say "$h did not write its pid file within ${LAUNCH_TIMEOUT}s"; failed=1; done
+	for item in "${pending[@]+"${pending[@]}"}"; do say "${item/:/ } did not write its pid file within ${LAUNCH_TIMEOUT}s"; failed=1; done
 	LAUNCHED=()
 	return $failed
 }
 
-# Stop hosts' daemons: SIGTERM (+SIGCONT), bounded wait, then SIGKILL; then
-# wait until the PIDs left the process table (bounded).
+# Stop processes: SIGTERM (+SIGCONT), bounded wait, then SIGKILL; then wait
+# until the PIDs left the process table (bounded). args: HOST (every process
+# of it) or HOST:PROC, any number
 stop_hosts() {
-	local h pid i deadline
-	local -a alive=() still pids=()
-	for h in "$@"; do
-		if pid=$(proc_pid "$h"); then
+	local h p pid i deadline item
+	local -a items=() alive=() still pids=()
+	for item in "$@"; do
+		if [[ $item == *:* ]]; then items+=("$item"); else for p in $(host_procs "$item"); do items+=("$item:$p"); done; fi
+	done
+	for item in "${items[@]}"; do
+		if pid=$(proc_pid "${item%%:*}" "${item#*:}"); then
 			kill -TERM "$pid" 2>/dev/null || true
 			kill -CONT "$pid" 2>/dev/null || true
-			alive+=("$h") pids+=("$pid")
+			alive+=("$item") pids+=("$pid")
 		fi
 	done
 	deadline=$(($(now_ms) + STOP_TIMEOUT * 1000))
 	for ((i = 0; i < STOP_TIMEOUT * 20 && ${#alive[@]} > 0; i++)); do
 		sleep 0.05
 		still=()
-		for h in "${alive[@]}"; do proc_pid "$h" >/dev/null && still+=("$h"); done
+		for item in "${alive[@]}"; do proc_pid "${item%%:*}" "${item#*:}" >/dev/null && still+=("$item"); done
 		alive=("${still[@]+"${still[@]}"}")
 		[ "$(now_ms)" -lt "$deadline" ] || break
 	done
-	for h in "${alive[@]+"${alive[@]}"}"; do
-		if pid=$(proc_pid "$h"); then say "$h (pid $pid) ignored SIGTERM: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; fi
+	for item in "${alive[@]+"${alive[@]}"}"; do
+		if pid=$(proc_pid "${item%%:*}" "${item#*:}"); then say "${item/:/ } (pid $pid) ignored SIGTERM: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; fi
 	done
-	for h in "$@"; do wait_until 5 proc_gone "$h" || say "$h still running"; rm -f "$(pidfile "$h")"; done
+	for item in "${items[@]}"; do
+		h=${item%%:*} p=${item#*:}
+		wait_until 5 proc_gone "$h" "$p" || say "$h $p still running"
+		rm -f "$(pidfile "$h" "$p")"
+	done
 	for pid in "${pids[@]+"${pids[@]}"}"; do wait_until 5 test ! -e "/proc/$pid" || true; done
 }
 
 # ---------------------------------------------------------------- talking to Kea
 
-# POST a command to a host's own control socket. args: host command [args-json]
+# POST a command to a host's control URL: the daemon's own socket, or on a
+# host with an agent the agent, for SERVICE (dhcp4 by default; "agent": the
+# agent itself, no "service" key). args: host command [args-json] [service]
 kea_cmd() {
-	local body="{\"command\": \"$2\""
+	local body="{\"command\": \"$2\"" svc=${4:-dhcp4}
 	[ -n "${3:-}" ] && body+=", \"arguments\": $3"
+	host_has "$1" agent && [ "$svc" != agent ] && body+=", \"service\": [\"$svc\"]"
 	curl -sS --max-time "$CURL_TIMEOUT" -X POST -H 'Content-Type: application/json' -d "$body}" "$(host_url "$1")"
 }
 
 # The local HA state of each relationship of a host, one per line (config
-# order), "no-ha" without the hook, "error" on a result != 0, "down" if the
-# daemon did not answer. With REL (index or a server-name of the
-# relationship, local or remote): that relationship only.
+# order; a host with an agent: for each of its services), "no-ha" without
+# the hook, "error" on a result != 0 (also: the agent could not reach the
+# daemon), "down" if nothing answered. With REL (index or a server-name of
+# the relationship, local or remote; on a host with an agent also dhcp4 or
+# dhcp6): that relationship only.
 ha_states() {
-	local out
-	if out=$(kea_cmd "$1" status-get 2>/dev/null) &&
-		jq -r --arg rel "${2:-}" '.[0] | if .result != 0 then "error"
-			elif .arguments["high-availability"] == null then "no-ha"
-			else .arguments["high-availability"] | to_entries[]
-			  | select($rel == "" or ($rel | tostring) == (.key | tostring)
-			           or .value["ha-servers"].local["server-name"] == $rel
-			           or .value["ha-servers"].remote["server-name"] == $rel)
-			  | .value["ha-servers"].local.state end' <<<"$out" 2>/dev/null; then
-		return 0
+	local svcs=dhcp4 rel=${2:-} s out
+	if host_has "$1" agent; then
+		svcs=$(host_services "$1")
+		case $rel in dhcp4 | dhcp6) svcs=$rel rel="" ;; esac
 	fi
-	echo down
+	for s in $svcs; do
+		if out=$(kea_cmd "$1" status-get "" "$s" 2>/dev/null) &&
+			jq -r --arg rel "$rel" '.[0] | if .result != 0 then "error"
+				elif .arguments["high-availability"] == null then "no-ha"
+				else .arguments["high-availability"] | to_entries[]
+				  | select($rel == "" or ($rel | tostring) == (.key | tostring)
+				           or .value["ha-servers"].local["server-name"] == $rel
+				           or .value["ha-servers"].remote["server-name"] == $rel)
+				  | .value["ha-servers"].local.state end' <<<"$out" 2>/dev/null; then
+			continue
+		fi
+		echo down
+	done
 }
 
 # ---------------------------------------------------------------- configuration
@@ -295,7 +361,75 @@ dhcp_config() {
 	             "output-options": [{output: ($dir + "/kea-dhcp4.log"), flush: true}]}]}}'
 }
 
-# keaha configuration: one [server] per host, by its control URL, direct.
+# The kea-dhcp4 / kea-dhcp6 configuration of a host behind an agent: a UNIX
+# control socket only (its agent is the HTTP side). ca: HA load-balancing
+# with the agents as peer URLs, as on Kea 2.x; Kea 3 then needs the HA
+# hook's own multi-threading off (no dedicated listener: the agent forwards
+# ha-heartbeat and lease updates over the UNIX socket). caplain: no hooks,
+# the same subnet on both (10.57 / fd00:0:0:57::, id 57), as an admin
+# prepares two servers before making them a pair.
+# args: host dhcp4|dhcp6
+ca_dhcp_config() {
+	local h=$1 v=${2#dhcp} p s
+	read -r p s <<<"$(topo_hosts ca)"
+	jq -n --arg v "$v" --arg me "$h" --arg dir "$(host_cdir "$h")" --arg hooks "$HOOKS_DIR" \
+		--argjson plain "$([ "${H_TOPO[$h]}" = caplain ] && echo true || echo false)" --argjson n 57 \
+		--arg p "$p" --arg s "$s" --arg pu "$(host_url "$p")" --arg su "$(host_url "$s")" \
+		--argjson hb $HEARTBEAT_DELAY --argjson mr $MAX_RESPONSE_DELAY --argjson ma $MAX_ACK_DELAY \
+		--argjson mu $MAX_UNACKED_CLIENTS --arg duid "$(printf '02000000%02x%02x' "$LAB_NET" "${H_IDX[$h]}")" '
+	(if $v == "4" then ["10.46.1.10-10.46.1.250", "10.46.2.10-10.46.2.250"]
+	 else ["fd00:0:0:46::1:0/112", "fd00:0:0:46::2:0/112"] end) as $r
+	| [{pool: $r[0], "client-classes": ["HA_" + $p]}, {pool: $r[1], "client-classes": ["HA_" + $s]}] as $pools
+	| (if $plain then "\($n)" else "46" end) as $net | (if $plain then $n else 6 end) as $id
+	| (if $plain then (if $v == "4" then [{pool: "10.\($n).1.10-10.\($n).2.250"}] else [{pool: "fd00:0:0:\($n)::1:0-fd00:0:0:\($n)::2:ffff"}] end)
+	   else $pools end) as $pools
+	| {"control-sockets": [{"socket-type": "unix", "socket-name": ($dir + "/kea" + $v + ".sock")}],
+	   "lease-database": {type: "memfile", name: ($dir + "/kea-leases" + $v + ".csv"), "lfc-interval": 0},
+	   "valid-lifetime": 3600,
+	   "hooks-libraries": (if $plain then [] else [{library: ($hooks + "/libdhcp_lease_cmds.so")},
+	     {library: ($hooks + "/libdhcp_ha.so"), parameters: {"high-availability": [
+	       {"this-server-name": $me, mode: "load-balancing", "heartbeat-delay": $hb, "max-response-delay": $mr,
+	        "max-ack-delay": $ma, "max-unacked-clients": $mu, "sync-timeout": 15000,
+	        "multi-threading": {"enable-multi-threading": false},
+	        peers: [{name: $p, url: $pu, role: "primary", "auto-failover": true},
+	                {name: $s, url: $su, role: "secondary", "auto-failover": true}]}]}}] end),
+	   loggers: [{name: ("kea-dhcp" + $v), severity: "WARN", debuglevel: 0,
+	              "output-options": [{output: ($dir + "/kea-dhcp" + $v + ".log"), flush: true}]}]} as $common
+	| if $v == "4" then {Dhcp4: ($common + {
+	      "interfaces-config": {interfaces: ["lo"], "dhcp-socket-type": "udp"},
+	      subnet4: [{id: $id, subnet: "10.\($net).0.0/16", pools: $pools, relay: {"ip-addresses": ["127.0.0.1"]}}]})}
+	  else {Dhcp6: ($common + {
+	      "interfaces-config": {interfaces: ["lo/::1"]},
+	      "server-id": {type: "LL", htype: 1, persist: true, identifier: $duid},
+	      "preferred-lifetime": 2700,
+	      subnet6: [{id: $id, subnet: "fd00:0:0:\($net)::/64", pools: $pools, relay: {"ip-addresses": ["::1"]}}]})}
+	  end'
+}
+
+# The kea-ctrl-agent 3.0 configuration of a ca host: HTTP on the host's
+# address and control port, one UNIX socket per DHCP daemon, WARN logs (INFO
+# logs every heartbeat).
+agent_config() {
+	jq -n --arg dir "$(host_cdir "$1")" --arg addr "$(host_addr "$1")" --argjson port "$(host_port "$1")" '
+	{"Control-agent": {"http-host": $addr, "http-port": $port,
+	  "control-sockets": {dhcp4: {"socket-type": "unix", "socket-name": ($dir + "/kea4.sock")},
+	                      dhcp6: {"socket-type": "unix", "socket-name": ($dir + "/kea6.sock")}},
+	  loggers: [{name: "kea-ctrl-agent", severity: "WARN", debuglevel: 0,
+	             "output-options": [{output: ($dir + "/kea-ctrl-agent.log"), flush: true}]}]}}'
+}
+
+# Every configuration file of a host, into its directory.
+write_host_configs() {
+	local h=$1 d
+	d=$(host_dir "$h")
+	if ! host_has "$h" agent; then dhcp_config "$h" >"$d/kea-dhcp4.conf"; return; fi
+	ca_dhcp_config "$h" dhcp4 >"$d/kea-dhcp4.conf"
+	ca_dhcp_config "$h" dhcp6 >"$d/kea-dhcp6.conf"
+	agent_config "$h" >"$d/kea-ctrl-agent.conf"
+}
+
+# keaha configuration: one [server] per host, by its control URL, direct
+# (a host with an agent: auto, so that keaha's detection is what is tested).
 write_keaha_conf() {
 	local file=$1 h
 	shift
@@ -304,7 +438,9 @@ write_keaha_conf() {
 		echo "[keaha]"
 		echo "poll-interval = 1"
 		echo "request-timeout = 2"
-		for h in "$@"; do printf '\n[server %s]\nurl = %s\ntransport = direct\n' "$h" "$(host_url "$h")"; done
+		for h in "$@"; do
+			printf '\n[server %s]\nurl = %s\ntransport = %s\n' "$h" "$(host_url "$h")" "$(host_has "$h" agent && echo auto || echo direct)"
+		done
 	} >"$file"
 }
 
@@ -342,17 +478,19 @@ load_net() {
 running_hosts() {
 	local h
 	[ -r "$LAB_DIR/hosts.tsv" ] || return 0
-	for h in $(lab_hosts); do proc_pid "$h" >/dev/null && echo "$h"; done
+	for h in $(lab_hosts); do host_running "$h" && echo "$h"; done
 	return 0
 }
 
 check_ports_free() {
-	local h listening busy=()
+	local h s listening busy=()
 	command -v ss >/dev/null || return 0
 	listening=" $(ss -Hlntu | awk '{ print $1 "/" $5 }' | tr '\n' ' ') "
 	for h in "$@"; do
 		[[ $listening == *" tcp/$(host_addr "$h"):$(host_port "$h") "* ]] && busy+=("tcp $(host_addr "$h"):$(host_port "$h")")
-		[[ $listening =~ \ udp/[^\ ]*:$(dhcp_port "$h" server)\  ]] && busy+=("udp $(dhcp_port "$h" server)")
+		for s in $(host_services "$h"); do
+			[[ $listening =~ \ udp/[^\ ]*:$(dhcp_port "$h" server "$s")\  ]] && busy+=("udp $(dhcp_port "$h" server "$s")")
+		done
 	done
 	[ ${#busy[@]} -eq 0 ] || die "ports in use (another lab with LAB3_NET=$LAB_NET?): ${busy[*]}"
 }
@@ -382,6 +520,7 @@ cmd_start() {
 	local -a topos=("$@") hosts=() more
 	t0=$(now_ms)
 	[ ${#topos[@]} -gt 0 ] || read -r -a topos <<<"$TOPOLOGIES"
+	[ "${topos[*]}" != all ] || read -r -a topos <<<"$ALL_TOPOLOGIES"
 	for topo in "${topos[@]}"; do
 		topo_num "$topo" >/dev/null
 		read -r -a more <<<"$(topo_hosts "$topo")"
@@ -400,13 +539,13 @@ cmd_start() {
 		rm -rf "$(host_dir "$h")"
 		mkdir -p "$(host_dir "$h")"
 		chmod 0750 "$(host_dir "$h")"
-		dhcp_config "$h" >"$(host_dir "$h")/kea-dhcp4.conf"
+		write_host_configs "$h"
 	done
 	ln -sfn "$KEA3_ROOT/srv/keaha-lab3-$LAB_NET/hosts" "$LAB_DIR/hosts"
 	write_lab_files "${hosts[@]}"
 	say "starting ${hosts[*]} on 127.0.$LAB_NET.x (dirs in $KEA3_ROOT/srv/keaha-lab3-$LAB_NET)"
 	LAUNCHED=()
-	for h in "${hosts[@]}"; do launch "$h"; done
+	for h in "${hosts[@]}"; do launch_host "$h"; done
 	wait_launched || { cmd_stop; die "start failed (processes stopped, logs kept in $LAB_DIR/hosts)"; }
 	say "processes up after $(($(now_ms) - t0)) ms; waiting for normal HA states (max ${START_TIMEOUT}s)"
 	wait_normal "${hosts[@]}" || die "lab started but not healthy (left running): '$PROG status', logs in $LAB_DIR/hosts, '$PROG stop'"
@@ -425,35 +564,63 @@ cmd_stop() {
 }
 
 cmd_status() {
-	local h pid st skew
+	local h p pid st skew procs
 	for h in $(lab_hosts); do
-		if pid=$(proc_pid "$h"); then
-			st="running (pid $pid)"
-			[ "$(awk '{ print $3 }' "/proc/$pid/stat")" = T ] && st="frozen  (pid $pid)"
-		else st=stopped; fi
+		procs=()
+		for p in $(host_procs "$h"); do
+			if pid=$(proc_pid "$h" "$p"); then
+				st="running"
+				[ "$(awk '{ print $3 }' "/proc/$pid/stat")" = T ] && st="frozen"
+				st+=" $pid"
+			else st=stopped; fi
+			procs+=("$([ "$(host_procs "$h")" = dhcp4 ] || echo "$p ")$st")
+		done
 		skew=$(cat "$(host_dir "$h")/skew" 2>/dev/null || true)
-		printf '%-13s %-27s %-22s ha: %s%s\n' "$h" "$(host_url "$h")" "$st" "$(ha_states "$h" | paste -sd, -)" "${skew:+  (clock $skew)}"
+		printf '%-13s %-27s %-22s ha: %s%s\n' "$h" "$(host_url "$h")" "$(IFS=,; echo "${procs[*]}")" "$(ha_states "$h" | paste -sd, -)" "${skew:+  (clock $skew)}"
 	done
 }
 
 cmd_hosts() { cat "$LAB_DIR/hosts.tsv"; }
 
+# kill|freeze|thaw HOST [PROC]: PROC = dhcp4, dhcp6, agent or all (default).
 cmd_signal() {
-	local sig=$1 h=${2:-} pid
+	local sig=$1 h=${2:-} p pid
 	check_host "$h"
-	if pid=$(proc_pid "$h"); then kill "-$sig" "$pid"; say "$h (pid $pid): SIG$sig"; else say "$h: not running"; fi
-	[ "$sig" != KILL ] || wait_until 5 proc_gone "$h" || die "$h still running"
+	for p in $(resolve_procs "$h" "${3:-all}"); do
+		if pid=$(proc_pid "$h" "$p"); then kill "-$sig" "$pid"; say "$h $p (pid $pid): SIG$sig"; else say "$h $p: not running"; fi
+		[ "$sig" != KILL ] || wait_until 5 proc_gone "$h" "$p" || die "$h $p still running"
+	done
 }
 
-cmd_stop_host() { check_host "${1:-}"; stop_hosts "$1"; say "$1: stopped"; }
+host_items() { local p; for p in $(resolve_procs "$1" "${2:-all}"); do echo "$1:$p"; done; }
+
+cmd_stop_host() {
+	local -a items
+	check_host "${1:-}"
+	mapfile -t items < <(host_items "$1" "${2:-all}")
+	stop_hosts "${items[@]}"
+	say "$1: stopped ${items[*]#*:}"
+}
 
 cmd_start_host() {
+	local p
 	check_host "${1:-}"
 	LAUNCHED=()
-	proc_pid "$1" >/dev/null && { say "$1 already running"; return 0; }
-	launch "$1"
+	for p in $(resolve_procs "$1" "${2:-all}"); do launch "$1" "$p"; done
+	[ ${#LAUNCHED[@]} -gt 0 ] || return 0
 	wait_launched || die "$1: start failed"
 	say "$1: started"
+}
+
+# Restart a host's DHCP daemons (not an agent: it keeps the real clock).
+restart_dhcp() {
+	local h=$1 s
+	local -a items=()
+	for s in $(host_services "$h"); do items+=("$h:$s"); done
+	stop_hosts "${items[@]}"
+	LAUNCHED=()
+	for s in $(host_services "$h"); do launch "$h" "$s"; done
+	wait_launched || die "$h: restart failed"
 }
 
 cmd_skew() {
@@ -461,26 +628,21 @@ cmd_skew() {
 	[[ $off =~ ^[+-][0-9]+[smhd]?$ ]] || die "usage: $PROG skew HOST OFFSET (e.g. +45s, -90s)"
 	check_host "$h"
 	echo "$off" >"$(host_dir "$h")/skew"
-	stop_hosts "$h"
-	LAUNCHED=()
-	launch "$h"
-	wait_launched || die "$h: restart failed"
-	say "$h: kea-dhcp4 restarted with clock $off"
+	restart_dhcp "$h"
+	say "$h: $(host_services "$h") restarted with clock $off"
 }
 
 cmd_unskew() {
 	local h=${1:-}
 	check_host "$h"
 	rm -f "$(host_dir "$h")/skew"
-	stop_hosts "$h"
-	LAUNCHED=()
-	launch "$h"
-	wait_launched || die "$h: restart failed"
-	say "$h: kea-dhcp4 restarted on the real clock (a terminated partner needs config-reload)"
+	restart_dhcp "$h"
+	say "$h: $(host_services "$h") restarted on the real clock (a terminated partner needs config-reload)"
 }
 
 # wait-state HOST[:REL] STATE [TIMEOUT]: REL = relationship index (0, 1) or a
-# server-name of it (hub-2, spoke2); without REL every relationship must match.
+# server-name of it (hub-2, spoke2), or on a host with an agent the service
+# (dhcp4, dhcp6); without REL every relationship must match.
 cmd_wait_state() {
 	local spec=${1:-} want=${2:-} timeout=${3:-30} h rel="" got="" t0 i s ok
 	[ -n "$want" ] || die "usage: $PROG wait-state HOST[:REL] STATE [TIMEOUT]"
@@ -501,8 +663,17 @@ cmd_wait_state() {
 	return 1
 }
 
-# cmd HOST COMMAND [ARGS-JSON]: send one command to a host's control socket.
-cmd_cmd() { check_host "${1:-}"; [ -n "${2:-}" ] || die "usage: $PROG cmd HOST COMMAND [ARGS-JSON]"; kea_cmd "$1" "$2" "${3:-}"; echo; }
+# cmd HOST[/SERVICE] COMMAND [ARGS-JSON]: send one command to a host's control
+# URL (SERVICE on a host with an agent: dhcp4 by default, dhcp6, agent).
+cmd_cmd() {
+	local h=${1%%/*} svc=dhcp4
+	[[ ${1:-} == */* ]] && svc=${1#*/}
+	check_host "$h"
+	[ -n "${2:-}" ] || die "usage: $PROG cmd HOST[/SERVICE] COMMAND [ARGS-JSON]"
+	case $svc in dhcp4) ;; dhcp6 | agent) host_has "$h" agent || die "$h has no agent (no service to choose)" ;; *) die "unknown service '$svc' (dhcp4, dhcp6, agent)" ;; esac
+	kea_cmd "$h" "$2" "${3:-}" "$svc"
+	echo
+}
 
 cmd_help() {
 	cat <<EOF
@@ -512,24 +683,34 @@ Real Kea 3.0 (Debian $KEA3_SUITE, chroot $KEA3_ROOT) kea-dhcp4 HA lab on
 loopback, reached directly over each daemon's HTTP control socket
 (LAB_DIR=$LAB_DIR, hosts on 127.0.\$LAB3_NET.x, default 4).
 Topologies: lb (load-balancing), hs (hot-standby), hub (hub in two hot-standby
-relationships hub-1/spoke1, hub-2/spoke2), plain (no hooks).
+relationships hub-1/spoke1, hub-2/spoke2), plain (no hooks); and, only when
+named or with 'all': ca (ca-primary/ca-secondary, each a kea-dhcp4 and a
+kea-dhcp6 behind its own kea-ctrl-agent 3.0, load-balancing in both families
+with HA through the agents) and caplain (ca-plain-a/-b: the same without hooks).
 
   build                       debootstrap the chroot once (root; reused when complete)
-  start [TOPO...]             configs, start (all topologies by default), wait for normal states
+  start [TOPO...|all]         configs, start (lb hs hub plain by default), wait for normal states
   stop                        stop every daemon of the lab by PID (logs kept)
   status                      processes and HA states (one per relationship)
   hosts                       hosts.tsv: name address control-port dhcp-port dir
-  kill|freeze|thaw HOST       SIGKILL / SIGSTOP / SIGCONT
-  stop-host|start-host HOST   graceful stop / start again
-  skew HOST OFFSET            restart HOST under the chroot's libfaketime (+45s, -90s)
-  unskew HOST                 restart it on the real clock
+  kill|freeze|thaw HOST [PROC]
+                              SIGKILL / SIGSTOP / SIGCONT (PROC: dhcp4, dhcp6,
+                              agent, all = default; only the ca hosts run more than dhcp4)
+  stop-host|start-host HOST [PROC]
+                              graceful stop / start again
+  skew HOST OFFSET            restart HOST's DHCP daemons under the chroot's
+                              libfaketime (+45s, -90s; an agent keeps the real clock)
+  unskew HOST                 restart them on the real clock
   wait-state HOST[:REL] STATE [TIMEOUT]
-                              poll status-get (REL: relationship index or server-name)
-  cmd HOST COMMAND [ARGS]     send one command (curl) to HOST's control socket
+                              poll status-get (REL: relationship index or server-name;
+                              on a ca host dhcp4 or dhcp6)
+  cmd HOST[/SERVICE] COMMAND [ARGS]
+                              send one command (curl) to HOST's control URL (ca hosts:
+                              SERVICE dhcp4 = default, dhcp6, agent = the agent itself)
   help                        this text
 
 Files in LAB_DIR: keaha.conf (every server, direct), keaha-primaries.conf
-(lb-primary, hs-primary, hub, plain), keaha-managed.conf (every server by
+(lb-primary, hs-primary, hub, ca-primary, plain), keaha-managed.conf (every server by
 its HA peer name: the hub as hub-1 and hub-2),
 hosts.tsv, hosts -> the host directories inside the chroot.
 EOF

@@ -16,7 +16,7 @@ STATE=$LAB_DIR.state
 LAB="$here/lab3.sh"
 pass=0 fail=0 failed_names=""
 
-cleanup() { "$LAB" stop >/dev/null 2>&1; rm -rf "$STATE"; }
+cleanup() { tmux -L "keaha-lab3-$$" kill-server >/dev/null 2>&1; "$LAB" stop >/dev/null 2>&1; rm -rf "$STATE"; }
 trap cleanup EXIT INT TERM
 
 ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
@@ -50,9 +50,14 @@ wait_status() { # REL WANT SECONDS
 # Keep the JSON of a failed scenario for the report.
 keep() { cat <<<"$OUT" >"$LAB_DIR.$1.json" 2>/dev/null; }
 
+# A fresh lab for scenario $1: the ca pair (t_ca_*: alone; t_tui_tmux: with
+# everything), the plain servers behind agents (t_caplain_*), else the
+# default topologies (lb hs hub plain).
 restart_lab() {
+	local -a topos=()
+	case ${1:-} in t_ca_*) topos=(ca) ;; t_caplain_*) topos=(caplain) ;; t_tui_tmux) topos=(all) ;; esac
 	"$LAB" stop >/dev/null 2>&1
-	"$LAB" start >/dev/null || { echo "lab did not start"; exit 1; }
+	"$LAB" start "${topos[@]+"${topos[@]}"}" >/dev/null || { echo "lab did not start"; exit 1; }
 }
 
 LB=lb-primary+lb-secondary/dhcp4
@@ -515,15 +520,166 @@ t_ha_recover() {
 	if wait_status $LB ok 10; then ok "recover: relationship OK"; else keep ha_recover_after; nok "recover: relationship OK" "$(rel $LB .reason)"; fi
 }
 
+# ---------------------------------------------------------------- the ca pair
+# ca-primary / ca-secondary: kea-dhcp4 and kea-dhcp6 behind each host's own
+# kea-ctrl-agent 3.0, HA (load-balancing, both families) through the agents.
+CA4=ca-primary+ca-secondary/dhcp4
+CA6=ca-primary+ca-secondary/dhcp6
+
+t_ca_all_ok() {
+	status
+	keep ca_all_ok
+	expect "ca: exit 0" "$RC" 0
+	expect "ca: two relationships, DHCPv4 and DHCPv6" "$(jq -c '[.relationships[].name] | sort' <<<"$OUT")" "[\"$CA4\",\"$CA6\"]"
+	expect "ca: both ok" "$(rel $CA4 .status)/$(rel $CA6 .status)" ok/ok
+	expect "ca: transport detected as agent (configured auto)" "$(srv ca-primary .transport)/$(srv ca-secondary .transport)" agent/agent
+	expect "ca: Kea version 3.0.x through the agent" "$(srv ca-primary .version | cut -d. -f1,2)" 3.0
+	expect "ca: both services found with HA" \
+		"$(srv ca-secondary '[.services | to_entries[] | "\(.key)=\(.value.reach),\(.value.ha)"] | join(" ")')" "dhcp4=ok,true dhcp6=ok,true"
+	expect "ca: both peers load-balancing in DHCPv6" "$(rel $CA6 '[.peers[].state] | join(",")')" load-balancing,load-balancing
+	# Primary only: ca-secondary found by discovery at its HA peer URL, which is its agent.
+	CONF=primaries status
+	keep ca_all_ok.primaries
+	expect "ca primaries: ca-secondary discovered through its agent" "$(srv ca-secondary '.origin + "/" + .transport')" discovered/agent
+	expect "ca primaries: both relationships ok" "$(rel $CA4 .status)/$(rel $CA6 .status)" ok/ok
+}
+
+t_ca_dhcp4_killed() {
+	"$LAB" kill ca-primary dhcp4 >/dev/null 2>&1
+	if wait_status $CA4 impaired 15; then ok "ca dhcp4 killed behind its agent: DHCPv4 impaired"
+	else keep ca_dhcp4_killed; nok "ca dhcp4 killed behind its agent: DHCPv4 impaired" "$(rel $CA4 .status)"; fi
+	expect "ca dhcp4 killed: the agent still answers" "$(srv ca-primary .reachable)" true
+	expect "ca dhcp4 killed: its dhcp4 service down" "$(srv ca-primary .services.dhcp4.reach)" down
+	expect "ca dhcp4 killed: the agent's 'likely to be offline' kept" \
+		"$(rel $CA4 '.peers[] | select(.name == "ca-primary") | .error' | grep -c 'likely to be offline')" 1
+	expect "ca dhcp4 killed: source of truth ca-secondary" "$(rel $CA4 '."source-of-truth"')" ca-secondary
+	expect "ca dhcp4 killed: DHCPv6 unaffected" "$(rel $CA6 .status)" ok
+	expect "ca dhcp4 killed: exit 1" "$RC" 1
+	"$LAB" wait-state ca-secondary:dhcp4 partner-down 15 >/dev/null 2>&1
+	status
+	expect "ca dhcp4 killed: ca-secondary partner-down seen" "$(rel $CA4 '.peers[] | select(.name == "ca-secondary") | .state')" partner-down
+}
+
+t_ca_agent_stopped() {
+	"$LAB" stop-host ca-secondary agent >/dev/null 2>&1
+	if wait_status $CA6 impaired 15; then ok "ca agent stopped: DHCPv6 impaired"
+	else keep ca_agent_stopped; nok "ca agent stopped: DHCPv6 impaired" "$(rel $CA6 .status)"; fi
+	expect "ca agent stopped: DHCPv4 impaired too" "$(rel $CA4 .status)" impaired
+	expect "ca agent stopped: ca-secondary unreachable, refused" "$(srv ca-secondary '"\(.reachable)/\(.fault)"')" false/refused
+	expect "ca agent stopped: its peer reach not ok in both" \
+		"$(rel $CA4 '.peers[] | select(.name == "ca-secondary") | .reach')/$(rel $CA6 '.peers[] | select(.name == "ca-secondary") | .reach')" \
+		unknown/unknown
+	expect "ca agent stopped: its daemons still run (only the agent stopped)" \
+		"$(test -n "$("$LAB" status 2>/dev/null | grep '^ca-secondary' | grep -o 'dhcp4 running.*dhcp6 running.*agent stopped')" && echo yes)" yes
+	"$LAB" wait-state ca-primary partner-down 15 >/dev/null 2>&1
+	status
+	expect "ca agent stopped: ca-primary partner-down in both families" "$(rel $CA4 '."source-of-truth"')/$(rel $CA6 '."source-of-truth"')" ca-primary/ca-primary
+	"$LAB" start-host ca-secondary agent >/dev/null 2>&1
+	if wait_status $CA6 ok 30 && wait_status $CA4 ok 10; then ok "ca agent back: both relationships ok"
+	else keep ca_agent_back; nok "ca agent back: both relationships ok" "$(rel $CA4 .status)/$(rel $CA6 .status)"; fi
+}
+
+# The wizard's engine through Kea 3.0 agents (ca-plain-a/-b: no hooks, the
+# same subnet): a DHCPv4 load-balancing and a DHCPv6 hot-standby relationship
+# added (keaha sends "service"; HA through the agents, the hook's
+# multi-threading off, as plan.c decides for Kea 3 behind an agent), serving,
+# then removed: every daemon exactly as before (same configuration hash).
+t_caplain_relationship() {
+	local a4 b4 a6 b6 ha
+	a4=$(conf3 ca-plain-a) b4=$(conf3 ca-plain-b) a6=$(conf3 ca-plain-a/dhcp6) b6=$(conf3 ca-plain-b/dhcp6)
+	expect "caplain: set-up (two DHCPv4 and two DHCPv6 configurations read through the agents)" \
+		"$(jq -s '[.[] | select(.hash != null)] | length' <<<"$a4$b4$a6$b6")" 4
+	rel3 add p4 --mode load-balancing --primary ca-plain-a --partner ca-plain-b --dhcp4 "${TIMINGS3[@]}" --yes
+	expect "caplain add DHCPv4: exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	expect "caplain add DHCPv4: said HA goes through the agents" "$(has "$OUT" "HA through the Control Agents (no HA multi-threading)")" yes
+	ha=$(conf3 ca-plain-b | jq -c '.Dhcp4["hooks-libraries"][] | select(.library | endswith("libdhcp_ha.so")) | .parameters["high-availability"][0]')
+	expect "caplain add DHCPv4: peer URLs are the agents, HA multi-threading off (on real Kea 3.0)" \
+		"$(jq -c '[.peers[].url, .["multi-threading"]["enable-multi-threading"], .mode]' <<<"$ha")" \
+		"[\"http://127.0.$LAB3_NET.42:8112/\",\"http://127.0.$LAB3_NET.43:8113/\",false,\"load-balancing\"]"
+	rel3 add p6 --mode hot-standby --primary ca-plain-a --partner ca-plain-b --dhcp6 "${TIMINGS3[@]}" --yes
+	expect "caplain add DHCPv6 (hot-standby): exit 0" "$RC" 0
+	[ "$RC" = 0 ] || echo "$OUT" | tail -n 8
+	"$LAB" wait-state ca-plain-b:dhcp4 load-balancing 15 >/dev/null 2>&1
+	"$LAB" wait-state ca-plain-b:dhcp6 hot-standby 15 >/dev/null 2>&1
+	expect "caplain: Kea's states through the agents" "$("$LAB" status 2>/dev/null | awk '/^ca-plain-[ab] / { print $NF }' | paste -sd' ')" \
+		"load-balancing,hot-standby load-balancing,hot-standby"
+	status
+	keep caplain_added
+	expect "caplain: both relationships ok" \
+		"$(jq -r '[.relationships[] | select(.name == "p4" or .name == "p6") | "\(.name)=\(.status)"] | sort | join(" ")' <<<"$OUT")" "p4=ok p6=ok"
+	rel3 remove p4 --secondary-scopes keep --yes
+	expect "caplain remove DHCPv4: exit 0" "$RC" 0
+	rel3 remove p6 --secondary-scopes keep --yes
+	expect "caplain remove DHCPv6: exit 0" "$RC" 0
+	expect "caplain remove: all four daemons exactly as before (same hash)" \
+		"$(conf3 ca-plain-a | jq -r .hash) $(conf3 ca-plain-b | jq -r .hash) $(conf3 ca-plain-a/dhcp6 | jq -r .hash) $(conf3 ca-plain-b/dhcp6 | jq -r .hash)" \
+		"$(jq -r .hash <<<"$a4") $(jq -r .hash <<<"$b4") $(jq -r .hash <<<"$a6") $(jq -r .hash <<<"$b6")"
+}
+
+# ---------------------------------------------------------------- the dashboard in tmux
+# keaha's TUI in a detached tmux session (own server: tmux -L), on the whole
+# lab (every topology, ca included): read with capture-pane, keys typed.
+TM_SOCK=keaha-lab3-$$
+tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
+capture() { SCREEN=$(tm capture-pane -p -t tui 2>/dev/null); }
+# wait_screen SECONDS REGEX...: poll the screen every 0.2 s until every
+# regex (grep -E) matches; bounded by count and time.
+wait_screen() {
+	local secs=$1 i re t0 all
+	shift
+	t0=$SECONDS
+	for ((i = 0; i < secs * 5; i++)); do
+		capture
+		all=1
+		for re in "$@"; do grep -Eq -- "$re" <<<"$SCREEN" || { all=0; break; }; done
+		[ $all = 1 ] && return 0
+		[ $((SECONDS - t0)) -le "$secs" ] || break
+		sleep 0.2
+	done
+	return 1
+}
+screen_check() { # NAME SECONDS REGEX...
+	local name=$1
+	shift
+	if wait_screen "$@"; then ok "$name"; else nok "$name" "screen: $(grep -v '^ *$' <<<"$SCREEN" | cut -c1-100 | head -n 14 | tr '\n' '|')"; fi
+}
+
+t_tui_tmux() {
+	local r rc=$LAB_DIR/tui-tmux.rc i
+	command -v tmux >/dev/null || { nok "tui tmux" "tmux missing (scripts/deps.sh)"; return; }
+	rm -f "$rc"
+	tm new-session -d -s tui -x 140 -y 40 "env -u NO_COLOR -u TMUX TERM=xterm-256color LANG=C.UTF-8 $(printf '%q ' "$KEAHA" \
+		--state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf") 2>$(printf %q "$LAB_DIR/tui-tmux.err"); echo \$? >$(printf %q "$rc")"
+	screen_check "tui tmux: 6 OK in the header" 20 '6 OK +0 impaired +0 down +0 unreachable'
+	for r in $LB $HS $H1 $H2 $CA4 $CA6; do
+		screen_check "tui tmux: $r shown OK" 2 "^$(sed 's/[+.]/\\&/g' <<<"$r") .* OK( |$)"
+	done
+	screen_check "tui tmux: the DHCPv6 relationship in its service column" 2 "^$(sed 's/[+.]/\\&/g' <<<"$CA6") +ca-primary +ca-secondary +DHCPv6 +OK"
+	tm send-keys -t tui S
+	screen_check "tui tmux: S lists the servers, ca-primary through its agent, both families" 5 \
+		'^ *SERVER ' '^ca-primary .* 3\.0\.[0-9]+ +agent +load-balancing +load-balancing' '^lb-primary .* 3\.0\.[0-9]+ +direct +load-balancing'
+	tm send-keys -t tui R
+	screen_check "tui tmux: R back to every relationship" 5 '^RELATIONSHIP ' "^lb-primary\\+lb-secondary/dhcp4 "
+	"$LAB" kill ca-primary dhcp4 >/dev/null 2>&1
+	screen_check "tui tmux: dhcp4 behind ca-primary's agent killed: its row Impaired" 20 \
+		"^ca-primary\\+ca-secondary/dhcp4 .* Impaired" "^ca-primary\\+ca-secondary/dhcp6 .* OK( |$)" '5 OK +1 impaired'
+	tm send-keys -t tui q
+	for ((i = 0; i < 50; i++)); do [ -s "$rc" ] && break; sleep 0.1; done
+	expect "tui tmux: q quits with 0" "$(cat "$rc" 2>/dev/null)" 0
+	tm kill-server >/dev/null 2>&1
+}
+
 [ -x "$KEAHA" ] || { echo "no keaha binary at $KEAHA"; exit 1; }
 command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1; }
 # shellcheck disable=SC2206 # a list of words
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
 	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke t_ha_hub_maintenance
-	t_ha_recover t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3})
+	t_ha_recover t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3
+	t_ca_all_ok t_ca_dhcp4_killed t_ca_agent_stopped t_caplain_relationship t_tui_tmux})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
-	restart_lab
+	restart_lab "$t"
 	CONF=managed
 	$t
 done

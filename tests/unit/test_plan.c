@@ -399,6 +399,14 @@ static void test_refuse_pools(void **state)
 	set_pool(l.a, "127.101.1.0/24", "HA_x");
 	set_pool(l.b, "127.101.1.0/24", "HA_x");
 	assert_refused(&l.c, "pool 127.101.1.0/24 already has a client-class");
+	/* Kea 3's form of a class: a list. */
+	cJSON_DeleteItemFromObjectCaseSensitive(get(l.a, "Dhcp4.subnet4.0.pools.0"), "client-class");
+	cJSON_DeleteItemFromObjectCaseSensitive(get(l.b, "Dhcp4.subnet4.0.pools.0"), "client-class");
+	cJSON_AddItemToObject(get(l.a, "Dhcp4.subnet4.0.pools.0"), "client-classes",
+			      cJSON_CreateStringArray((const char *const[]){"HA_x"}, 1));
+	cJSON_AddItemToObject(get(l.b, "Dhcp4.subnet4.0.pools.0"), "client-classes",
+			      cJSON_CreateStringArray((const char *const[]){"HA_x"}, 1));
+	assert_refused(&l.c, "pool 127.101.1.0/24 already has a client-class");
 	set_pool(l.b, "127.101.1.0/25", NULL);
 	assert_refused(&l.c, "subnet 127.101.0.0/16 has different pools on plain-a and plain-b");
 	cJSON_ReplaceItemInObjectCaseSensitive(get(l.b, "Dhcp4.subnet4.0"), "id", cJSON_CreateNumber(7));
@@ -557,6 +565,55 @@ static void lab_roundtrip(enum plan_scopes scopes, bool swap, struct plan_result
 	remove_ok(&c, rm);
 	plan_result_free(&add);
 	lab_free(&l);
+}
+
+/* Each pool's "client-class" as Kea 3.0's config-get returns it: "client-classes": [one]. */
+static void classes_as_kea3(cJSON *args)
+{
+	cJSON *p, *l;
+
+	for (p = get(args, "Dhcp4.subnet4.0.pools")->child; p; p = p->next) {
+		const cJSON *cc = cJSON_GetObjectItemCaseSensitive(p, "client-class");
+		if (!cJSON_IsString(cc))
+			continue;
+		l = cJSON_CreateArray();
+		cJSON_AddItemToArray(l, cJSON_CreateString(cc->valuestring));
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "client-class");
+		cJSON_AddItemToObject(p, "client-classes", l);
+	}
+}
+
+/*
+ * Kea 3 keeps a split's classes as "client-classes" lists (seen on the 3.0
+ * lab through its agents): the merge still finds both halves and gives
+ * back the original pool, without a class in either form.
+ */
+static void test_remove_keep_roundtrip_kea3_classes(void **state)
+{
+	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
+			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	struct lab l;
+	struct plan_result add, r;
+	struct plan_remove_choices c = {"lab-rel", KEA_DHCP4, PLAN_SCOPES_KEEP, {NULL, NULL}};
+
+	(void)state;
+	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
+	plan_ok(&l.c, &add);
+	for (int i = 0; i < 2; i++) {
+		classes_as_kea3(add.config[i]);
+		assert_non_null(get(add.config[i], "Dhcp4.subnet4.0.pools.1.client-classes"));
+		c.config[i] = add.config[i];
+	}
+	remove_ok(&c, &r);
+	assert_json_equal(r.config[0], want[0], "plain-a after removal (Kea 3 classes)");
+	assert_json_equal(r.config[1], want[1], "plain-b after removal (Kea 3 classes)");
+	assert_contains(r.diff[0].s, "(HA_plain-a), ");
+	assert_null(get(r.config[1], "Dhcp4.subnet4.0.pools.0.client-classes"));
+	plan_result_free(&r);
+	plan_result_free(&add);
+	lab_free(&l);
+	cJSON_Delete(want[0]);
+	cJSON_Delete(want[1]);
 }
 
 static void test_remove_keep_roundtrip(void **state)
@@ -1020,6 +1077,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_lb_dhcp4_matches_captured),
+		cmocka_unit_test(test_remove_keep_roundtrip_kea3_classes),
 		cmocka_unit_test(test_add_lb_dhcp6_splits_ranges),
 		cmocka_unit_test(test_add_hs_dhcp6_no_split),
 		cmocka_unit_test(test_refuse_choices),
