@@ -20,6 +20,25 @@
 #include "plan.h"
 #include "replica.h"
 
+/* The Kea 3 lab's load-balancing pair, whose replicated parts are equal as captured. */
+#define LB_PRIMARY "config-get.direct.lb-primary.normal"
+#define LB_SECONDARY "config-get.direct.lb-secondary.normal"
+/* The HA hook's relationship in those (the second hook library). */
+#define HA3 "Dhcp4.hooks-libraries.1.parameters.high-availability.0"
+
+/* Changes made to a captured configuration: key of the node at path set to v; v appended. */
+static void set(cJSON *o, const char *path, const char *key, cJSON *v)
+{
+	assert_non_null(configs_get(o, path));
+	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(o, path), key, v);
+}
+
+static void append(cJSON *o, const char *path, cJSON *v)
+{
+	assert_non_null(configs_get(o, path));
+	cJSON_AddItemToArray(configs_get(o, path), v);
+}
+
 /* The drift between two configurations, as text; the count in *n. */
 static char *drift(const cJSON *a, const cJSON *b, enum kea_service svc, int *n)
 {
@@ -157,24 +176,22 @@ static cJSON *parse(const char *json)
 
 static void test_drift_words(void **state)
 {
-	cJSON *a = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *b = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	cJSON *sub = configs_get(b, "Dhcp4.subnet4.0");
 	char *text;
 	int n;
 
 	(void)state;
 	/* On the secondary: a pool moved, an option and two reservations added, a lifetime. */
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(sub, "pools.1"), "pool",
-					       cJSON_CreateString("127.201.2.10-127.201.2.200"));
-	cJSON_AddItemToArray(configs_get(b, "Dhcp4.option-data"),
-			     parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
+	set(sub, "pools.1", "pool", cJSON_CreateString("127.201.2.10-127.201.2.200"));
+	append(b, "Dhcp4.option-data", parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
 	cJSON_ReplaceItemInObjectCaseSensitive(sub, "reservations", parse(
 		"[{\"hw-address\":\"aa:bb:cc:dd:ee:01\",\"ip-address\":\"127.201.9.1\"},"
 		" {\"hw-address\":\"aa:bb:cc:dd:ee:02\",\"ip-address\":\"127.201.9.2\"}]"));
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(b, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(7200));
+	set(b, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(7200));
 	/* Local parts changed too: never drift. */
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(b, "Dhcp4"), "loggers", cJSON_CreateArray());
+	set(b, "Dhcp4", "loggers", cJSON_CreateArray());
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"option domain-name-servers only on lb-secondary\n"
@@ -190,8 +207,8 @@ static void test_drift_words(void **state)
 
 static void test_drift_subnets_classes_ha_and_order(void **state)
 {
-	cJSON *a = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *b = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	cJSON *copy = cJSON_Duplicate(configs_get(b, "Dhcp4.subnet4.0"), true);
 	char *text, *again;
 	int n;
@@ -199,11 +216,10 @@ static void test_drift_subnets_classes_ha_and_order(void **state)
 	(void)state;
 	cJSON_ReplaceItemInObjectCaseSensitive(copy, "subnet", cJSON_CreateString("192.0.2.0/24"));
 	cJSON_ReplaceItemInObjectCaseSensitive(copy, "id", cJSON_CreateNumber(99));
-	cJSON_AddItemToArray(configs_get(b, "Dhcp4.subnet4"), copy);
+	append(b, "Dhcp4.subnet4", copy);
 	cJSON_AddItemToObject(configs_get(b, "Dhcp4"), "client-classes",
 					       parse("[{\"name\":\"voip\",\"test\":\"option[60].hex == 'x'\"}]"));
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(b, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
-					       "heartbeat-delay", cJSON_CreateNumber(5000));
+	set(b, HA3, "heartbeat-delay", cJSON_CreateNumber(5000));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"client-classes only on lb-secondary\n"
@@ -228,17 +244,15 @@ static void test_drift_subnets_classes_ha_and_order(void **state)
 /* Pools: ranges changed are paired, one line each; a pool added is "only on". */
 static void test_drift_pools(void **state)
 {
-	cJSON *a = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *b = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	cJSON *sub = configs_get(b, "Dhcp4.subnet4.0");
 	char *text;
 	int n;
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(sub, "pools.0"), "pool",
-					       cJSON_CreateString("127.201.1.10-127.201.1.100"));
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(sub, "pools.1"), "pool",
-					       cJSON_CreateString("127.201.2.10-127.201.2.100"));
+	set(sub, "pools.0", "pool", cJSON_CreateString("127.201.1.10-127.201.1.100"));
+	set(sub, "pools.1", "pool", cJSON_CreateString("127.201.2.10-127.201.2.100"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"subnet 127.201.0.0/16: pool 127.201.1.10-127.201.1.250 differs "
@@ -248,16 +262,15 @@ static void test_drift_pools(void **state)
 	assert_int_equal(n, 2);
 	free(text);
 	/* A third pool on the secondary: one more range than the primary has. */
-	cJSON_AddItemToArray(configs_get(sub, "pools"), parse("{\"pool\":\"127.201.3.10-127.201.3.20\"}"));
+	append(sub, "pools", parse("{\"pool\":\"127.201.3.10-127.201.3.20\"}"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_int_equal(n, 3);
 	assert_non_null(strstr(text, "subnet 127.201.0.0/16: pool 127.201.3.10-127.201.3.20 only on lb-secondary\n"));
 	free(text);
 	/* Same range, other options: the pool differs, one line. */
 	cJSON_Delete(b);
-	b = configs_args3("config-get.direct.lb-secondary.normal");
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(b, "Dhcp4.subnet4.0.pools.0"), "option-data",
-					       parse("[{\"name\":\"routers\",\"data\":\"127.201.0.1\"}]"));
+	b = configs_args3(LB_SECONDARY);
+	set(b, "Dhcp4.subnet4.0.pools.0", "option-data", parse("[{\"name\":\"routers\",\"data\":\"127.201.0.1\"}]"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text, "subnet 127.201.0.0/16: pool 127.201.1.10-127.201.1.250 differs\n");
 	free(text);
@@ -268,8 +281,8 @@ static void test_drift_pools(void **state)
 /* A subnet moved into, out of or between shared networks is said, once. */
 static void test_drift_shared_network_moves(void **state)
 {
-	cJSON *a = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *b = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	cJSON *moved, *net;
 	char *text;
 	int n;
@@ -279,8 +292,8 @@ static void test_drift_shared_network_moves(void **state)
 	moved = cJSON_DetachItemFromArray(configs_get(b, "Dhcp4.subnet4"), 0);
 	net = parse("{\"name\":\"floor1\",\"subnet4\":[]}");
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(net, "subnet4"), moved);
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(b, "Dhcp4"), "shared-networks", cJSON_CreateArray());
-	cJSON_AddItemToArray(configs_get(b, "Dhcp4.shared-networks"), net);
+	set(b, "Dhcp4", "shared-networks", cJSON_CreateArray());
+	append(b, "Dhcp4.shared-networks", net);
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"shared network floor1 only on lb-secondary\n"
@@ -294,11 +307,9 @@ static void test_drift_shared_network_moves(void **state)
 			       "outside any shared network on lb-secondary\n"));
 	free(text);
 	/* In another network on the primary. */
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(a, "Dhcp4"), "shared-networks", cJSON_Duplicate(
-		configs_get(b, "Dhcp4.shared-networks"), true));
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(a, "Dhcp4.shared-networks.0"), "name",
-					       cJSON_CreateString("floor2"));
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(a, "Dhcp4"), "subnet4", cJSON_CreateArray());
+	set(a, "Dhcp4", "shared-networks", cJSON_Duplicate(configs_get(b, "Dhcp4.shared-networks"), true));
+	set(a, "Dhcp4.shared-networks.0", "name", cJSON_CreateString("floor2"));
+	set(a, "Dhcp4", "subnet4", cJSON_CreateArray());
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_non_null(strstr(text, "subnet 127.201.0.0/16: in shared network floor2 on lb-primary, "
 			       "in floor1 on lb-secondary\n"));
@@ -314,8 +325,8 @@ static void test_drift_shared_network_moves(void **state)
 
 static void test_drift_is_bounded(void **state)
 {
-	cJSON *a = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *b = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	char *text;
 	int n;
 
@@ -325,7 +336,7 @@ static void test_drift_is_bounded(void **state)
 		cJSON *s = cJSON_CreateObject();
 		snprintf(net, sizeof(net), "10.%d.0.0/16", i);
 		cJSON_AddStringToObject(s, "subnet", net);
-		cJSON_AddItemToArray(configs_get(b, "Dhcp4.subnet4"), s);
+		append(b, "Dhcp4.subnet4", s);
 	}
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_int_equal(n, REPLICA_MAX_LINES + 10);
@@ -339,29 +350,26 @@ static void test_drift_is_bounded(void **state)
 
 static void test_desired_keeps_target_local_parts(void **state)
 {
-	cJSON *src = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *tgt = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *src = configs_args3(LB_PRIMARY);
+	cJSON *tgt = configs_args3(LB_SECONDARY);
 	char why[REPLICA_WHY_LEN];
 	cJSON *d, *ps, *pd;
 	struct sbuf out = { 0 };
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(src, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(1800));
-	cJSON_AddItemToArray(configs_get(src, "Dhcp4.option-data"),
-			     parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(src, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
-					       "max-response-delay", cJSON_CreateNumber(6000));
+	set(src, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(1800));
+	append(src, "Dhcp4.option-data", parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
+	set(src, HA3, "max-response-delay", cJSON_CreateNumber(6000));
 	d = replica_desired(tgt, src, KEA_DHCP4, why, sizeof(why));
 	assert_non_null(d);
 	/* The target's own parts. */
 	assert_string_equal(configs_sget(d, "Dhcp4.control-sockets.0.socket-address"), "127.0.0.152");
 	assert_string_equal(configs_sget(d, "Dhcp4.lease-database.name"), "/srv/kea3lab/hosts/lb-secondary/kea-leases4.csv");
-	assert_string_equal(configs_sget(d, "Dhcp4.hooks-libraries.1.parameters.high-availability.0.this-server-name"),
-			    "lb-secondary");
+	assert_string_equal(configs_sget(d, HA3 ".this-server-name"), "lb-secondary");
 	assert_null(configs_get(d, "hash"));
 	/* The source's shared parts. */
 	assert_int_equal(configs_get(d, "Dhcp4.valid-lifetime")->valueint, 1800);
-	assert_int_equal(configs_get(d, "Dhcp4.hooks-libraries.1.parameters.high-availability.0.max-response-delay")->valueint,
+	assert_int_equal(configs_get(d, HA3 ".max-response-delay")->valueint,
 			 6000);
 	ps = replica_part(src, KEA_DHCP4, why, sizeof(why));
 	pd = replica_part(d, KEA_DHCP4, why, sizeof(why));
@@ -384,7 +392,7 @@ static void test_desired_for_a_backup(void **state)
 	cJSON *d;
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(src, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(900));
+	set(src, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(900));
 	d = replica_desired(tgt, src, KEA_DHCP4, why, sizeof(why));
 	assert_non_null(d);
 	assert_string_equal(configs_sget(d, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.this-server-name"),
@@ -401,8 +409,8 @@ static void test_desired_refusals(void **state)
 {
 	cJSON *hub = configs_args3("config-get.direct.hub.normal");
 	cJSON *spoke = configs_args3("config-get.direct.spoke1.normal");
-	cJSON *a = configs_args3("config-get.direct.lb-primary.normal");
-	cJSON *b = configs_args3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	cJSON *hs = configs_args3("config-get.direct.hs-standby.normal");
 	cJSON *plain = configs_args3("config-get.direct.plain-a.normal");
 	char why[REPLICA_WHY_LEN];
