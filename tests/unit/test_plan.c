@@ -41,6 +41,19 @@ static void assert_contains(const char *hay, const char *needle)
 		fail_msg("\"%s\" not found in:\n%s", needle, hay ? hay : "(null)");
 }
 
+/* Pool k of a subnet (path): its range, and the client class it is split for (NULL: none asked). */
+static void assert_pool(const cJSON *config, const char *subnet, int k, const char *range, const char *cls)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s.pools.%d.pool", subnet, k);
+	assert_string_equal(configs_sget(config, path), range);
+	if (!cls)
+		return;
+	snprintf(path, sizeof(path), "%s.pools.%d.client-class", subnet, k);
+	assert_string_equal(configs_sget(config, path), cls);
+}
+
 /* The lab pair of the captured runtime creation, with its timings. */
 struct lab {
 	cJSON *a, *b, *a_other, *b_other;
@@ -153,14 +166,8 @@ static void test_add_lb_dhcp4_matches_captured(void **state)
 		assert_equal_except(r.config[i], want, "Dhcp4", except, cap[i]);
 		/* Split in two halves, each classed for its own server's scope. */
 		assert_int_equal(cJSON_GetArraySize(configs_get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
-		assert_string_equal(configs_sget(r.config[i], "Dhcp4.subnet4.0.pools.0.pool"),
-				    "127.101.1.10-127.101.2.2");
-		assert_string_equal(configs_sget(r.config[i], "Dhcp4.subnet4.0.pools.0.client-class"),
-				    "HA_plain-a");
-		assert_string_equal(configs_sget(r.config[i], "Dhcp4.subnet4.0.pools.1.pool"),
-				    "127.101.2.3-127.101.2.250");
-		assert_string_equal(configs_sget(r.config[i], "Dhcp4.subnet4.0.pools.1.client-class"),
-				    "HA_plain-b");
+		assert_pool(r.config[i], "Dhcp4.subnet4.0", 0, "127.101.1.10-127.101.2.2", "HA_plain-a");
+		assert_pool(r.config[i], "Dhcp4.subnet4.0", 1, "127.101.2.3-127.101.2.250", "HA_plain-b");
 		assert_contains(r.diff[i].s, "+ hooks-libraries: " HOOKS "/libdhcp_ha.so\n");
 		assert_contains(r.diff[i].s, "+ hooks-libraries: " HOOKS "/libdhcp_lease_cmds.so\n");
 		assert_contains(r.diff[i].s, "~ subnet 127.101.0.0/16 pool 127.101.1.10 - "
@@ -188,12 +195,8 @@ static void test_add_lb_dhcp6_splits_ranges(void **state)
 	plan_ok(&l.c, &r);
 	assert_ha_like_captured(r.config[0], want, "Dhcp6.hooks-libraries", true);
 	for (int i = 0; i < 2; i++) {
-		assert_string_equal(configs_sget(r.config[i], "Dhcp6.subnet6.0.pools.0.pool"),
-				    "fd00::2:0:0:1:0-fd00::2:0:0:1:ffff");
-		assert_string_equal(configs_sget(r.config[i], "Dhcp6.subnet6.0.pools.1.pool"),
-				    "fd00::2:0:0:2:0-fd00::2:0:0:2:ffff");
-		assert_string_equal(configs_sget(r.config[i], "Dhcp6.subnet6.0.pools.1.client-class"),
-				    "HA_plain-b");
+		assert_pool(r.config[i], "Dhcp6.subnet6.0", 0, "fd00::2:0:0:1:0-fd00::2:0:0:1:ffff", "HA_plain-a");
+		assert_pool(r.config[i], "Dhcp6.subnet6.0", 1, "fd00::2:0:0:2:0-fd00::2:0:0:2:ffff", "HA_plain-b");
 	}
 	cJSON_Delete(want);
 	plan_result_free(&r);
@@ -364,8 +367,8 @@ static void test_split_cidr(void **state)
 	set_pool(l.a, "127.101.1.0/24", NULL);
 	set_pool(l.b, "127.101.1.0/24", NULL);
 	plan_ok(&l.c, &r);
-	assert_string_equal(configs_sget(r.config[1], "Dhcp4.subnet4.0.pools.0.pool"), "127.101.1.0-127.101.1.127");
-	assert_string_equal(configs_sget(r.config[1], "Dhcp4.subnet4.0.pools.1.pool"), "127.101.1.128-127.101.1.255");
+	assert_pool(r.config[1], "Dhcp4.subnet4.0", 0, "127.101.1.0-127.101.1.127", "HA_plain-a");
+	assert_pool(r.config[1], "Dhcp4.subnet4.0", 1, "127.101.1.128-127.101.1.255", "HA_plain-b");
 	assert_string_equal(configs_sget(r.config[1], "Dhcp4.subnet4.0.pools.1.user-context.keaha.split-of"),
 			    "127.101.1.0/24");
 	plan_result_free(&r);
