@@ -82,6 +82,17 @@ struct conf_in {
 };
 
 
+/* A table row's situation (test_verdict's and test_action's rows begin with one): its name,
+ * the servers' config-get and answers, and the relationship it is about. */
+struct situation {
+	const char *name;
+	bool kea3;
+	enum kea_service svc;
+	struct conf_in conf[3];
+	const char *rel;
+	struct peer_in in[4];
+};
+
 #define S4(x) "status-get.dhcp4." x
 #define S6(x) "status-get.dhcp6." x
 #define K3(x) "status-get.direct." x
@@ -276,6 +287,12 @@ static inline void situation_build(struct model *m, bool kea3, enum kea_service 
 		if (p->has_clock)
 			model_apply_clock(m, s, svc, p->clock, T0);
 	}
+}
+
+/* A row's situation, built into m as situation_build does. */
+static inline void situation_build_row(struct model *m, const struct situation *sit)
+{
+	situation_build(m, sit->kea3, sit->svc, sit->conf, sit->in);
 }
 
 #endif
