@@ -29,25 +29,30 @@ void change_arg(struct change_args *a, const char *s)
 	a->used += len;
 }
 
-void change_add_confirm(struct change *c, int id, const char *note)
+/* The Summary's "type its name" field, for changes that ask for it (ops->confirm_note). */
+static void add_confirm(struct change *c)
 {
-	struct form_field *x = form_add(&c->summary, FORM_TEXT, id, "Type its name");
+	struct form_field *x = form_add(&c->summary, FORM_TEXT, CHANGE_FIELD_CONFIRM, "Type its name");
 
 	if (x)
-		x->note = note;
+		x->note = c->ops->confirm_note;
 }
 
-bool change_confirmed(struct change *c, int id, const char *name)
+/* Whether the Summary's fields let the change go ahead: c->rel typed when asked (else an error). */
+static bool confirmed(struct change *c)
 {
-	struct form_field *x = form_field(&c->summary, id);
+	struct form_field *x;
 
+	if (!c->ops->confirm_note)
+		return true;
+	x = form_field(&c->summary, CHANGE_FIELD_CONFIRM);
 	x->error[0] = '\0';
-	if (util_streq(x->text, name))
+	if (util_streq(x->text, c->rel))
 		return true;
 	if (x->text[0])
-		snprintf(x->error, sizeof(x->error), "not the name: type %s", name);
+		snprintf(x->error, sizeof(x->error), "not the name: type %s", c->rel);
 	else
-		snprintf(x->error, sizeof(x->error), "type %s to go ahead", name);
+		snprintf(x->error, sizeof(x->error), "type %s to go ahead", c->rel);
 	return false;
 }
 
@@ -56,6 +61,27 @@ void change_init(struct change *c, const struct change_ops *ops)
 	memset(c, 0, sizeof(*c));
 	c->ops = ops;
 	c->phase = CHANGE_SETUP;
+}
+
+void change_init_rel(struct change *c, const struct change_ops *ops, const struct relationship *r, int id)
+{
+	struct form_field *x;
+
+	change_init(c, ops);
+	strlcpy_(c->rel, r->name, sizeof(c->rel));
+	if ((x = form_add(&c->setup, FORM_STATIC, id, "Relationship")))
+		strlcpy_(x->text, c->rel, sizeof(x->text));
+}
+
+int change_rel_index(const struct ui *ui, struct change *c, int id)
+{
+	struct form_field *x = form_field(&c->setup, id);
+	int ri = model_find_rel(ui->model, c->rel);
+
+	x->error[0] = '\0';
+	if (ri < 0)
+		snprintf(x->error, sizeof(x->error), "keaha no longer sees this relationship");
+	return ri;
 }
 
 static void add_button(struct form *f, int id, const char *label, bool disabled)
@@ -74,8 +100,8 @@ void change_setup_done(const struct ui *ui, struct change *c)
 	form_focus_first(&c->setup, 0);
 }
 
-/* The buttons (and the owner's fields) of the pages after the setup. */
-static void phase_form(const struct ui *ui, struct change *c)
+/* The buttons (and the confirm field, when asked for) of the pages after the setup. */
+static void phase_form(struct change *c)
 {
 	struct form *f = &c->summary;
 
@@ -86,13 +112,13 @@ static void phase_form(const struct ui *ui, struct change *c)
 		add_button(f, CHANGE_BTN_CANCEL, "Cancel", false);
 		break;
 	case CHANGE_SUMMARY:
-		if (c->status == 0 && c->ops->summary_fields)
-			c->ops->summary_fields(ui, c);
+		if (c->status == 0 && c->ops->confirm_note)
+			add_confirm(c);
 		add_button(f, CHANGE_BTN_BACK, "< Back", false);
 		add_button(f, CHANGE_BTN_CANCEL, "Cancel", false);
 		add_button(f, CHANGE_BTN_APPLY, c->ops->apply_label, c->status != 0);
-		if (c->status == 0 && c->ops->summary_ok)
-			form_field(f, CHANGE_BTN_APPLY)->disabled = !c->ops->summary_ok(ui, c);
+		if (c->status == 0)
+			form_field(f, CHANGE_BTN_APPLY)->disabled = !confirmed(c);
 		break;
 	case CHANGE_DONE:
 		add_button(f, CHANGE_BTN_CLOSE, "Close", false);
@@ -106,12 +132,12 @@ static void phase_form(const struct ui *ui, struct change *c)
 		f->focus = f->n - 1;
 }
 
-static void set_phase(const struct ui *ui, struct change *c, enum change_phase p)
+static void set_phase(struct change *c, enum change_phase p)
 {
 	c->phase = p;
 	c->text_scroll = 0;
 	c->quit_armed = false;
-	phase_form(ui, c);
+	phase_form(c);
 }
 
 /* The child: keaha with the dashboard's own servers and state, the command, the URLs. */
@@ -149,12 +175,12 @@ static void try_next(struct ui *ui, struct change *c)
 		return;
 	}
 	if (start_job(ui, c, true))
-		set_phase(ui, c, CHANGE_CHECKING);
+		set_phase(c, CHANGE_CHECKING);
 }
 
 static void try_apply(struct ui *ui, struct change *c)
 {
-	if (c->ops->summary_ok && !c->ops->summary_ok(ui, c)) {
+	if (!confirmed(c)) {
 		int bad = form_first_error(&c->summary);
 		if (bad >= 0) {
 			c->summary.focus = bad;
@@ -163,7 +189,7 @@ static void try_apply(struct ui *ui, struct change *c)
 		return;
 	}
 	if (start_job(ui, c, false))
-		set_phase(ui, c, CHANGE_APPLYING);
+		set_phase(c, CHANGE_APPLYING);
 }
 
 void change_finish(struct ui *ui, struct change *c, int status, const char *text)
@@ -172,13 +198,13 @@ void change_finish(struct ui *ui, struct change *c, int status, const char *text
 	c->text = xstrdup(text);
 	c->status = status;
 	if (c->phase == CHANGE_APPLYING) {
-		set_phase(ui, c, CHANGE_DONE);
+		set_phase(c, CHANGE_DONE);
 		c->text_scroll = 1 << 20; /* the outcome is the last line */
 		ui_message(ui, c->status != 0, "%s: %s", c->what, c->status == 0 ? "done" : "NOT applied");
 		if (ui->poller) /* see the servers' new configurations at once */
 			poller_rediscover(ui->poller);
 	} else {
-		set_phase(ui, c, CHANGE_SUMMARY);
+		set_phase(c, CHANGE_SUMMARY);
 	}
 }
 
@@ -266,8 +292,8 @@ static enum ui_result later_key(struct ui *ui, struct change *c, enum form_event
 				   "as before; wait for the outcome");
 		return UI_REDRAW;
 	}
-	if (e == FORM_CHANGED && c->ops->summary_ok)
-		form_field(&c->summary, CHANGE_BTN_APPLY)->disabled = !c->ops->summary_ok(ui, c);
+	if (e == FORM_CHANGED && c->phase == CHANGE_SUMMARY && c->status == 0)
+		form_field(&c->summary, CHANGE_BTN_APPLY)->disabled = !confirmed(c);
 	if (c->phase == CHANGE_DONE && (cancel || e == FORM_PRESSED)) {
 		ui_pop(ui);
 	} else if (cancel) {
@@ -275,7 +301,7 @@ static enum ui_result later_key(struct ui *ui, struct change *c, enum form_event
 		ui_pop(ui);
 	} else if (e == FORM_PRESSED && x->id == CHANGE_BTN_BACK) {
 		change_free(ui, c);
-		set_phase(ui, c, CHANGE_SETUP);
+		set_phase(c, CHANGE_SETUP);
 	} else if (e == FORM_PRESSED && x->id != CHANGE_BTN_BACK && c->phase == CHANGE_SUMMARY) {
 		try_apply(ui, c);
 	}

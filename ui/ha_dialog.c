@@ -18,13 +18,6 @@ enum {
 	F_REL = 1,
 	F_ACTION,
 	F_PEER,
-	F_CONFIRM,
-};
-
-struct ha_dialog {
-	struct change c;                  /* first: the dialog's flow sees a struct change */
-	char name[KEA_NAME_LEN * 2 + 8];  /* by name: discovery may renumber relationships */
-	char effect[1000];                /* the decision's words, shown under the action */
 };
 
 static enum ha_action chosen_action(const struct change *c)
@@ -45,19 +38,16 @@ static const char *chosen_peer(const struct change *c)
 /* The decision of action.c on what the dashboard knows now: the reason beside the field it is about. */
 static void validate(const struct ui *ui, struct change *c)
 {
-	struct ha_dialog *d = (struct ha_dialog *)c;
 	struct form_field *act = form_field(&c->setup, F_ACTION), *peer = form_field(&c->setup, F_PEER);
 	struct action_plan *plan;
-	int ri = model_find_rel(ui->model, d->name);
+	int ri = change_rel_index(ui, c, F_REL);
 	enum ha_action a = chosen_action(c);
 
 	act->error[0] = act->warning[0] = peer->error[0] = '\0';
 	act->note = a != HA_ACTION_NONE ? action_help(a) : "what to do; each says what it does";
-	snprintf(c->what, sizeof(c->what), "ha %s on %s", a != HA_ACTION_NONE ? action_name(a) : "?", d->name);
-	if (ri < 0) {
-		snprintf(form_field(&c->setup, F_REL)->error, FORM_MSG_LEN, "keaha no longer sees this relationship");
+	snprintf(c->what, sizeof(c->what), "ha %s on %s", a != HA_ACTION_NONE ? action_name(a) : "?", c->rel);
+	if (ri < 0)
 		return;
-	}
 	if (a == HA_ACTION_NONE) {
 		snprintf(act->error, sizeof(act->error), "choose an action: there is no default");
 		return;
@@ -74,27 +64,13 @@ static void validate(const struct ui *ui, struct change *c)
 	free(plan);
 }
 
-static void summary_fields(const struct ui *ui, struct change *c)
-{
-	(void)ui;
-	change_add_confirm(c, F_CONFIRM, "the relationship's name, to send the action");
-}
-
-static bool summary_ok(const struct ui *ui, struct change *c)
-{
-	(void)ui;
-	return change_confirmed(c, F_CONFIRM, ((struct ha_dialog *)c)->name);
-}
-
 static void command(const struct ui *ui, const struct change *c, bool dry_run, struct change_args *a)
 {
-	const struct ha_dialog *d = (const struct ha_dialog *)c;
-
 	(void)ui;
 	(void)dry_run;
 	change_arg(a, "ha");
 	change_arg(a, action_name(chosen_action(c)));
-	change_arg(a, d->name);
+	change_arg(a, c->rel);
 	if (chosen_peer(c)) {
 		change_arg(a, "--peer");
 		change_arg(a, chosen_peer(c));
@@ -109,52 +85,33 @@ static const struct change_ops ha_ops = {
 	.done_text = "Done: sent, and Kea reached the states expected.",
 	.failed_text = "NOT done: see why below.",
 	.refused_text = "Refused: nothing was sent. Go back to choose another action.",
+	.confirm_note = "the relationship's name, to send the action",
 	.validate = validate,
-	.summary_fields = summary_fields,
-	.summary_ok = summary_ok,
 	.command = command,
 };
 
-static void build(struct ha_dialog *d, const struct relationship *r)
+static void enter(struct ui *ui, struct view *v)
 {
-	struct form *f = &d->c.setup;
+	struct change *c = xcalloc(1, sizeof(*c));
+	const struct relationship *r = &ui->model->rels[v->rel];
 	struct form_field *x;
 
-	x = form_add(f, FORM_STATIC, F_REL, "Relationship");
-	strlcpy_(x->text, d->name, sizeof(x->text));
-	x = form_add(f, FORM_CHOICE, F_ACTION, "Action");
+	change_init_rel(c, &ha_ops, r, F_REL);
+	x = form_add(&c->setup, FORM_CHOICE, F_ACTION, "Action");
 	for (int a = 1; a < HA_ACTION_COUNT && x->nchoices < FORM_MAX_CHOICES; a++)
 		strlcpy_(x->choices[x->nchoices++], action_name((enum ha_action)a), FORM_TEXT_LEN);
 	x->required = true;
-	x = form_add(f, FORM_CHOICE, F_PEER, "Peer");
+	x = form_add(&c->setup, FORM_CHOICE, F_PEER, "Peer");
 	strlcpy_(x->choices[x->nchoices++], "(none)", FORM_TEXT_LEN);
 	for (int i = 0; i < r->npeers && x->nchoices < FORM_MAX_CHOICES; i++)
 		strlcpy_(x->choices[x->nchoices++], r->peer[i].name, FORM_TEXT_LEN);
 	x->choice = 0;
 	x->note = "the peer the action is about, when it is about one";
+	v->state = c;
+	change_setup_done(ui, c);
 }
 
-static void enter(struct ui *ui, struct view *v)
-{
-	struct ha_dialog *d = xcalloc(1, sizeof(*d));
-	const struct relationship *r = &ui->model->rels[v->rel];
-
-	change_init(&d->c, &ha_ops);
-	strlcpy_(d->name, r->name, sizeof(d->name));
-	build(d, r);
-	v->state = d;
-	change_setup_done(ui, &d->c);
-}
-
-const struct view_ops ha_dialog_ops = {
-	.name = "HA action",
-	.enter = enter,
-	.leave = change_leave,
-	.draw = change_draw,
-	.key = change_key,
-	.update = change_update,
-	.modal = true,
-};
+const struct view_ops ha_dialog_ops = CHANGE_VIEW_OPS("HA action", enter);
 
 void ha_dialog_open(struct ui *ui, int rel, enum ha_action a, const char *peer)
 {

@@ -15,12 +15,10 @@ enum {
 	F_REL = 1,
 	F_PEERS,
 	F_SCOPES,
-	F_CONFIRM,
 };
 
 struct remove_dialog {
 	struct change c;                  /* first: the dialog's flow sees a struct change */
-	char name[KEA_NAME_LEN * 2 + 8];  /* by name: discovery may renumber relationships */
 	char secondary[KEA_NAME_LEN];
 };
 
@@ -29,11 +27,10 @@ static const char *const scopes[] = { "keep", "disable", "delete" };
 static void validate(const struct ui *ui, struct change *c)
 {
 	struct remove_dialog *d = (struct remove_dialog *)c;
-	struct form_field *rel = form_field(&c->setup, F_REL), *sc = form_field(&c->setup, F_SCOPES);
+	struct form_field *sc = form_field(&c->setup, F_SCOPES);
 
-	rel->error[0] = sc->error[0] = sc->warning[0] = '\0';
-	if (model_find_rel(ui->model, d->name) < 0)
-		snprintf(rel->error, sizeof(rel->error), "keaha no longer sees this relationship");
+	sc->error[0] = sc->warning[0] = '\0';
+	(void)change_rel_index(ui, c, F_REL);
 	if (sc->choice < 0)
 		snprintf(sc->error, sizeof(sc->error), "choose: there is no default, you decide");
 	else if (sc->choice == 0)
@@ -45,30 +42,16 @@ static void validate(const struct ui *ui, struct change *c)
 	else
 		snprintf(sc->warning, sizeof(sc->warning), "%s's subnets of this service are deleted",
 			 d->secondary);
-	snprintf(c->what, sizeof(c->what), "remove relationship %s", d->name);
-}
-
-static void summary_fields(const struct ui *ui, struct change *c)
-{
-	(void)ui;
-	change_add_confirm(c, F_CONFIRM, "the relationship's name, to remove it from both servers");
-}
-
-static bool summary_ok(const struct ui *ui, struct change *c)
-{
-	(void)ui;
-	return change_confirmed(c, F_CONFIRM, ((struct remove_dialog *)c)->name);
+	snprintf(c->what, sizeof(c->what), "remove relationship %s", c->rel);
 }
 
 static void command(const struct ui *ui, const struct change *c, bool dry_run, struct change_args *a)
 {
-	const struct remove_dialog *d = (const struct remove_dialog *)c;
-
 	(void)ui;
 	(void)dry_run;
 	change_arg(a, "relationship");
 	change_arg(a, "remove");
-	change_arg(a, d->name);
+	change_arg(a, c->rel);
 	change_arg(a, "--secondary-scopes");
 	change_arg(a, form_choice_text(form_field_const(&c->setup, F_SCOPES)));
 }
@@ -81,9 +64,8 @@ static const struct change_ops remove_ops = {
 	.done_text = "Done: both servers changed and written.",
 	.failed_text = "NOT applied: see why below.",
 	.refused_text = "Refused: nothing was changed. Go back to change the setup.",
+	.confirm_note = "the relationship's name, to remove it from both servers",
 	.validate = validate,
-	.summary_fields = summary_fields,
-	.summary_ok = summary_ok,
 	.command = command,
 };
 
@@ -106,8 +88,6 @@ static void build(struct remove_dialog *d, const struct relationship *r)
 	struct form *f = &d->c.setup;
 	struct form_field *x;
 
-	x = form_add(f, FORM_STATIC, F_REL, "Relationship");
-	strlcpy_(x->text, d->name, sizeof(x->text));
 	x = form_add(f, FORM_STATIC, F_PEERS, "Servers");
 	peers_text(r, x->text, sizeof(x->text), d->secondary, sizeof(d->secondary));
 	x = form_add(f, FORM_CHOICE, F_SCOPES, "Secondary's scopes");
@@ -125,20 +105,11 @@ static void enter(struct ui *ui, struct view *v)
 	struct remove_dialog *d = xcalloc(1, sizeof(*d));
 	const struct relationship *r = &ui->model->rels[v->rel];
 
-	change_init(&d->c, &remove_ops);
-	strlcpy_(d->name, r->name, sizeof(d->name));
+	change_init_rel(&d->c, &remove_ops, r, F_REL);
 	strlcpy_(d->secondary, "the secondary", sizeof(d->secondary));
 	build(d, r);
 	v->state = d;
 	change_setup_done(ui, &d->c);
 }
 
-const struct view_ops remove_dialog_ops = {
-	.name = "Remove relationship",
-	.enter = enter,
-	.leave = change_leave,
-	.draw = change_draw,
-	.key = change_key,
-	.update = change_update,
-	.modal = true,
-};
+const struct view_ops remove_dialog_ops = CHANGE_VIEW_OPS("Remove relationship", enter);

@@ -239,12 +239,4 @@ static void enter(struct ui *ui, struct view *v)
 	change_setup_done(ui, &w->c);
 }
 
-const struct view_ops wizard_ops = {
-	.name = "Add relationship",
-	.enter = enter,
-	.leave = change_leave,
-	.draw = change_draw,
-	.key = change_key,
-	.update = change_update,
-	.modal = true,
-};
+const struct view_ops wizard_ops = CHANGE_VIEW_OPS("Add relationship", enter);

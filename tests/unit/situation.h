@@ -3,7 +3,9 @@
  * servers get the config-get of one or more peers (discovery adds the other
  * peers), then each peer gets a status-get answer, an agent's "server is
  * offline" answer, or an endpoint fault, and maybe a clock offset. Shared by
- * the verdict table (test_verdict.c) and the actions (test_action.c).
+ * the verdict table (test_verdict.c), the actions (test_action.c) and the
+ * golden screens (test_ui_golden.c, which feeds its answers at its own times
+ * with the _at builders).
  *
  *   struct conf_in conf[3] = LB4;
  *   struct peer_in in[4] = { ST("lb-primary", S4("lb-primary.normal")), ... };
@@ -41,6 +43,8 @@ static const struct {
 	{ "bk-backup", "http://127.0.0.17:8007/" },
 	{ "pb-primary", "http://127.0.0.51:8041/" },
 	{ "pb-backup", "http://127.0.0.52:8042/" },
+	{ "plain-a", "http://127.0.0.18:8008/" },
+	{ "plain-b", "http://127.0.0.19:8009/" },
 };
 
 static const struct {
@@ -77,6 +81,17 @@ struct conf_in {
 	const char *fixture;
 };
 
+
+/* A table row's situation (test_verdict's and test_action's rows begin with one): its name,
+ * the servers' config-get and answers, and the relationship it is about. */
+struct situation {
+	const char *name;
+	bool kea3;
+	enum kea_service svc;
+	struct conf_in conf[3];
+	const char *rel;
+	struct peer_in in[4];
+};
 
 #define S4(x) "status-get.dhcp4." x
 #define S6(x) "status-get.dhcp6." x
@@ -125,6 +140,12 @@ static inline const cJSON *answer(const struct fixture *f, int i)
 	return a;
 }
 
+/* response[0].arguments of a fixture (which stays the caller's to free). */
+static inline const cJSON *arguments_of(const struct fixture *f)
+{
+	return cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments");
+}
+
 static inline const char *url_of(bool kea3, const char *name)
 {
 	if (kea3) {
@@ -140,18 +161,24 @@ static inline const char *url_of(bool kea3, const char *name)
 	return NULL;
 }
 
-/* A server keaha was told about, its endpoint probed (agent for 2.2, daemon for 3.0). */
-static inline int add_server(struct model *m, bool kea3, enum kea_service svc, const char *name)
+/* A server keaha was told about, its endpoint probed (agent for 2.2, daemon for 3.0) at a time. */
+static inline int add_server_at(struct model *m, bool kea3, enum kea_service svc, const char *name, double at)
 {
 	bool has[KEA_SERVICE_COUNT] = { false };
 	int s = model_add_server(m, name, url_of(kea3, name), ORIGIN_CONFIG);
 
 	has[svc] = true;
-	model_set_endpoint(m, s, kea3 ? TRANSPORT_DIRECT : TRANSPORT_AGENT, has, T0 - 60);
+	model_set_endpoint(m, s, kea3 ? TRANSPORT_DIRECT : TRANSPORT_AGENT, has, at);
 	return s;
 }
 
-static inline void feed_config(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx)
+static inline int add_server(struct model *m, bool kea3, enum kea_service svc, const char *name)
+{
+	return add_server_at(m, kea3, svc, name, T0 - 60);
+}
+
+static inline void feed_config_at(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx,
+				  double at)
 {
 	struct fixture *f = load(kea3, fx);
 	struct kea_config *c = calloc(1, sizeof(*c));
@@ -159,34 +186,44 @@ static inline void feed_config(struct model *m, int s, bool kea3, enum kea_servi
 	bool ok;
 
 	assert_non_null(c);
-	ok = decode_config(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"), svc, c, err,
-			   sizeof(err));
+	ok = decode_config(arguments_of(f), svc, c, err, sizeof(err));
 	fixture_free(f);
 	if (!ok) {
 		free(c);
 		fail_msg("%s: decode_config: %s", fx, err);
 	}
-	model_apply_config(m, s, svc, c, T0 - 60);
+	model_apply_config(m, s, svc, c, at);
 	free(c);
 }
 
-static inline void feed_status(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx)
+static inline void feed_config(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx)
+{
+	feed_config_at(m, s, kea3, svc, fx, T0 - 60);
+}
+
+static inline void feed_status_at(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx,
+				  double at)
 {
 	struct fixture *f = load(kea3, fx);
 	struct kea_status st;
 	char err[DECODE_ERR_LEN] = "";
-	bool ok = decode_status(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"), &st, err,
-				sizeof(err));
+	bool ok = decode_status(arguments_of(f), &st, err, sizeof(err));
 
 	fixture_free(f);
 	if (!ok)
 		fail_msg("%s: decode_status: %s", fx, err);
-	model_apply_status(m, s, svc, &st, T0);
+	model_apply_status(m, s, svc, &st, at);
 }
 
-/* The agent answered for the daemon with an error: the fixture says which. */
-static inline void feed_daemon_error(struct model *m, int s, enum kea_service svc, const char *fx,
-			      enum fault want)
+static inline void feed_status(struct model *m, int s, bool kea3, enum kea_service svc, const char *fx)
+{
+	feed_status_at(m, s, kea3, svc, fx, T0);
+}
+
+/* The agent answered for the daemon with an error, as the poller's daemon_error(): the fixture's
+ * words must say want (not running or hung); FAULT_NONE: whichever of the two they say. */
+static inline void feed_daemon_error_at(struct model *m, int s, enum kea_service svc, const char *fx,
+					enum fault want, double at)
 {
 	struct fixture *f = fixture_load(fx);
 	const cJSON *text = cJSON_GetObjectItemCaseSensitive(answer(f, 0), "text");
@@ -200,13 +237,23 @@ static inline void feed_daemon_error(struct model *m, int s, enum kea_service sv
 	snprintf(msg, sizeof(msg), "%s", text->valuestring);
 	fixture_free(f);
 	fe = decode_forward_error(msg);
+	if (want == FAULT_NONE && fe != KEA_FWD_NOT_RUNNING && fe != KEA_FWD_HUNG)
+		fail_msg("%s: not an agent's forwarding error", fx);
+	if (want == FAULT_NONE)
+		want = fe == KEA_FWD_NOT_RUNNING ? FAULT_NOT_RUNNING : FAULT_HUNG;
 	/* The fixture must really say what the row claims. */
 	if (want == FAULT_NOT_RUNNING)
 		assert_int_equal(fe, KEA_FWD_NOT_RUNNING);
 	else if (want == FAULT_HUNG)
 		assert_int_equal(fe, KEA_FWD_HUNG);
-	model_endpoint_ok(m, s, T0);
-	model_daemon_fault(m, s, svc, want, msg, T0);
+	model_endpoint_ok(m, s, at);
+	model_daemon_fault(m, s, svc, want, msg, at);
+}
+
+static inline void feed_daemon_error(struct model *m, int s, enum kea_service svc, const char *fx,
+				     enum fault want)
+{
+	feed_daemon_error_at(m, s, svc, fx, want, T0);
 }
 
 static inline void situation_build(struct model *m, bool kea3, enum kea_service svc,
@@ -240,6 +287,12 @@ static inline void situation_build(struct model *m, bool kea3, enum kea_service 
 		if (p->has_clock)
 			model_apply_clock(m, s, svc, p->clock, T0);
 	}
+}
+
+/* A row's situation, built into m as situation_build does. */
+static inline void situation_build_row(struct model *m, const struct situation *sit)
+{
+	situation_build(m, sit->kea3, sit->svc, sit->conf, sit->in);
 }
 
 #endif

@@ -39,12 +39,7 @@ struct exp_want {
 };
 
 struct arow {
-	const char *name;
-	bool kea3;
-	enum kea_service svc;
-	struct conf_in conf[3];
-	const char *rel;
-	struct peer_in in[4];
+	struct situation sit;     /* name, configs, answers, relationship */
 	const char *pause;        /* a state-machine section added to the fed configs */
 	enum ha_action action;
 	const char *peer;
@@ -82,61 +77,61 @@ struct arow {
 
 static const struct arow rows[] = {
 	/* ---- maintenance-start ---- */
-	{ "maintenance-start hs: the standby down, the primary keeps serving", false, KEA_DHCP4, HS4,
-	  HS4_REL, HS_NORMAL, NULL, MS, "hs-standby", ACTION_PLAN,
+	{ { "maintenance-start hs: the standby down, the primary keeps serving", false, KEA_DHCP4, HS4,
+	  HS4_REL, HS_NORMAL }, NULL, MS, "hs-standby", ACTION_PLAN,
 	  WORDS("hs-primary will serve all clients; hs-standby will serve none and can be shut down",
 		"no unplanned failover"), NULL,
 	  { { "hs-primary", "ha-maintenance-start", NULL, false } },
 	  { { "hs-primary", HA_STATE_PARTNER_IN_MAINTENANCE, false },
 	    { "hs-standby", HA_STATE_IN_MAINTENANCE, false } } },
-	{ "maintenance-start lb: the command goes to the partner that keeps serving", false, KEA_DHCP4,
-	  LB4, LB4_REL, LB_NORMAL, NULL, MS, "lb-primary", ACTION_PLAN,
+	{ { "maintenance-start lb: the command goes to the partner that keeps serving", false, KEA_DHCP4,
+	  LB4, LB4_REL, LB_NORMAL }, NULL, MS, "lb-primary", ACTION_PLAN,
 	  WORDS("lb-secondary will serve all clients; lb-primary will serve none"), NULL,
 	  { { "lb-secondary", "ha-maintenance-start", NULL, false } },
 	  { { "lb-secondary", HA_STATE_PARTNER_IN_MAINTENANCE, false },
 	    { "lb-primary", HA_STATE_IN_MAINTENANCE, false } } },
-	{ "maintenance-start without --peer", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL, MS, NULL,
+	{ { "maintenance-start without --peer", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL, MS, NULL,
 	  ACTION_USAGE, WORDS("needs --peer") },
-	{ "maintenance-start on a server that is no peer", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL,
+	{ { "maintenance-start on a server that is no peer", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL,
 	  MS, "hs-primary", ACTION_USAGE, WORDS("hs-primary is not a peer", "lb-primary, lb-secondary") },
-	{ "maintenance-start on a peer whose partner is down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED,
+	{ { "maintenance-start on a peer whose partner is down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED },
 	  NULL, MS, "lb-secondary", ACTION_REFUSED,
 	  WORDS("lb-primary, the partner that would keep serving, is", "nobody serving") },
-	{ "maintenance-start on a peer already down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED, NULL,
+	{ { "maintenance-start on a peer already down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED }, NULL,
 	  MS, "lb-primary", ACTION_REFUSED, WORDS("lb-primary is", "nothing to prepare") },
-	{ "maintenance-start while already in maintenance", false, KEA_DHCP4, LB4, LB4_REL, LB_MAINT, NULL,
+	{ { "maintenance-start while already in maintenance", false, KEA_DHCP4, LB4, LB4_REL, LB_MAINT }, NULL,
 	  MS, "lb-primary", ACTION_REFUSED, WORDS("already in maintenance", "can be shut down now") },
-	{ "maintenance-start on the partner of the one in maintenance", false, KEA_DHCP4, LB4, LB4_REL,
-	  LB_MAINT, NULL, MS, "lb-secondary", ACTION_REFUSED, WORDS("lb-primary is itself in maintenance") },
-	{ "maintenance-start on a backup", false, KEA_DHCP4, BK4, BK4_REL, BK_RESTARTED, NULL, MS,
+	{ { "maintenance-start on the partner of the one in maintenance", false, KEA_DHCP4, LB4, LB4_REL,
+	  LB_MAINT }, NULL, MS, "lb-secondary", ACTION_REFUSED, WORDS("lb-primary is itself in maintenance") },
+	{ { "maintenance-start on a backup", false, KEA_DHCP4, BK4, BK4_REL, BK_RESTARTED }, NULL, MS,
 	  "bk-backup", ACTION_REFUSED, WORDS("bk-backup is a backup", "without maintenance") },
-	{ "maintenance-start in passive-backup", false, KEA_DHCP4, PB4, PB4_REL,
-	  { ST("pb-primary", S4("pb-primary.passive-backup")), ST("pb-backup", S4("pb-backup.backup")) },
+	{ { "maintenance-start in passive-backup", false, KEA_DHCP4, PB4, PB4_REL,
+	  { ST("pb-primary", S4("pb-primary.passive-backup")), ST("pb-backup", S4("pb-backup.backup")) } },
 	  NULL, MS, "pb-primary", ACTION_REFUSED, WORDS("passive-backup") },
-	{ "maintenance-start while terminated", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(0, 0), NULL, MS,
+	{ { "maintenance-start while terminated", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(0, 0) }, NULL, MS,
 	  "hs-standby", ACTION_REFUSED, WORDS("terminated", "recover first") },
-	{ "maintenance-start when the partner is in partner-down", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.waiting")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "maintenance-start when the partner is in partner-down", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.waiting")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  NULL, MS, "lb-primary", ACTION_REFUSED, WORDS("lb-secondary is in partner-down") },
-	{ "maintenance-start while the partner is only waiting", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.normal")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) },
+	{ { "maintenance-start while the partner is only waiting", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.normal")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) } },
 	  NULL, MS, "lb-primary", ACTION_REFUSED, WORDS("lb-secondary is in waiting", "cannot take over") },
-	{ "maintenance-start with the service down", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "maintenance-start with the service down", false, KEA_DHCP4, LB4, LB4_REL,
 	  { OFFLINE("lb-primary", S4("lb-primary.service-stopped")),
-	    OFFLINE("lb-secondary", S4("lb-primary.agent-up-service-killed")) },
+	    OFFLINE("lb-secondary", S4("lb-primary.agent-up-service-killed")) } },
 	  NULL, MS, "lb-primary", ACTION_REFUSED, WORDS("DHCP service is down") },
-	{ "maintenance-start with the relationship unreachable", false, KEA_DHCP4, LB4, LB4_REL,
-	  { EP("lb-primary", FAULT_TIMEOUT), EP("lb-secondary", FAULT_TIMEOUT) },
+	{ { "maintenance-start with the relationship unreachable", false, KEA_DHCP4, LB4, LB4_REL,
+	  { EP("lb-primary", FAULT_TIMEOUT), EP("lb-secondary", FAULT_TIMEOUT) } },
 	  NULL, MS, "lb-primary", ACTION_REFUSED, WORDS("unreachable to keaha") },
-	{ "maintenance-start of a spoke: sent to the hub, which acts on all its relationships", true,
-	  KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4", HUB_NORMAL, NULL, MS, "spoke1", ACTION_PLAN,
+	{ { "maintenance-start of a spoke: sent to the hub, which acts on all its relationships", true,
+	  KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4", HUB_NORMAL }, NULL, MS, "spoke1", ACTION_PLAN,
 	  WORDS("hub-1 will serve all clients; spoke1 will serve none"),
 	  "hub-1 is a Kea hub in 1 more relationship(s) (hub-2+spoke2/dhcp4)",
 	  { { "hub-1", "ha-maintenance-start", "{\"server-name\":\"hub-1\"}", false } },
 	  { { "hub-1", HA_STATE_PARTNER_IN_MAINTENANCE, false },
 	    { "spoke1", HA_STATE_IN_MAINTENANCE, false } } },
-	{ "maintenance-start of the hub: its DHCP goes off for every relationship", true, KEA_DHCP4,
-	  HUB3, "hub-1+spoke1/dhcp4", HUB_NORMAL, NULL, MS, "hub-1", ACTION_PLAN,
+	{ { "maintenance-start of the hub: its DHCP goes off for every relationship", true, KEA_DHCP4,
+	  HUB3, "hub-1+spoke1/dhcp4", HUB_NORMAL }, NULL, MS, "hub-1", ACTION_PLAN,
 	  WORDS("spoke1 will serve all clients; hub-1 will serve none"),
 	  "switches its DHCP off for all of them, so clients of hub-2+spoke2/dhcp4 are not served",
 	  { { "spoke1", "ha-maintenance-start", NULL, false } },
@@ -144,147 +139,147 @@ static const struct arow rows[] = {
 	    { "hub-1", HA_STATE_IN_MAINTENANCE, false } } },
 
 	/* ---- maintenance-cancel ---- */
-	{ "maintenance-cancel: sent to the partner-in-maintenance peer", false, KEA_DHCP4, LB4, LB4_REL,
-	  LB_MAINT, NULL, MC, NULL, ACTION_PLAN,
+	{ { "maintenance-cancel: sent to the partner-in-maintenance peer", false, KEA_DHCP4, LB4, LB4_REL,
+	  LB_MAINT }, NULL, MC, NULL, ACTION_PLAN,
 	  WORDS("lb-primary leaves maintenance.", "each serve their own clients"), NULL,
 	  { { "lb-secondary", "ha-maintenance-cancel", NULL, false } },
 	  { { "lb-primary", HA_STATE_LOAD_BALANCING, false },
 	    { "lb-secondary", HA_STATE_LOAD_BALANCING, false } } },
-	{ "maintenance-cancel naming the maintained peer", false, KEA_DHCP4, LB4, LB4_REL, LB_MAINT, NULL,
+	{ { "maintenance-cancel naming the maintained peer", false, KEA_DHCP4, LB4, LB4_REL, LB_MAINT }, NULL,
 	  MC, "lb-primary", ACTION_PLAN, WORDS("lb-primary leaves maintenance"), NULL,
 	  { { "lb-secondary", "ha-maintenance-cancel", NULL, false } },
 	  { { "lb-primary", HA_STATE_LOAD_BALANCING, false } } },
-	{ "maintenance-cancel when nobody is in maintenance", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL,
+	{ { "maintenance-cancel when nobody is in maintenance", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL },
 	  NULL, MC, NULL, ACTION_REFUSED, WORDS("nobody in", "nothing to cancel") },
-	{ "maintenance-cancel after the maintained server was stopped", false, KEA_DHCP4, HS4, HS4_REL,
-	  { EP("hs-primary", FAULT_REFUSED), ST("hs-standby", S4("hs-standby.partner-in-maintenance-partner-stopped")) },
+	{ { "maintenance-cancel after the maintained server was stopped", false, KEA_DHCP4, HS4, HS4_REL,
+	  { EP("hs-primary", FAULT_REFUSED), ST("hs-standby", S4("hs-standby.partner-in-maintenance-partner-stopped")) } },
 	  NULL, MC, NULL, ACTION_REFUSED, WORDS("nothing to cancel", "returns to normal by itself") },
 
 	/* ---- sync-leases ---- */
-	{ "sync-leases: the backup fetches from the source of truth", false, KEA_DHCP4, BK4, BK4_REL,
-	  BK_RESTARTED, NULL, SY, NULL, ACTION_PLAN,
+	{ { "sync-leases: the backup fetches from the source of truth", false, KEA_DHCP4, BK4, BK4_REL,
+	  BK_RESTARTED }, NULL, SY, NULL, ACTION_PLAN,
 	  WORDS("bk-backup fetches every lease from bk-primary", "at most 10 s"), NULL,
 	  { { "bk-backup", "ha-sync", "{\"server-name\":\"bk-primary\",\"max-period\":10}", false } },
 	  { { "bk-backup", HA_STATE_BACKUP, false } } },
-	{ "sync-leases of the primary: from its partner", false, KEA_DHCP4, BK4, BK4_REL, BK_RESTARTED,
+	{ { "sync-leases of the primary: from its partner", false, KEA_DHCP4, BK4, BK4_REL, BK_RESTARTED },
 	  NULL, SY, "bk-primary", ACTION_PLAN, WORDS("bk-primary fetches every lease from bk-secondary"),
 	  NULL, { { "bk-primary", "ha-sync", "{\"server-name\":\"bk-secondary\",\"max-period\":10}", false } },
 	  { { "bk-primary", HA_STATE_LOAD_BALANCING, false } } },
-	{ "sync-leases without --peer and no backup", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL, SY,
+	{ { "sync-leases without --peer and no backup", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL, SY,
 	  NULL, ACTION_USAGE, WORDS("needs --peer") },
-	{ "sync-leases from an unreachable partner", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED, NULL,
+	{ { "sync-leases from an unreachable partner", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED }, NULL,
 	  SY, "lb-secondary", ACTION_REFUSED, WORDS("lb-primary, the partner to sync from, is",
 						     "nothing to fetch leases from") },
-	{ "sync-leases onto a server that is down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED, NULL,
+	{ { "sync-leases onto a server that is down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED }, NULL,
 	  SY, "lb-primary", ACTION_REFUSED, WORDS("cannot fetch leases now") },
-	{ "sync-leases from a partner that serves nobody", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "sync-leases from a partner that serves nobody", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  NULL, SY, "lb-secondary", ACTION_REFUSED, WORDS("lb-primary is in ready and serves no clients") },
-	{ "sync-leases with the service down", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.both-restarting")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) },
+	{ { "sync-leases with the service down", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.both-restarting")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) } },
 	  NULL, SY, "lb-primary", ACTION_REFUSED, WORDS("DHCP service is down") },
 
 	/* ---- continue ---- */
-	{ "continue with no pause configured", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL, CO, NULL,
+	{ { "continue with no pause configured", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL, CO, NULL,
 	  ACTION_REFUSED, WORDS("no peer sits in a state its configuration pauses in", "would do nothing") },
-	{ "continue: the standby waits where its configuration pauses", false, KEA_DHCP4, HS4, HS4_REL,
-	  { ST("hs-primary", S4("hs-primary.normal")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) },
+	{ { "continue: the standby waits where its configuration pauses", false, KEA_DHCP4, HS4, HS4_REL,
+	  { ST("hs-primary", S4("hs-primary.normal")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) } },
 	  PAUSE_WAITING, CO, NULL, ACTION_PLAN, WORDS("hs-standby has sat in waiting for at least 10 s, a state its configuration pauses in",
 		"it is paused"),
 	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_WAITING, true } } },
 	/* Kea keeps a server in waiting while its partner is terminated (README section 6): no proof. */
-	{ "continue: waiting for a terminated partner is no proof of a pause", false, KEA_DHCP4, HS4, HS4_REL,
-	  { ST("hs-primary", S4("hs-primary.still-terminated")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) },
+	{ { "continue: waiting for a terminated partner is no proof of a pause", false, KEA_DHCP4, HS4, HS4_REL,
+	  { ST("hs-primary", S4("hs-primary.still-terminated")), ST("hs-standby", S4("hs-standby.waiting-partner-terminated")) } },
 	  PAUSE_WAITING, CO, NULL, ACTION_PLAN, WORDS("keaha cannot tell whether it is paused", "waits for its terminated partner"),
 	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_WAITING, false } } },
 	/* Paused in hot-standby, the standby does not take over from its lost primary: the way out. */
-	{ "continue: a standby paused in hot-standby after its primary was lost", false, KEA_DHCP4, HS4, HS4_REL,
-	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.comm-interrupted-still-hot-standby")) },
+	{ { "continue: a standby paused in hot-standby after its primary was lost", false, KEA_DHCP4, HS4, HS4_REL,
+	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.comm-interrupted-still-hot-standby")) } },
 	  PAUSE_HS, CO, NULL, ACTION_PLAN, WORDS("although it has not heard from its partner for 16 s",
 		"would have gone partner-down 12 s ago, so it is paused"),
 	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_PARTNER_DOWN, false } } },
-	{ "continue: paused in hot-standby with the pair in touch cannot be told", false, KEA_DHCP4, HS4, HS4_REL,
-	  HS_NORMAL, PAUSE_HS, CO, "hs-standby", ACTION_PLAN, WORDS("where Kea would stay anyway now",
+	{ { "continue: paused in hot-standby with the pair in touch cannot be told", false, KEA_DHCP4, HS4, HS4_REL,
+	  HS_NORMAL }, PAUSE_HS, CO, "hs-standby", ACTION_PLAN, WORDS("where Kea would stay anyway now",
 		"It stays in hot-standby"),
 	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_HOT_STANDBY, false } } },
-	{ "continue on a peer in a state not paused (ready: never)", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "continue on a peer in a state not paused (ready: never)", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  PAUSE_WAITING, CO, "lb-primary", ACTION_REFUSED, WORDS("lb-primary ready", "would do nothing") },
-	{ "continue: ready held past the bound is a pause", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "continue: ready held past the bound is a pause", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  PAUSE_READY, CO, NULL, ACTION_PLAN, WORDS("lb-primary has sat in ready for at least 10 s",
 		"(ready passes in seconds): it is paused"),
 	  NULL, { { "lb-primary", "ha-continue", NULL, false } }, { { "lb-primary", HA_STATE_READY, true } } },
-	{ "continue: partner-down with the partner down cannot be told", false, KEA_DHCP4, HS4, HS4_REL,
-	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.partner-down")) },
+	{ { "continue: partner-down with the partner down cannot be told", false, KEA_DHCP4, HS4, HS4_REL,
+	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.partner-down")) } },
 	  PAUSE_PD, CO, NULL, ACTION_PLAN, WORDS("keaha cannot tell whether it is paused",
 		"it stays there until its partner is back and ready"),
 	  NULL, { { "hs-standby", "ha-continue", NULL, false } }, { { "hs-standby", HA_STATE_PARTNER_DOWN, false } } },
-	{ "continue is a way out when both wait, paused", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.both-restarting")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) },
+	{ { "continue is a way out when both wait, paused", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.both-restarting")), ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) } },
 	  PAUSE_WAITING, CO, "lb-primary", ACTION_PLAN, WORDS("lb-primary has sat in waiting"), NULL,
 	  { { "lb-primary", "ha-continue", NULL, false } }, { { "lb-primary", HA_STATE_WAITING, true } } },
 
 	/* ---- reset ---- */
-	{ "reset: the secondary resyncs from the primary", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL,
+	{ { "reset: the secondary resyncs from the primary", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL,
 	  RS, "lb-secondary", ACTION_PLAN, WORDS("lb-secondary goes back to waiting, fetches every lease from lb-primary"),
 	  NULL, { { "lb-secondary", "ha-reset", NULL, false } },
 	  { { "lb-secondary", HA_STATE_LOAD_BALANCING, false } } },
-	{ "reset without --peer", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL, RS, NULL, ACTION_USAGE,
+	{ { "reset without --peer", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL, RS, NULL, ACTION_USAGE,
 	  WORDS("needs --peer") },
-	{ "reset of a terminated server does not help", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(0, 0), NULL,
+	{ { "reset of a terminated server does not help", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(0, 0) }, NULL,
 	  RS, "hs-primary", ACTION_REFUSED, WORDS("does not leave terminated", "use recover") },
-	{ "reset of a backup", false, KEA_DHCP4, BK4, BK4_REL, BK_RESTARTED, NULL, RS, "bk-backup",
+	{ { "reset of a backup", false, KEA_DHCP4, BK4, BK4_REL, BK_RESTARTED }, NULL, RS, "bk-backup",
 	  ACTION_REFUSED, WORDS("use sync-leases") },
-	{ "reset with the partner down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED, NULL, RS,
+	{ { "reset with the partner down", false, KEA_DHCP4, LB4, LB4_REL, LB_P_KILLED }, NULL, RS,
 	  "lb-secondary", ACTION_REFUSED, WORDS("would resync from lb-primary", "serving nobody") },
-	{ "reset in maintenance", false, KEA_DHCP4, LB4, LB4_REL, LB_MAINT, NULL, RS, "lb-secondary",
+	{ { "reset in maintenance", false, KEA_DHCP4, LB4, LB4_REL, LB_MAINT }, NULL, RS, "lb-secondary",
 	  ACTION_REFUSED, WORDS("maintenance-cancel") },
 
 	/* ---- recover ---- */
-	{ "recover: both terminated, clocks fixed: each gets its own configuration again", false,
-	  KEA_DHCP4, HS4, HS4_REL, HS_TERM(0.2, -0.4), NULL, RC, NULL, ACTION_PLAN,
+	{ { "recover: both terminated, clocks fixed: each gets its own configuration again", false,
+	  KEA_DHCP4, HS4, HS4_REL, HS_TERM(0.2, -0.4) }, NULL, RC, NULL, ACTION_PLAN,
 	  WORDS("Both servers get their own running configuration again", "config-reload would"), NULL,
 	  { { "hs-standby", "config-set", NULL, true }, { "hs-primary", "config-set", NULL, true } },
 	  { { "hs-primary", HA_STATE_HOT_STANDBY, false }, { "hs-standby", HA_STATE_HOT_STANDBY, false } } },
-	{ "recover while the clocks still differ by 90 s", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(0, 90),
+	{ { "recover while the clocks still differ by 90 s", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(0, 90) },
 	  NULL, RC, NULL, ACTION_REFUSED, WORDS("clocks still differ by 90 s", "fix NTP on hs-standby (+90 s") },
-	{ "recover while the clocks differ by 31 s", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(-16, 15),
+	{ { "recover while the clocks differ by 31 s", false, KEA_DHCP4, HS4, HS4_REL, HS_TERM(-16, 15) },
 	  NULL, RC, NULL, ACTION_REFUSED, WORDS("differ by 31 s") },
-	{ "recover without a clock reading of one server", false, KEA_DHCP4, HS4, HS4_REL,
-	  { STC("hs-primary", S4("hs-primary.terminated"), 0), ST("hs-standby", S4("hs-standby.terminated")) },
+	{ { "recover without a clock reading of one server", false, KEA_DHCP4, HS4, HS4_REL,
+	  { STC("hs-primary", S4("hs-primary.terminated"), 0), ST("hs-standby", S4("hs-standby.terminated")) } },
 	  NULL, RC, NULL, ACTION_REFUSED, WORDS("no clock reading of hs-standby") },
-	{ "recover: the standby was restarted (waiting), the primary still terminated", false, KEA_DHCP4,
+	{ { "recover: the standby was restarted (waiting), the primary still terminated", false, KEA_DHCP4,
 	  HS4, HS4_REL,
 	  { STC("hs-primary", S4("hs-primary.still-terminated"), 0),
-	    STC("hs-standby", S4("hs-standby.waiting-partner-terminated"), 1) },
+	    STC("hs-standby", S4("hs-standby.waiting-partner-terminated"), 1) } },
 	  NULL, RC, NULL, ACTION_PLAN,
 	  WORDS("hs-primary gets its own running configuration again", "hs-standby, restarted, waits"), NULL,
 	  { { "hs-primary", "config-set", NULL, true } },
 	  { { "hs-primary", HA_STATE_HOT_STANDBY, false }, { "hs-standby", HA_STATE_HOT_STANDBY, false } } },
-	{ "recover with nothing terminated", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL, NULL, RC, NULL,
+	{ { "recover with nothing terminated", false, KEA_DHCP4, LB4, LB4_REL, LB_NORMAL }, NULL, RC, NULL,
 	  ACTION_REFUSED, WORDS("no peer of", "nothing to recover") },
-	{ "recover on Kea 3: keaha's own clocks, not the skew Kea froze at termination", true, KEA_DHCP4,
+	{ { "recover on Kea 3: keaha's own clocks, not the skew Kea froze at termination", true, KEA_DHCP4,
 	  LB3, LB4_REL,
 	  { STC("lb-primary", K3("lb-primary.partner-clock-plus90s"), 0),
-	    STC("lb-secondary", K3("lb-secondary.own-clock-plus90s"), 0.5) },
+	    STC("lb-secondary", K3("lb-secondary.own-clock-plus90s"), 0.5) } },
 	  NULL, RC, NULL, ACTION_PLAN, WORDS("Both servers"), NULL,
 	  { { "lb-secondary", "config-set", NULL, true }, { "lb-primary", "config-set", NULL, true } },
 	  { { "lb-primary", HA_STATE_LOAD_BALANCING, false } } },
 
 	/* ---- restore-scopes ---- */
-	{ "restore-scopes after a manual ha-scopes gave the primary both scopes", false, KEA_DHCP4, LB4,
-	  LB4_REL, { ST("lb-primary", S4("lb-primary.after-ha-scopes")), ST("lb-secondary", S4("lb-secondary.normal")) },
+	{ { "restore-scopes after a manual ha-scopes gave the primary both scopes", false, KEA_DHCP4, LB4,
+	  LB4_REL, { ST("lb-primary", S4("lb-primary.after-ha-scopes")), ST("lb-secondary", S4("lb-secondary.normal")) } },
 	  NULL, SC, NULL, ACTION_PLAN, WORDS("lb-primary (in load-balancing) serves the scopes of lb-primary "
 					       "instead of lb-primary, lb-secondary"), NULL,
 	  { { "lb-primary", "ha-scopes", "{\"scopes\":[\"lb-primary\"]}", false } },
 	  { { "lb-primary", HA_STATE_LOAD_BALANCING, false } } },
-	{ "restore-scopes in partner-down after setting own scope only", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.partner-down-after-ha-scopes")), EP("lb-secondary", FAULT_REFUSED) },
+	{ { "restore-scopes in partner-down after setting own scope only", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.partner-down-after-ha-scopes")), EP("lb-secondary", FAULT_REFUSED) } },
 	  NULL, SC, NULL, ACTION_PLAN, WORDS("serves the scopes of lb-primary, lb-secondary"), NULL,
 	  { { "lb-primary", "ha-scopes", "{\"scopes\":[\"lb-primary\",\"lb-secondary\"]}", false } },
 	  { { "lb-primary", HA_STATE_PARTNER_DOWN, false } } },
-	{ "restore-scopes when the scopes match the states", false, KEA_DHCP4, HS4, HS4_REL, HS_NORMAL,
+	{ { "restore-scopes when the scopes match the states", false, KEA_DHCP4, HS4, HS4_REL, HS_NORMAL },
 	  NULL, SC, NULL, ACTION_REFUSED, WORDS("already match") },
 };
 
@@ -293,11 +288,11 @@ static const struct arow rows[] = {
 /* The row's configurations again, each with a state-machine section added. */
 static void feed_paused(struct model *m, const struct arow *row)
 {
-	for (int i = 0; i < 3 && row->conf[i].server; i++) {
-		struct fixture *f = fixture_load(row->conf[i].fixture);
+	for (int i = 0; i < 3 && row->sit.conf[i].server; i++) {
+		struct fixture *f = fixture_load(row->sit.conf[i].fixture);
 		cJSON *args = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(answer(f, 0), "arguments"), true);
 		cJSON *hooks = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(args,
-			kea_service_config_key(row->svc)), "hooks-libraries"), *lib;
+			kea_service_config_key(row->sit.svc)), "hooks-libraries"), *lib;
 		struct kea_config *c = calloc(1, sizeof(*c));
 		char err[DECODE_ERR_LEN];
 
@@ -309,9 +304,9 @@ static void feed_paused(struct model *m, const struct arow *row)
 				cJSON_AddItemToObject(cJSON_GetArrayItem(ha, 0), "state-machine",
 						      cJSON_Parse(row->pause));
 		}
-		assert_true(decode_config(args, row->svc, c, err, sizeof(err)));
+		assert_true(decode_config(args, row->sit.svc, c, err, sizeof(err)));
 		assert_true(c->rel[0].pause_states != 0);
-		model_apply_config(m, model_find_server(m, row->conf[i].server), row->svc, c, T0 - 60);
+		model_apply_config(m, model_find_server(m, row->sit.conf[i].server), row->sit.svc, c, T0 - 60);
 		free(c);
 		cJSON_Delete(args);
 		fixture_free(f);
@@ -337,14 +332,14 @@ static void check_steps(const struct arow *row, const struct relationship *r, co
 		char *text = args ? cJSON_PrintUnformatted(args) : NULL;
 
 		if (n >= p->nsteps)
-			fail_msg("%s: step %d missing", row->name, n);
+			fail_msg("%s: step %d missing", row->sit.name, n);
 		assert_string_equal(r->peer[s->peer].name, row->step[n].to);
 		assert_string_equal(s->command, row->step[n].command);
 		assert_int_equal(s->reapply_config, row->step[n].reapply);
 		if (row->step[n].args)
 			assert_string_equal(text ? text : "(none)", row->step[n].args);
 		else if (text)
-			fail_msg("%s: step %d has arguments %s", row->name, n, text);
+			fail_msg("%s: step %d has arguments %s", row->sit.name, n, text);
 		assert_true(s->timeout > 0);
 		cJSON_free(text);
 		cJSON_Delete(args);
@@ -364,7 +359,7 @@ static void check_expect(const struct arow *row, const struct relationship *r, c
 				assert_int_equal(p->expect[k].leave, row->expect[n].leave);
 			}
 		if (!found)
-			fail_msg("%s: no expectation for %s", row->name, row->expect[n].peer);
+			fail_msg("%s: no expectation for %s", row->sit.name, row->expect[n].peer);
 	}
 	assert_true(p->settle >= 15 && p->settle <= 300);
 }
@@ -375,11 +370,11 @@ static void check_words(const struct arow *row, const struct action_plan *p)
 
 	for (int i = 0; i < 2 && row->words[i]; i++)
 		if (!strstr(text, row->words[i]))
-			fail_msg("%s: \"%s\" lacks \"%s\"", row->name, text, row->words[i]);
+			fail_msg("%s: \"%s\" lacks \"%s\"", row->sit.name, text, row->words[i]);
 	if (row->warning && !strstr(p->warning, row->warning))
-		fail_msg("%s: warning \"%s\" lacks \"%s\"", row->name, p->warning, row->warning);
+		fail_msg("%s: warning \"%s\" lacks \"%s\"", row->sit.name, p->warning, row->warning);
 	if (!row->warning && p->warning[0])
-		fail_msg("%s: unexpected warning \"%s\"", row->name, p->warning);
+		fail_msg("%s: unexpected warning \"%s\"", row->sit.name, p->warning);
 }
 
 static void test_row(void **state)
@@ -390,20 +385,20 @@ static void test_row(void **state)
 	int ri;
 
 	assert_non_null(m);
-	situation_build(m, row->kea3, row->svc, row->conf, row->in);
+	situation_build_row(m, &row->sit);
 	if (row->pause)
 		feed_paused(m, row);
-	ri = model_find_rel(m, row->rel);
+	ri = model_find_rel(m, row->sit.rel);
 	if (ri < 0)
-		fail_msg("%s: no relationship %s", row->name, row->rel);
+		fail_msg("%s: no relationship %s", row->sit.name, row->sit.rel);
 	verdict_update_all(m, NOW, NULL, NULL);
 	action_decide(m, &m->rels[ri], row->action, row->peer, NOW, &p);
 	if (getenv("ACTION_TABLE"))
-		print_message("| %s | %s | %s%s | warn: %s |\n", row->name,
+		print_message("| %s | %s | %s%s | warn: %s |\n", row->sit.name,
 			      p.kind == ACTION_PLAN ? "PLAN" : p.kind == ACTION_REFUSED ? "REFUSED" : "USAGE",
 			      p.kind == ACTION_PLAN ? p.effect : p.refusal, "", p.warning);
 	if (p.kind != row->kind)
-		fail_msg("%s: kind %d, expected %d (%s)", row->name, p.kind, row->kind, p.refusal);
+		fail_msg("%s: kind %d, expected %d (%s)", row->sit.name, p.kind, row->kind, p.refusal);
 	check_words(row, &p);
 	if (p.kind == ACTION_PLAN) {
 		check_steps(row, &m->rels[ri], &p);
@@ -447,8 +442,8 @@ static void test_expect_met(void **state)
 
 	(void)state;
 	assert_non_null(m);
-	situation_build(m, row->kea3, row->svc, row->conf, row->in);
-	r = &m->rels[model_find_rel(m, row->rel)];
+	situation_build_row(m, &row->sit);
+	r = &m->rels[model_find_rel(m, row->sit.rel)];
 	action_decide(m, r, row->action, row->peer, NOW, &p);
 	assert_int_equal(p.kind, ACTION_PLAN);
 	assert_false(action_expect_met(m, r, &p.expect[0], seen, sizeof(seen)));
@@ -476,12 +471,12 @@ static void test_expect_scopes(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NROWS; i++)
-		if (strstr(rows[i].name, "restore-scopes after a manual"))
+		if (strstr(rows[i].sit.name, "restore-scopes after a manual"))
 			row = &rows[i];
 	assert_non_null(row);
 	assert_non_null(m);
-	situation_build(m, row->kea3, row->svc, row->conf, row->in);
-	r = &m->rels[model_find_rel(m, row->rel)];
+	situation_build_row(m, &row->sit);
+	r = &m->rels[model_find_rel(m, row->sit.rel)];
 	action_decide(m, r, row->action, row->peer, NOW, &p);
 	assert_int_equal(p.kind, ACTION_PLAN);
 	assert_true(p.expect[0].check_scopes);
@@ -501,21 +496,21 @@ static void test_paused_held(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NROWS; i++)
-		if (strstr(rows[i].name, "continue: the standby waits"))
+		if (strstr(rows[i].sit.name, "continue: the standby waits"))
 			row = &rows[i];
 	assert_non_null(row);
 	assert_non_null(m);
-	situation_build(m, row->kea3, row->svc, row->conf, row->in);
+	situation_build_row(m, &row->sit);
 	feed_paused(m, row);
 	/* Seen in waiting at T0 (reload 0: just configured); asked at once: maybe passing. */
-	action_decide(m, &m->rels[model_find_rel(m, row->rel)], HA_ACTION_CONTINUE, NULL, T0, &p);
+	action_decide(m, &m->rels[model_find_rel(m, row->sit.rel)], HA_ACTION_CONTINUE, NULL, T0, &p);
 	assert_int_equal(p.kind, ACTION_PLAN);
 	assert_non_null(strstr(p.effect, "seen there for 0 s only"));
 	assert_null(strstr(p.effect, "it is paused"));
 	/* keaha ha watches it first: 2 heartbeats + max-response-delay (1 s, 4 s) */
 	assert_true(p.watch > 5.9 && p.watch < 6.1);
 	/* Asked 60 s later: longer than 2 heartbeats + max-response-delay. */
-	action_decide(m, &m->rels[model_find_rel(m, row->rel)], HA_ACTION_CONTINUE, NULL, T0 + 60, &p);
+	action_decide(m, &m->rels[model_find_rel(m, row->sit.rel)], HA_ACTION_CONTINUE, NULL, T0 + 60, &p);
 	assert_int_equal(p.kind, ACTION_PLAN);
 	assert_non_null(strstr(p.effect, "for at least 60 s"));
 	assert_non_null(strstr(p.effect, "it is paused"));
@@ -533,13 +528,13 @@ static void test_pause_in_verdict(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NROWS; i++)
-		if (strstr(rows[i].name, "paused in hot-standby after its primary was lost"))
+		if (strstr(rows[i].sit.name, "paused in hot-standby after its primary was lost"))
 			row = &rows[i];
 	assert_non_null(row);
 	assert_non_null(m);
-	situation_build(m, row->kea3, row->svc, row->conf, row->in);
+	situation_build_row(m, &row->sit);
 	feed_paused(m, row);
-	verdict_judge(m, &m->rels[model_find_rel(m, row->rel)], NOW, &v);
+	verdict_judge(m, &m->rels[model_find_rel(m, row->sit.rel)], NOW, &v);
 	assert_int_equal(v.status, REL_SERVICE_DOWN);
 	assert_false(v.failover_pending);
 	assert_non_null(strstr(v.reason, "hs-standby paused in hot-standby by its state-machine configuration"));
@@ -564,7 +559,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		tests[n++] = fixed[i];
 	for (size_t i = 0; i < NROWS; i++) {
-		struct CMUnitTest t = { rows[i].name, test_row, NULL, NULL, (void *)&rows[i] };
+		struct CMUnitTest t = { rows[i].sit.name, test_row, NULL, NULL, (void *)&rows[i] };
 		tests[n++] = t;
 	}
 	return _cmocka_run_group_tests("action", tests, n, NULL, NULL);

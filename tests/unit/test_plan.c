@@ -15,65 +15,13 @@
 
 #include <cmocka.h>
 
+#include "configs.h"
 #include "fixture.h"
 #include "plan.h"
 
 #define HOOKS "/usr/lib/x86_64-linux-gnu/kea/hooks"
 
 /* ---- helpers ------------------------------------------------------------- */
-
-/* A copy of a fixture's config: the request's arguments (config-set) or the answer's. */
-static cJSON *load_args(const char *name)
-{
-	struct fixture *f = fixture_load(name);
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->request, "arguments");
-	cJSON *copy;
-
-	if (strncmp(name, "config-get", 10) == 0)
-		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
-	if (!a)
-		fail_msg("%s has no arguments", name);
-	copy = cJSON_Duplicate(a, true);
-	fixture_free(f);
-	return copy;
-}
-
-/* The same from the Kea 3.0 fixtures. */
-static cJSON *load_args3(const char *name)
-{
-	struct fixture *f = fixture_load3(name);
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->request, "arguments");
-	cJSON *copy;
-
-	if (strncmp(name, "config-get", 10) == 0)
-		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
-	if (!a)
-		fail_msg("%s has no arguments", name);
-	copy = cJSON_Duplicate(a, true);
-	fixture_free(f);
-	return copy;
-}
-
-static cJSON *get(const cJSON *o, const char *path)
-{
-	char buf[256], *save = NULL, *k;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save)) {
-		if (k[0] >= '0' && k[0] <= '9')
-			o = cJSON_GetArrayItem(o, atoi(k));
-		else
-			o = cJSON_GetObjectItemCaseSensitive(o, k);
-	}
-	return (cJSON *)o;
-}
-
-static const char *sget(const cJSON *o, const char *path)
-{
-	const cJSON *v = get(o, path);
-
-	return cJSON_IsString(v) ? v->valuestring : "(none)";
-}
 
 static void assert_json_equal(const cJSON *a, const cJSON *b, const char *what)
 {
@@ -93,6 +41,19 @@ static void assert_contains(const char *hay, const char *needle)
 		fail_msg("\"%s\" not found in:\n%s", needle, hay ? hay : "(null)");
 }
 
+/* Pool k of a subnet (path): its range, and the client class it is split for (NULL: none asked). */
+static void assert_pool(const cJSON *config, const char *subnet, int k, const char *range, const char *cls)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s.pools.%d.pool", subnet, k);
+	assert_string_equal(configs_sget(config, path), range);
+	if (!cls)
+		return;
+	snprintf(path, sizeof(path), "%s.pools.%d.client-class", subnet, k);
+	assert_string_equal(configs_sget(config, path), cls);
+}
+
 /* The lab pair of the captured runtime creation, with its timings. */
 struct lab {
 	cJSON *a, *b, *a_other, *b_other;
@@ -104,8 +65,8 @@ static void lab_init(struct lab *l, enum kea_service svc, enum ha_mode mode)
 	bool v6 = svc == KEA_DHCP6;
 
 	memset(l, 0, sizeof(*l));
-	l->a = load_args(v6 ? "config-set.dhcp6.plain-a.remove-ha" : "config-get.dhcp4.plain-a.no-ha");
-	l->b = load_args(v6 ? "config-set.dhcp6.plain-b.remove-ha" : "config-set.dhcp4.plain-b.remove-ha");
+	l->a = configs_args(v6 ? "config-set.dhcp6.plain-a.remove-ha" : "config-get.dhcp4.plain-a.no-ha");
+	l->b = configs_args(v6 ? "config-set.dhcp6.plain-b.remove-ha" : "config-set.dhcp4.plain-b.remove-ha");
 	plan_add_choices_init(&l->c);
 	l->c.name = "lab-rel";
 	l->c.mode = mode;
@@ -142,34 +103,34 @@ static void plan_ok(const struct plan_add_choices *c, struct plan_result *r)
 static void assert_ha_like_captured(const cJSON *ours, const cJSON *captured, const char *key,
 				    bool same_mode)
 {
-	const cJSON *oh = get(ours, key), *ch = get(captured, key), *f;
-	const cJSON *oe = get(oh, "1.parameters.high-availability.0");
-	const cJSON *ce = get(ch, "1.parameters.high-availability.0");
+	const cJSON *oh = configs_get(ours, key), *ch = configs_get(captured, key), *f;
+	const cJSON *oe = configs_get(oh, "1.parameters.high-availability.0");
+	const cJSON *ce = configs_get(ch, "1.parameters.high-availability.0");
 
 	assert_int_equal(cJSON_GetArraySize(oh), 2);
 	for (int i = 0; i < 2; i++) {
 		char k[16];
 		snprintf(k, sizeof(k), "%d.library", i);
 		if (same_mode) /* else bare names: the captured path ends with ours */
-			assert_string_equal(sget(oh, k), sget(ch, k));
+			assert_string_equal(configs_sget(oh, k), configs_sget(ch, k));
 		else
-			assert_string_equal(strrchr(sget(ch, k), '/') + 1, sget(oh, k));
+			assert_string_equal(strrchr(configs_sget(ch, k), '/') + 1, configs_sget(oh, k));
 	}
-	assert_int_equal(cJSON_GetArraySize(get(oh, "1.parameters.high-availability")), 1);
+	assert_int_equal(cJSON_GetArraySize(configs_get(oh, "1.parameters.high-availability")), 1);
 	cJSON_ArrayForEach(f, ce) {
 		if (strcmp(f->string, "user-context") == 0 ||
 		    (!same_mode && strcmp(f->string, "mode") == 0))
 			continue;
 		if (strcmp(f->string, "peers") == 0 && !same_mode) {
-			assert_string_equal(sget(oe, "peers.0.url"), sget(ce, "peers.0.url"));
-			assert_string_equal(sget(oe, "peers.1.url"), sget(ce, "peers.1.url"));
+			assert_string_equal(configs_sget(oe, "peers.0.url"), configs_sget(ce, "peers.0.url"));
+			assert_string_equal(configs_sget(oe, "peers.1.url"), configs_sget(ce, "peers.1.url"));
 			continue;
 		}
 		if (!cJSON_Compare(f, cJSON_GetObjectItemCaseSensitive(oe, f->string), true))
 			fail_msg("HA field %s differs from the captured config", f->string);
 	}
-	assert_int_equal(cJSON_GetArraySize(oe), cJSON_GetArraySize(ce) + (get(ce, "user-context") ? 0 : 1));
-	assert_string_equal(sget(oe, "user-context.keaha.name"), "lab-rel");
+	assert_int_equal(cJSON_GetArraySize(oe), cJSON_GetArraySize(ce) + (configs_get(ce, "user-context") ? 0 : 1));
+	assert_string_equal(configs_sget(oe, "user-context.keaha.name"), "lab-rel");
 }
 
 /* Both configs equal except the keys listed (removed from copies first). */
@@ -179,8 +140,8 @@ static void assert_equal_except(const cJSON *a, const cJSON *b, const char *dhcp
 	cJSON *x = cJSON_Duplicate(a, true), *y = cJSON_Duplicate(b, true);
 
 	for (; *keys; keys++) {
-		cJSON_DeleteItemFromObjectCaseSensitive(get(x, dhcp), *keys);
-		cJSON_DeleteItemFromObjectCaseSensitive(get(y, dhcp), *keys);
+		cJSON_DeleteItemFromObjectCaseSensitive(configs_get(x, dhcp), *keys);
+		cJSON_DeleteItemFromObjectCaseSensitive(configs_get(y, dhcp), *keys);
 	}
 	assert_json_equal(x, y, what);
 	cJSON_Delete(x);
@@ -200,19 +161,13 @@ static void test_add_lb_dhcp4_matches_captured(void **state)
 	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
 	plan_ok(&l.c, &r);
 	for (int i = 0; i < 2; i++) {
-		cJSON *want = load_args(cap[i]);
+		cJSON *want = configs_args(cap[i]);
 		assert_ha_like_captured(r.config[i], want, "Dhcp4.hooks-libraries", true);
 		assert_equal_except(r.config[i], want, "Dhcp4", except, cap[i]);
 		/* Split in two halves, each classed for its own server's scope. */
-		assert_int_equal(cJSON_GetArraySize(get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
-		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.0.pool"),
-				    "127.101.1.10-127.101.2.2");
-		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.0.client-class"),
-				    "HA_plain-a");
-		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.1.pool"),
-				    "127.101.2.3-127.101.2.250");
-		assert_string_equal(sget(r.config[i], "Dhcp4.subnet4.0.pools.1.client-class"),
-				    "HA_plain-b");
+		assert_int_equal(cJSON_GetArraySize(configs_get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
+		assert_pool(r.config[i], "Dhcp4.subnet4.0", 0, "127.101.1.10-127.101.2.2", "HA_plain-a");
+		assert_pool(r.config[i], "Dhcp4.subnet4.0", 1, "127.101.2.3-127.101.2.250", "HA_plain-b");
 		assert_contains(r.diff[i].s, "+ hooks-libraries: " HOOKS "/libdhcp_ha.so\n");
 		assert_contains(r.diff[i].s, "+ hooks-libraries: " HOOKS "/libdhcp_lease_cmds.so\n");
 		assert_contains(r.diff[i].s, "~ subnet 127.101.0.0/16 pool 127.101.1.10 - "
@@ -220,9 +175,9 @@ static void test_add_lb_dhcp4_matches_captured(void **state)
 				"127.101.2.3 - 127.101.2.250 (HA_plain-b)\n");
 		cJSON_Delete(want);
 	}
-	assert_json_equal(get(r.config[0], "Dhcp4.subnet4"), get(r.config[1], "Dhcp4.subnet4"),
+	assert_json_equal(configs_get(r.config[0], "Dhcp4.subnet4"), configs_get(r.config[1], "Dhcp4.subnet4"),
 			  "subnets of both servers");
-	assert_string_equal(sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters."
+	assert_string_equal(configs_sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters."
 				 "high-availability.0.this-server-name"), "plain-b");
 	assert_null(r.warnings.s);
 	plan_result_free(&r);
@@ -233,19 +188,15 @@ static void test_add_lb_dhcp6_splits_ranges(void **state)
 {
 	struct lab l;
 	struct plan_result r;
-	cJSON *want = load_args("config-set.dhcp6.plain-a.add-ha");
+	cJSON *want = configs_args("config-set.dhcp6.plain-a.add-ha");
 
 	(void)state;
 	lab_init(&l, KEA_DHCP6, HA_MODE_LOAD_BALANCING);
 	plan_ok(&l.c, &r);
 	assert_ha_like_captured(r.config[0], want, "Dhcp6.hooks-libraries", true);
 	for (int i = 0; i < 2; i++) {
-		assert_string_equal(sget(r.config[i], "Dhcp6.subnet6.0.pools.0.pool"),
-				    "fd00::2:0:0:1:0-fd00::2:0:0:1:ffff");
-		assert_string_equal(sget(r.config[i], "Dhcp6.subnet6.0.pools.1.pool"),
-				    "fd00::2:0:0:2:0-fd00::2:0:0:2:ffff");
-		assert_string_equal(sget(r.config[i], "Dhcp6.subnet6.0.pools.1.client-class"),
-				    "HA_plain-b");
+		assert_pool(r.config[i], "Dhcp6.subnet6.0", 0, "fd00::2:0:0:1:0-fd00::2:0:0:1:ffff", "HA_plain-a");
+		assert_pool(r.config[i], "Dhcp6.subnet6.0", 1, "fd00::2:0:0:2:0-fd00::2:0:0:2:ffff", "HA_plain-b");
 	}
 	cJSON_Delete(want);
 	plan_result_free(&r);
@@ -256,20 +207,20 @@ static void test_add_hs_dhcp6_no_split(void **state)
 {
 	struct lab l;
 	struct plan_result r;
-	cJSON *want = load_args("config-set.dhcp6.plain-b.add-ha");
+	cJSON *want = configs_args("config-set.dhcp6.plain-b.add-ha");
 
 	(void)state;
 	lab_init(&l, KEA_DHCP6, HA_MODE_HOT_STANDBY);
 	l.c.hooks_dir = NULL; /* Kea 3.0: bare names */
 	plan_ok(&l.c, &r);
 	for (int i = 0; i < 2; i++) {
-		const cJSON *e = get(r.config[i], "Dhcp6.hooks-libraries.1.parameters.high-availability.0");
-		assert_json_equal(get(r.config[i], "Dhcp6.subnet6"), get(i ? l.b : l.a, "Dhcp6.subnet6"),
+		const cJSON *e = configs_get(r.config[i], "Dhcp6.hooks-libraries.1.parameters.high-availability.0");
+		assert_json_equal(configs_get(r.config[i], "Dhcp6.subnet6"), configs_get(i ? l.b : l.a, "Dhcp6.subnet6"),
 				  "hot-standby subnets (unchanged)");
-		assert_string_equal(sget(e, "mode"), "hot-standby");
-		assert_string_equal(sget(e, "peers.0.role"), "primary");
-		assert_string_equal(sget(e, "peers.1.role"), "standby");
-		assert_string_equal(sget(r.config[i], "Dhcp6.hooks-libraries.1.library"), "libdhcp_ha.so");
+		assert_string_equal(configs_sget(e, "mode"), "hot-standby");
+		assert_string_equal(configs_sget(e, "peers.0.role"), "primary");
+		assert_string_equal(configs_sget(e, "peers.1.role"), "standby");
+		assert_string_equal(configs_sget(r.config[i], "Dhcp6.hooks-libraries.1.library"), "libdhcp_ha.so");
 		assert_null(strstr(r.diff[i].s, "~ subnet"));
 	}
 	assert_ha_like_captured(r.config[1], want, "Dhcp6.hooks-libraries", false);
@@ -334,7 +285,7 @@ static void test_accepts_tls_and_v6_urls(void **state)
 	l.c.cert_file = "/etc/kea/a.pem";
 	l.c.key_file = "/etc/kea/a.key";
 	plan_ok(&l.c, &r);
-	assert_string_equal(sget(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+	assert_string_equal(configs_sget(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
 				 "key-file"), "/etc/kea/a.key");
 	assert_contains(r.diff[0].s, "TLS trust-anchor /etc/kea/ca.pem");
 	plan_result_free(&r);
@@ -346,8 +297,8 @@ static void test_refuse_servers(void **state)
 	struct lab l, l6;
 	struct plan_add_choices c;
 	struct plan_result r6, r4;
-	cJSON *lbp = load_args("config-get.dhcp4.lb-primary");
-	cJSON *b4 = load_args("config-set.dhcp4.plain-b.add-ha");
+	cJSON *lbp = configs_args("config-get.dhcp4.lb-primary");
+	cJSON *b4 = configs_args("config-set.dhcp4.plain-b.add-ha");
 
 	(void)state;
 	lab_init(&l, KEA_DHCP4, HA_MODE_LOAD_BALANCING);
@@ -379,7 +330,7 @@ static void test_refuse_servers(void **state)
 
 static void set_pool(cJSON *args, const char *pool, const char *cls)
 {
-	cJSON *p = get(args, "Dhcp4.subnet4.0.pools.0");
+	cJSON *p = configs_get(args, "Dhcp4.subnet4.0.pools.0");
 
 	cJSON_ReplaceItemInObjectCaseSensitive(p, "pool", cJSON_CreateString(pool));
 	if (cls)
@@ -409,7 +360,7 @@ static void test_refuse_pools(void **state)
 	assert_refused(&l.c, "pool 127.101.1.0/24 already has a client-class");
 	set_pool(l.b, "127.101.1.0/25", NULL);
 	assert_refused(&l.c, "subnet 127.101.0.0/16 has different pools on plain-a and plain-b");
-	cJSON_ReplaceItemInObjectCaseSensitive(get(l.b, "Dhcp4.subnet4.0"), "id", cJSON_CreateNumber(7));
+	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(l.b, "Dhcp4.subnet4.0"), "id", cJSON_CreateNumber(7));
 	assert_refused(&l.c, "subnet 127.101.0.0/16 (on plain-a) is not on plain-b with the same id");
 	lab_free(&l);
 }
@@ -424,9 +375,9 @@ static void test_split_cidr(void **state)
 	set_pool(l.a, "127.101.1.0/24", NULL);
 	set_pool(l.b, "127.101.1.0/24", NULL);
 	plan_ok(&l.c, &r);
-	assert_string_equal(sget(r.config[1], "Dhcp4.subnet4.0.pools.0.pool"), "127.101.1.0-127.101.1.127");
-	assert_string_equal(sget(r.config[1], "Dhcp4.subnet4.0.pools.1.pool"), "127.101.1.128-127.101.1.255");
-	assert_string_equal(sget(r.config[1], "Dhcp4.subnet4.0.pools.1.user-context.keaha.split-of"),
+	assert_pool(r.config[1], "Dhcp4.subnet4.0", 0, "127.101.1.0-127.101.1.127", "HA_plain-a");
+	assert_pool(r.config[1], "Dhcp4.subnet4.0", 1, "127.101.1.128-127.101.1.255", "HA_plain-b");
+	assert_string_equal(configs_sget(r.config[1], "Dhcp4.subnet4.0.pools.1.user-context.keaha.split-of"),
 			    "127.101.1.0/24");
 	plan_result_free(&r);
 	lab_free(&l);
@@ -479,9 +430,9 @@ static void test_check_ha_rules(void **state)
 static void test_hooks_dir(void **state)
 {
 	struct fixture *f = fixture_load("build-report.dhcp4.lb-primary");
-	const char *text = sget(f->response, "0.text");
-	cJSON *lbp = load_args("config-get.dhcp4.lb-primary");
-	cJSON *plain = load_args("config-get.dhcp4.plain-a.no-ha");
+	const char *text = configs_sget(f->response, "0.text");
+	cJSON *lbp = configs_args("config-get.dhcp4.lb-primary");
+	cJSON *plain = configs_args("config-get.dhcp4.plain-a.no-ha");
 	char dir[256];
 
 	(void)state;
@@ -503,7 +454,7 @@ static void test_hooks_dir(void **state)
 
 static void test_secrets(void **state)
 {
-	cJSON *orig = load_args("config-get.dhcp4.lb-primary.auth-ok");
+	cJSON *orig = configs_args("config-get.dhcp4.lb-primary.auth-ok");
 	cJSON *m = plan_mask_secrets(orig);
 	char *text = cJSON_PrintUnformatted(m);
 	const char *pw = "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.1.basic-auth-password";
@@ -511,17 +462,17 @@ static void test_secrets(void **state)
 	struct plan_result r;
 
 	(void)state;
-	assert_string_equal(sget(orig, pw), "s3cret");
-	assert_string_equal(sget(m, pw), PLAN_MASK);
+	assert_string_equal(configs_sget(orig, pw), "s3cret");
+	assert_string_equal(configs_sget(m, pw), PLAN_MASK);
 	assert_null(strstr(text, "s3cret"));
 	free(text);
 	/* An edit of the masked copy (a peer list reordered) gets the originals back. */
-	cJSON *peers = get(m, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers");
+	cJSON *peers = configs_get(m, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers");
 	cJSON_AddItemToArray(peers, cJSON_DetachItemFromArray(peers, 0));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(m, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(7200));
+	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(m, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(7200));
 	plan_restore_secrets(m, orig);
-	assert_string_equal(sget(m, pw), "s3cret");
-	assert_string_equal(sget(m, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0."
+	assert_string_equal(configs_sget(m, pw), "s3cret");
+	assert_string_equal(configs_sget(m, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0."
 				 "basic-auth-password"), "s3cret");
 	cJSON_Delete(m);
 	cJSON_Delete(orig);
@@ -535,7 +486,7 @@ static void test_secrets(void **state)
 		assert_null(strstr(r.diff[i].s, "t0psecret"));
 		assert_contains(r.diff[i].s, "basic-auth-user admin");
 		assert_contains(r.diff[i].s, "basic-auth-password " PLAN_MASK);
-		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.1.parameters."
+		assert_string_equal(configs_sget(r.config[i], "Dhcp4.hooks-libraries.1.parameters."
 					 "high-availability.0.peers.1.basic-auth-password"), "t0psecret");
 	}
 	plan_result_free(&r);
@@ -618,8 +569,8 @@ static void test_remove_keep_roundtrip_kea3_classes(void **state)
 
 static void test_remove_keep_roundtrip(void **state)
 {
-	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
-			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	cJSON *want[2] = {configs_args("config-set.dhcp4.plain-a.remove-ha"),
+			  configs_args("config-set.dhcp4.plain-b.remove-ha")};
 	struct plan_result r;
 
 	(void)state;
@@ -646,10 +597,10 @@ static void test_remove_keep_roundtrip(void **state)
 static void test_remove_captured_by_server_name(void **state)
 {
 	struct plan_remove_choices c = {"plain-a", KEA_DHCP6, PLAN_SCOPES_KEEP, {NULL, NULL}};
-	cJSON *in[2] = {load_args("config-set.dhcp6.plain-a.add-ha"),
-			load_args("config-set.dhcp6.plain-b.add-ha")};
-	cJSON *want[2] = {load_args("config-set.dhcp6.plain-a.remove-ha"),
-			  load_args("config-set.dhcp6.plain-b.remove-ha")};
+	cJSON *in[2] = {configs_args("config-set.dhcp6.plain-a.add-ha"),
+			configs_args("config-set.dhcp6.plain-b.add-ha")};
+	cJSON *want[2] = {configs_args("config-set.dhcp6.plain-a.remove-ha"),
+			  configs_args("config-set.dhcp6.plain-b.remove-ha")};
 	struct plan_result r;
 
 	(void)state;
@@ -667,24 +618,24 @@ static void test_remove_captured_by_server_name(void **state)
 
 static void test_remove_disable(void **state)
 {
-	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
-			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	cJSON *want[2] = {configs_args("config-set.dhcp4.plain-a.remove-ha"),
+			  configs_args("config-set.dhcp4.plain-b.remove-ha")};
 	struct plan_result r;
 	cJSON *sn, *back;
 
 	(void)state;
 	lab_roundtrip(PLAN_SCOPES_DISABLE, false, &r);
 	assert_json_equal(r.config[0], want[0], "primary after removal (disable)");
-	sn = get(r.config[1], "Dhcp4.subnet4.0");
-	assert_int_equal(cJSON_GetArraySize(get(sn, "pools")), 0);
-	assert_non_null(get(sn, "pools"));
-	assert_json_equal(get(sn, "user-context.keaha.disabled-pools"),
-			  get(want[1], "Dhcp4.subnet4.0.pools"), "disabled pools (merged back)");
+	sn = configs_get(r.config[1], "Dhcp4.subnet4.0");
+	assert_int_equal(cJSON_GetArraySize(configs_get(sn, "pools")), 0);
+	assert_non_null(configs_get(sn, "pools"));
+	assert_json_equal(configs_get(sn, "user-context.keaha.disabled-pools"),
+			  configs_get(want[1], "Dhcp4.subnet4.0.pools"), "disabled pools (merged back)");
 	assert_contains(r.diff[1].s, "~ subnet 127.101.0.0/16 pools -> none (kept in user-context "
 			"keaha.disabled-pools)\n");
 	assert_null(r.warnings.s);
 	/* Reversible: the pools put back and the user-context dropped give the original. */
-	back = cJSON_Duplicate(get(sn, "user-context.keaha.disabled-pools"), true);
+	back = cJSON_Duplicate(configs_get(sn, "user-context.keaha.disabled-pools"), true);
 	cJSON_ReplaceItemInObjectCaseSensitive(sn, "pools", back);
 	cJSON_DeleteItemFromObjectCaseSensitive(sn, "user-context");
 	assert_json_equal(r.config[1], want[1], "secondary with its pools enabled again");
@@ -696,16 +647,16 @@ static void test_remove_disable(void **state)
 static void test_remove_delete(void **state)
 {
 	static const char *const except[] = {"subnet4", NULL};
-	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
-			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	cJSON *want[2] = {configs_args("config-set.dhcp4.plain-a.remove-ha"),
+			  configs_args("config-set.dhcp4.plain-b.remove-ha")};
 	struct plan_result r;
 
 	(void)state;
 	lab_roundtrip(PLAN_SCOPES_DELETE, true, &r);
 	/* Swapped: [0] is the secondary now. */
 	assert_json_equal(r.config[1], want[0], "primary after removal (delete)");
-	assert_non_null(get(r.config[0], "Dhcp4.subnet4"));
-	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.subnet4")), 0);
+	assert_non_null(configs_get(r.config[0], "Dhcp4.subnet4"));
+	assert_int_equal(cJSON_GetArraySize(configs_get(r.config[0], "Dhcp4.subnet4")), 0);
 	assert_equal_except(r.config[0], want[1], "Dhcp4", except, "secondary after delete");
 	assert_contains(r.diff[0].s, "- subnet 127.101.0.0/16\n");
 	assert_null(strstr(r.diff[1].s, "- subnet"));
@@ -717,24 +668,24 @@ static void test_remove_delete(void **state)
 /* A relationship keaha did not create: lease_cmds not next to HA stays, classes go. */
 static void test_remove_foreign_lb(void **state)
 {
-	cJSON *p = load_args("config-get.dhcp4.lb-primary"), *s = cJSON_Duplicate(p, true);
+	cJSON *p = configs_args("config-get.dhcp4.lb-primary"), *s = cJSON_Duplicate(p, true);
 	struct plan_remove_choices c = {"lb-primary", KEA_DHCP4, PLAN_SCOPES_KEEP, {p, s}};
 	struct plan_result r;
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(get(s, "Dhcp4.hooks-libraries.2.parameters."
+	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(s, "Dhcp4.hooks-libraries.2.parameters."
 						   "high-availability.0"), "this-server-name",
 					       cJSON_CreateString("lb-secondary"));
 	remove_ok(&c, &r);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(cJSON_GetArraySize(get(r.config[i], "Dhcp4.hooks-libraries")), 2);
-		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
+		assert_int_equal(cJSON_GetArraySize(configs_get(r.config[i], "Dhcp4.hooks-libraries")), 2);
+		assert_string_equal(configs_sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
 				    HOOKS "/libdhcp_lease_cmds.so");
-		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.1.library"),
+		assert_string_equal(configs_sget(r.config[i], "Dhcp4.hooks-libraries.1.library"),
 				    HOOKS "/libdhcp_stat_cmds.so");
-		assert_int_equal(cJSON_GetArraySize(get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
-		assert_null(get(r.config[i], "Dhcp4.subnet4.0.pools.0.client-class"));
-		assert_null(get(r.config[i], "Dhcp4.subnet4.0.pools.1.client-class"));
+		assert_int_equal(cJSON_GetArraySize(configs_get(r.config[i], "Dhcp4.subnet4.0.pools")), 2);
+		assert_null(configs_get(r.config[i], "Dhcp4.subnet4.0.pools.0.client-class"));
+		assert_null(configs_get(r.config[i], "Dhcp4.subnet4.0.pools.1.client-class"));
 		assert_contains(r.diff[i].s, "pool 127.101.2.10-127.101.2.250: client-class "
 				"HA_lb-secondary removed");
 	}
@@ -745,8 +696,8 @@ static void test_remove_foreign_lb(void **state)
 
 static void test_remove_refusals(void **state)
 {
-	cJSON *a = load_args("config-set.dhcp4.plain-a.add-ha");
-	cJSON *plain = load_args("config-get.dhcp4.plain-a.no-ha");
+	cJSON *a = configs_args("config-set.dhcp4.plain-a.add-ha");
+	cJSON *plain = configs_args("config-get.dhcp4.plain-a.no-ha");
 	struct plan_remove_choices c = {"plain-a", KEA_DHCP4, PLAN_SCOPES_UNSET, {a, plain}};
 	struct plan_result r;
 
@@ -779,8 +730,8 @@ static void test_add_direct_kea3_matches_captured(void **state)
 	static const char *const except[] = {"hooks-libraries", NULL};
 	const char *cap[2] = {"config-set.direct.plain-a.ha-via-control-socket",
 			      "config-set.direct.plain-b.ha-via-control-socket"};
-	cJSON *a = load_args3("config-get.direct.plain-a.before-ha");
-	cJSON *b = load_args3("config-get.direct.plain-b.before-ha");
+	cJSON *a = configs_args3("config-get.direct.plain-a.before-ha");
+	cJSON *b = configs_args3("config-get.direct.plain-b.before-ha");
 	struct plan_add_choices c;
 	struct plan_result r;
 
@@ -797,21 +748,21 @@ static void test_add_direct_kea3_matches_captured(void **state)
 	c.max_unacked_clients = 0;
 	plan_ok(&c, &r);
 	for (int i = 0; i < 2; i++) {
-		cJSON *want = load_args3(cap[i]);
-		const cJSON *oe = get(r.config[i], "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
-		const cJSON *we = get(want, "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
+		cJSON *want = configs_args3(cap[i]);
+		const cJSON *oe = configs_get(r.config[i], "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
+		const cJSON *we = configs_get(want, "Dhcp4.hooks-libraries.1.parameters.high-availability.0");
 		static const char *const same[] = {"this-server-name", "mode", "heartbeat-delay",
 			"max-response-delay", "max-ack-delay", "max-unacked-clients", "multi-threading"};
 		for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
-			if (!cJSON_Compare(get(oe, same[k]), get(we, same[k]), true))
+			if (!cJSON_Compare(configs_get(oe, same[k]), configs_get(we, same[k]), true))
 				fail_msg("%s: HA field %s differs from the captured config", cap[i], same[k]);
 		for (int p = 0; p < 2; p++) {
 			char k[32];
 			snprintf(k, sizeof(k), "peers.%d.url", p);
-			assert_string_equal(sget(oe, k), sget(we, k));
+			assert_string_equal(configs_sget(oe, k), configs_sget(we, k));
 		}
-		assert_string_equal(sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
-				    sget(want, "Dhcp4.hooks-libraries.0.library"));
+		assert_string_equal(configs_sget(r.config[i], "Dhcp4.hooks-libraries.0.library"),
+				    configs_sget(want, "Dhcp4.hooks-libraries.0.library"));
 		/* Kea 3's config-get "hash" stays in the plan; txn never sends it. */
 		cJSON_DeleteItemFromObjectCaseSensitive(r.config[i], "hash");
 		assert_equal_except(r.config[i], want, "Dhcp4", except, cap[i]);
@@ -822,16 +773,16 @@ static void test_add_direct_kea3_matches_captured(void **state)
 	/* A Kea 3 daemon behind a Control Agent: HA without multi-threading, peers via the agents. */
 	c.primary.direct = c.partner.direct = false;
 	plan_ok(&c, &r);
-	assert_true(cJSON_IsFalse(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+	assert_true(cJSON_IsFalse(configs_get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
 				      "multi-threading.enable-multi-threading")));
-	assert_null(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+	assert_null(configs_get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
 			"multi-threading.http-dedicated-listener"));
 	assert_contains(r.diff[0].s, "HA through the Control Agents");
 	plan_result_free(&r);
 	/* Kea 2.2 behind its agent: nothing added (as the captured 2.2 creation). */
 	c.primary.kea_major = c.partner.kea_major = 2;
 	plan_ok(&c, &r);
-	assert_null(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0.multi-threading"));
+	assert_null(configs_get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0.multi-threading"));
 	plan_result_free(&r);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
@@ -842,12 +793,12 @@ static void test_add_direct_kea3_matches_captured(void **state)
 /* The captured hub (hub-1 + spoke1, hub-2 + spoke2) with plain-a's subnet added, tied as asked. */
 static cJSON *hub_with_spoke_subnet(const cJSON *spoke, const char *tie_name)
 {
-	cJSON *hub = load_args3("config-get.direct.hub.normal");
-	cJSON *sn = cJSON_Duplicate(get(spoke, "Dhcp4.subnet4.0"), true);
+	cJSON *hub = configs_args3("config-get.direct.hub.normal");
+	cJSON *sn = cJSON_Duplicate(configs_get(spoke, "Dhcp4.subnet4.0"), true);
 
 	if (tie_name)
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(sn, "user-context"), "ha-server-name", tie_name);
-	cJSON_AddItemToArray(get(hub, "Dhcp4.subnet4"), sn);
+	cJSON_AddItemToArray(configs_get(hub, "Dhcp4.subnet4"), sn);
 	return hub;
 }
 
@@ -866,8 +817,8 @@ static void spoke_choices(struct plan_add_choices *c, const cJSON *hub, const cJ
 /* A spoke added to a Kea 3 hub: one more entry in the hub's HA hook, its subnet tied to it. */
 static void test_add_spoke_to_hub(void **state)
 {
-	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
-	cJSON *hub = hub_with_spoke_subnet(spoke, NULL), *orig = load_args3("config-get.direct.hub.normal");
+	cJSON *spoke = configs_args3("config-get.direct.plain-a.before-ha");
+	cJSON *hub = hub_with_spoke_subnet(spoke, NULL), *orig = configs_args3("config-get.direct.hub.normal");
 	struct plan_add_choices c;
 	struct plan_result r;
 	const char *e3 = "Dhcp4.hooks-libraries.1.parameters.high-availability.2";
@@ -878,29 +829,29 @@ static void test_add_spoke_to_hub(void **state)
 	plan_ok(&c, &r);
 	assert_string_equal(r.self[0], "hub");
 	assert_string_equal(r.self[1], "plain-a");
-	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.hooks-libraries")), 2);
-	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters."
+	assert_int_equal(cJSON_GetArraySize(configs_get(r.config[0], "Dhcp4.hooks-libraries")), 2);
+	assert_int_equal(cJSON_GetArraySize(configs_get(r.config[0], "Dhcp4.hooks-libraries.1.parameters."
 						   "high-availability")), 3);
 	snprintf(path, sizeof(path), "%s.this-server-name", e3);
-	assert_string_equal(sget(r.config[0], path), "hub");
+	assert_string_equal(configs_sget(r.config[0], path), "hub");
 	snprintf(path, sizeof(path), "%s.peers.0.url", e3);
-	assert_string_equal(sget(r.config[0], path), "http://127.0.0.155:8155/");
+	assert_string_equal(configs_sget(r.config[0], path), "http://127.0.0.155:8155/");
 	snprintf(path, sizeof(path), "%s.multi-threading.http-dedicated-listener", e3);
-	assert_true(cJSON_IsFalse(get(r.config[0], path)));
+	assert_true(cJSON_IsFalse(configs_get(r.config[0], path)));
 	/* The hub's two relationships and their subnets untouched; the spoke's subnet tied. */
-	assert_json_equal(get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
-			  get(orig, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"), "hub-1");
-	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.0.user-context.ha-server-name"), "hub-1");
-	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"), "hub");
+	assert_json_equal(configs_get(r.config[0], "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
+			  configs_get(orig, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"), "hub-1");
+	assert_string_equal(configs_sget(r.config[0], "Dhcp4.subnet4.0.user-context.ha-server-name"), "hub-1");
+	assert_string_equal(configs_sget(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"), "hub");
 	assert_contains(r.diff[0].s, "~ subnet 127.206.0.0/16: served by hub's relationship hub");
-	assert_string_equal(sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+	assert_string_equal(configs_sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
 				 "peers.0.name"), "hub");
 	plan_result_free(&r);
 	/* keaha's name for the hub already names a peer of the hub: a new one. */
 	c.primary.name = "hub-1";
 	plan_ok(&c, &r);
 	assert_string_equal(r.self[0], "hub-1-3");
-	assert_string_equal(sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
+	assert_string_equal(configs_sget(r.config[1], "Dhcp4.hooks-libraries.1.parameters.high-availability.0."
 				 "peers.0.name"), "hub-1-3");
 	plan_result_free(&r);
 	cJSON_Delete(hub);
@@ -920,9 +871,9 @@ static void expect_refusal(struct plan_add_choices *c, const char *why)
 
 static void test_hub_refusals(void **state)
 {
-	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
-	cJSON *hub = hub_with_spoke_subnet(spoke, NULL), *bare = load_args3("config-get.direct.hub.normal");
-	cJSON *tied = hub_with_spoke_subnet(spoke, "hub-2"), *spoke1 = load_args3("config-get.direct.spoke1.normal");
+	cJSON *spoke = configs_args3("config-get.direct.plain-a.before-ha");
+	cJSON *hub = hub_with_spoke_subnet(spoke, NULL), *bare = configs_args3("config-get.direct.hub.normal");
+	cJSON *tied = hub_with_spoke_subnet(spoke, "hub-2"), *spoke1 = configs_args3("config-get.direct.spoke1.normal");
 	struct plan_add_choices c;
 
 	(void)state;
@@ -984,7 +935,7 @@ static void test_hub_kea_version(void **state)
 {
 	static const char *const refused[] = {"2.5.4", "2.4.1", "2.2.0", "1.9.10", ""};
 	static const char *const accepted[] = {"2.5.5", "2.6.1", "2.7.0", "3.0.4"};
-	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *spoke = configs_args3("config-get.direct.plain-a.before-ha");
 	cJSON *hub = hub_with_spoke_subnet(spoke, NULL);
 	struct plan_add_choices c;
 	struct plan_result r;
@@ -1007,9 +958,9 @@ static void test_hub_kea_version(void **state)
 			plan_server_version(&c.primary, accepted[i]);
 			plan_server_version(&c.partner, accepted[i]);
 			plan_ok(&c, &r);
-			assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.hooks-libraries.1."
+			assert_int_equal(cJSON_GetArraySize(configs_get(r.config[0], "Dhcp4.hooks-libraries.1."
 								   "parameters.high-availability")), 3);
-			assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"),
+			assert_string_equal(configs_sget(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"),
 					    "hub");
 			plan_result_free(&r);
 		}
@@ -1021,7 +972,7 @@ static void test_hub_kea_version(void **state)
 /* Removing the spoke again: the hub keeps hub-1 and hub-2; the spoke's subnet stays without pools. */
 static void test_remove_spoke_from_hub(void **state)
 {
-	cJSON *spoke = load_args3("config-get.direct.plain-a.before-ha");
+	cJSON *spoke = configs_args3("config-get.direct.plain-a.before-ha");
 	cJSON *hub = hub_with_spoke_subnet(spoke, NULL);
 	struct plan_add_choices c;
 	struct plan_remove_choices rc = { .name = "spoke-rel", .service = KEA_DHCP4,
@@ -1035,15 +986,15 @@ static void test_remove_spoke_from_hub(void **state)
 	rc.config[1] = a.config[1];
 	assert_true(plan_remove(&rc, &r));
 	assert_string_equal(r.self[0], "hub");
-	assert_json_equal(get(r.config[0], "Dhcp4.hooks-libraries"), get(hub, "Dhcp4.hooks-libraries"),
+	assert_json_equal(configs_get(r.config[0], "Dhcp4.hooks-libraries"), configs_get(hub, "Dhcp4.hooks-libraries"),
 			  "hub's hooks after removal");
 	assert_json_equal(r.config[1], spoke, "the spoke after removal");
-	assert_int_equal(cJSON_GetArraySize(get(r.config[0], "Dhcp4.subnet4.2.pools")), 0);
-	assert_json_equal(get(r.config[0], "Dhcp4.subnet4.2.user-context.keaha.disabled-pools"),
-			  get(spoke, "Dhcp4.subnet4.0.pools"), "pools kept");
-	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.2.user-context.keaha.ha-server-name"), "hub");
-	assert_null(get(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"));
-	assert_string_equal(sget(r.config[0], "Dhcp4.subnet4.0.user-context.ha-server-name"), "hub-1");
+	assert_int_equal(cJSON_GetArraySize(configs_get(r.config[0], "Dhcp4.subnet4.2.pools")), 0);
+	assert_json_equal(configs_get(r.config[0], "Dhcp4.subnet4.2.user-context.keaha.disabled-pools"),
+			  configs_get(spoke, "Dhcp4.subnet4.0.pools"), "pools kept");
+	assert_string_equal(configs_sget(r.config[0], "Dhcp4.subnet4.2.user-context.keaha.ha-server-name"), "hub");
+	assert_null(configs_get(r.config[0], "Dhcp4.subnet4.2.user-context.ha-server-name"));
+	assert_string_equal(configs_sget(r.config[0], "Dhcp4.subnet4.0.user-context.ha-server-name"), "hub-1");
 	assert_contains(r.diff[0].s, "- high-availability: relationship spoke-rel (the HA hook stays");
 	assert_contains(r.warnings.s, "stays on hub hub without pools");
 	assert_false(plan_has_ha(r.config[1], KEA_DHCP4));

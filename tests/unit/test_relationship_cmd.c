@@ -17,25 +17,11 @@
 
 #include <cmocka.h>
 
+#include "configs.h"
 #include "fixture.h"
 #include "model.h"
 #include "plan.h"
 #include "relationship_cmd.h"
-
-static cJSON *config_args(const char *name)
-{
-	struct fixture *f = fixture_load(name);
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f->request, "arguments");
-	cJSON *copy;
-
-	if (strncmp(name, "config-get", 10) == 0)
-		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
-	if (!a)
-		fail_msg("%s has no arguments", name);
-	copy = cJSON_Duplicate(a, true);
-	fixture_free(f);
-	return copy;
-}
 
 /* A server as the poller leaves it after probing: its transport and services. */
 static int add(struct model *m, const char *name, const char *url, enum transport_kind kind,
@@ -115,9 +101,9 @@ static void test_sibling(void **state)
  */
 static void test_direct_secondary_across_services(void **state)
 {
-	cJSON *b4 = config_args("config-set.dhcp4.plain-b.add-ha");
-	cJSON *b6 = config_args("config-set.dhcp6.plain-b.remove-ha");
-	cJSON *a6 = config_args("config-set.dhcp6.plain-a.remove-ha");
+	cJSON *b4 = configs_args("config-set.dhcp4.plain-b.add-ha");
+	cJSON *b6 = configs_args("config-set.dhcp6.plain-b.remove-ha");
+	cJSON *a6 = configs_args("config-set.dhcp6.plain-a.remove-ha");
 	cJSON *by_server[4] = { NULL };
 	struct plan_add_choices c;
 	struct plan_result r;

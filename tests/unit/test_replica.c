@@ -15,51 +15,28 @@
 
 #include <cmocka.h>
 
+#include "configs.h"
 #include "fixture.h"
 #include "plan.h"
 #include "replica.h"
 
-static cJSON *load_from(struct fixture *f, const char *name)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "arguments");
-	cJSON *copy;
+/* The Kea 3 lab's load-balancing pair, whose replicated parts are equal as captured. */
+#define LB_PRIMARY "config-get.direct.lb-primary.normal"
+#define LB_SECONDARY "config-get.direct.lb-secondary.normal"
+/* The HA hook's relationship in those (the second hook library). */
+#define HA3 "Dhcp4.hooks-libraries.1.parameters.high-availability.0"
 
-	if (!a)
-		fail_msg("%s has no arguments", name);
-	copy = cJSON_Duplicate(a, true);
-	fixture_free(f);
-	return copy;
+/* Changes made to a captured configuration: key of the node at path set to v; v appended. */
+static void set(cJSON *o, const char *path, const char *key, cJSON *v)
+{
+	assert_non_null(configs_get(o, path));
+	cJSON_ReplaceItemInObjectCaseSensitive(configs_get(o, path), key, v);
 }
 
-static cJSON *load2(const char *name)
+static void append(cJSON *o, const char *path, cJSON *v)
 {
-	return load_from(fixture_load(name), name);
-}
-
-static cJSON *load3(const char *name)
-{
-	return load_from(fixture_load3(name), name);
-}
-
-static cJSON *get(const cJSON *o, const char *path)
-{
-	char buf[256], *save = NULL, *k;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save)) {
-		if (k[0] >= '0' && k[0] <= '9')
-			o = cJSON_GetArrayItem(o, atoi(k));
-		else
-			o = cJSON_GetObjectItemCaseSensitive(o, k);
-	}
-	return (cJSON *)o;
-}
-
-static const char *sget(const cJSON *o, const char *path)
-{
-	const cJSON *v = get(o, path);
-
-	return cJSON_IsString(v) ? v->valuestring : "(none)";
+	assert_non_null(configs_get(o, path));
+	cJSON_AddItemToArray(configs_get(o, path), v);
 }
 
 /* The drift between two configurations, as text; the count in *n. */
@@ -129,23 +106,23 @@ static void test_readme_lists_the_table(void **state)
 
 static void test_part_leaves_out_local_parts(void **state)
 {
-	cJSON *a = load2("config-get.dhcp6.lb-primary");
+	cJSON *a = configs_args("config-get.dhcp6.lb-primary");
 	char why[REPLICA_WHY_LEN];
 	cJSON *p = replica_part(a, KEA_DHCP6, why, sizeof(why));
 
 	(void)state;
 	assert_non_null(p);
-	assert_null(get(p, "Dhcp6.server-id"));
-	assert_null(get(p, "Dhcp6.data-directory"));
-	assert_null(get(p, "Dhcp6.lease-database"));
-	assert_null(get(p, "Dhcp6.loggers"));
-	assert_null(get(p, "Dhcp6.hooks-libraries"));
-	assert_non_null(get(p, "Dhcp6.subnet6"));
-	assert_non_null(get(p, "Dhcp6.preferred-lifetime"));
+	assert_null(configs_get(p, "Dhcp6.server-id"));
+	assert_null(configs_get(p, "Dhcp6.data-directory"));
+	assert_null(configs_get(p, "Dhcp6.lease-database"));
+	assert_null(configs_get(p, "Dhcp6.loggers"));
+	assert_null(configs_get(p, "Dhcp6.hooks-libraries"));
+	assert_non_null(configs_get(p, "Dhcp6.subnet6"));
+	assert_non_null(configs_get(p, "Dhcp6.preferred-lifetime"));
 	/* The relationship's shared parameters, without this server's name. */
-	assert_string_equal(sget(p, "Dhcp6.high-availability.0.mode"), "load-balancing");
-	assert_null(get(p, "Dhcp6.high-availability.0.this-server-name"));
-	assert_null(get(p, "Dhcp6.high-availability.0.multi-threading"));
+	assert_string_equal(configs_sget(p, "Dhcp6.high-availability.0.mode"), "load-balancing");
+	assert_null(configs_get(p, "Dhcp6.high-availability.0.this-server-name"));
+	assert_null(configs_get(p, "Dhcp6.high-availability.0.multi-threading"));
 	assert_null(replica_part(a, KEA_DHCP4, why, sizeof(why)));
 	assert_string_equal(why, "no Dhcp4 configuration");
 	cJSON_Delete(p);
@@ -163,8 +140,8 @@ static void test_real_peers_do_not_drift(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(pairs); i++) {
-		cJSON *a = pairs[i][0][0] == '3' ? load3(pairs[i][0] + 2) : load2(pairs[i][0] + 2);
-		cJSON *b = pairs[i][1][0] == '3' ? load3(pairs[i][1] + 2) : load2(pairs[i][1] + 2);
+		cJSON *a = pairs[i][0][0] == '3' ? configs_args3(pairs[i][0] + 2) : configs_args(pairs[i][0] + 2);
+		cJSON *b = pairs[i][1][0] == '3' ? configs_args3(pairs[i][1] + 2) : configs_args(pairs[i][1] + 2);
 		int n;
 		char *text = drift(a, b, KEA_DHCP4, &n);
 		char why[REPLICA_WHY_LEN];
@@ -199,24 +176,22 @@ static cJSON *parse(const char *json)
 
 static void test_drift_words(void **state)
 {
-	cJSON *a = load3("config-get.direct.lb-primary.normal");
-	cJSON *b = load3("config-get.direct.lb-secondary.normal");
-	cJSON *sub = get(b, "Dhcp4.subnet4.0");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
+	cJSON *sub = configs_get(b, "Dhcp4.subnet4.0");
 	char *text;
 	int n;
 
 	(void)state;
 	/* On the secondary: a pool moved, an option and two reservations added, a lifetime. */
-	cJSON_ReplaceItemInObjectCaseSensitive(get(sub, "pools.1"), "pool",
-					       cJSON_CreateString("127.201.2.10-127.201.2.200"));
-	cJSON_AddItemToArray(get(b, "Dhcp4.option-data"),
-			     parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
+	set(sub, "pools.1", "pool", cJSON_CreateString("127.201.2.10-127.201.2.200"));
+	append(b, "Dhcp4.option-data", parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
 	cJSON_ReplaceItemInObjectCaseSensitive(sub, "reservations", parse(
 		"[{\"hw-address\":\"aa:bb:cc:dd:ee:01\",\"ip-address\":\"127.201.9.1\"},"
 		" {\"hw-address\":\"aa:bb:cc:dd:ee:02\",\"ip-address\":\"127.201.9.2\"}]"));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(7200));
+	set(b, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(7200));
 	/* Local parts changed too: never drift. */
-	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4"), "loggers", cJSON_CreateArray());
+	set(b, "Dhcp4", "loggers", cJSON_CreateArray());
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"option domain-name-servers only on lb-secondary\n"
@@ -232,20 +207,19 @@ static void test_drift_words(void **state)
 
 static void test_drift_subnets_classes_ha_and_order(void **state)
 {
-	cJSON *a = load3("config-get.direct.lb-primary.normal");
-	cJSON *b = load3("config-get.direct.lb-secondary.normal");
-	cJSON *copy = cJSON_Duplicate(get(b, "Dhcp4.subnet4.0"), true);
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
+	cJSON *copy = cJSON_Duplicate(configs_get(b, "Dhcp4.subnet4.0"), true);
 	char *text, *again;
 	int n;
 
 	(void)state;
 	cJSON_ReplaceItemInObjectCaseSensitive(copy, "subnet", cJSON_CreateString("192.0.2.0/24"));
 	cJSON_ReplaceItemInObjectCaseSensitive(copy, "id", cJSON_CreateNumber(99));
-	cJSON_AddItemToArray(get(b, "Dhcp4.subnet4"), copy);
-	cJSON_AddItemToObject(get(b, "Dhcp4"), "client-classes",
+	append(b, "Dhcp4.subnet4", copy);
+	cJSON_AddItemToObject(configs_get(b, "Dhcp4"), "client-classes",
 					       parse("[{\"name\":\"voip\",\"test\":\"option[60].hex == 'x'\"}]"));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
-					       "heartbeat-delay", cJSON_CreateNumber(5000));
+	set(b, HA3, "heartbeat-delay", cJSON_CreateNumber(5000));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"client-classes only on lb-secondary\n"
@@ -257,7 +231,7 @@ static void test_drift_subnets_classes_ha_and_order(void **state)
 	free(text);
 	free(again);
 	/* Both have classes: compared by name. */
-	cJSON_AddItemToObject(get(a, "Dhcp4"), "client-classes",
+	cJSON_AddItemToObject(configs_get(a, "Dhcp4"), "client-classes",
 			      parse("[{\"name\":\"voip\",\"test\":\"option[60].hex == 'y'\"},{\"name\":\"printers\"}]"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_non_null(strstr(text, "client class printers only on lb-primary\n"));
@@ -270,17 +244,15 @@ static void test_drift_subnets_classes_ha_and_order(void **state)
 /* Pools: ranges changed are paired, one line each; a pool added is "only on". */
 static void test_drift_pools(void **state)
 {
-	cJSON *a = load3("config-get.direct.lb-primary.normal");
-	cJSON *b = load3("config-get.direct.lb-secondary.normal");
-	cJSON *sub = get(b, "Dhcp4.subnet4.0");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
+	cJSON *sub = configs_get(b, "Dhcp4.subnet4.0");
 	char *text;
 	int n;
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(get(sub, "pools.0"), "pool",
-					       cJSON_CreateString("127.201.1.10-127.201.1.100"));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(sub, "pools.1"), "pool",
-					       cJSON_CreateString("127.201.2.10-127.201.2.100"));
+	set(sub, "pools.0", "pool", cJSON_CreateString("127.201.1.10-127.201.1.100"));
+	set(sub, "pools.1", "pool", cJSON_CreateString("127.201.2.10-127.201.2.100"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"subnet 127.201.0.0/16: pool 127.201.1.10-127.201.1.250 differs "
@@ -290,16 +262,15 @@ static void test_drift_pools(void **state)
 	assert_int_equal(n, 2);
 	free(text);
 	/* A third pool on the secondary: one more range than the primary has. */
-	cJSON_AddItemToArray(get(sub, "pools"), parse("{\"pool\":\"127.201.3.10-127.201.3.20\"}"));
+	append(sub, "pools", parse("{\"pool\":\"127.201.3.10-127.201.3.20\"}"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_int_equal(n, 3);
 	assert_non_null(strstr(text, "subnet 127.201.0.0/16: pool 127.201.3.10-127.201.3.20 only on lb-secondary\n"));
 	free(text);
 	/* Same range, other options: the pool differs, one line. */
 	cJSON_Delete(b);
-	b = load3("config-get.direct.lb-secondary.normal");
-	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4.subnet4.0.pools.0"), "option-data",
-					       parse("[{\"name\":\"routers\",\"data\":\"127.201.0.1\"}]"));
+	b = configs_args3(LB_SECONDARY);
+	set(b, "Dhcp4.subnet4.0.pools.0", "option-data", parse("[{\"name\":\"routers\",\"data\":\"127.201.0.1\"}]"));
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text, "subnet 127.201.0.0/16: pool 127.201.1.10-127.201.1.250 differs\n");
 	free(text);
@@ -310,19 +281,19 @@ static void test_drift_pools(void **state)
 /* A subnet moved into, out of or between shared networks is said, once. */
 static void test_drift_shared_network_moves(void **state)
 {
-	cJSON *a = load3("config-get.direct.lb-primary.normal");
-	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	cJSON *moved, *net;
 	char *text;
 	int n;
 
 	(void)state;
 	/* On the secondary the subnet sits in a shared network "floor1". */
-	moved = cJSON_DetachItemFromArray(get(b, "Dhcp4.subnet4"), 0);
+	moved = cJSON_DetachItemFromArray(configs_get(b, "Dhcp4.subnet4"), 0);
 	net = parse("{\"name\":\"floor1\",\"subnet4\":[]}");
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(net, "subnet4"), moved);
-	cJSON_ReplaceItemInObjectCaseSensitive(get(b, "Dhcp4"), "shared-networks", cJSON_CreateArray());
-	cJSON_AddItemToArray(get(b, "Dhcp4.shared-networks"), net);
+	set(b, "Dhcp4", "shared-networks", cJSON_CreateArray());
+	append(b, "Dhcp4.shared-networks", net);
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_string_equal(text,
 		"shared network floor1 only on lb-secondary\n"
@@ -336,11 +307,9 @@ static void test_drift_shared_network_moves(void **state)
 			       "outside any shared network on lb-secondary\n"));
 	free(text);
 	/* In another network on the primary. */
-	cJSON_ReplaceItemInObjectCaseSensitive(get(a, "Dhcp4"), "shared-networks", cJSON_Duplicate(
-		get(b, "Dhcp4.shared-networks"), true));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(a, "Dhcp4.shared-networks.0"), "name",
-					       cJSON_CreateString("floor2"));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(a, "Dhcp4"), "subnet4", cJSON_CreateArray());
+	set(a, "Dhcp4", "shared-networks", cJSON_Duplicate(configs_get(b, "Dhcp4.shared-networks"), true));
+	set(a, "Dhcp4.shared-networks.0", "name", cJSON_CreateString("floor2"));
+	set(a, "Dhcp4", "subnet4", cJSON_CreateArray());
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_non_null(strstr(text, "subnet 127.201.0.0/16: in shared network floor2 on lb-primary, "
 			       "in floor1 on lb-secondary\n"));
@@ -356,8 +325,8 @@ static void test_drift_shared_network_moves(void **state)
 
 static void test_drift_is_bounded(void **state)
 {
-	cJSON *a = load3("config-get.direct.lb-primary.normal");
-	cJSON *b = load3("config-get.direct.lb-secondary.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
 	char *text;
 	int n;
 
@@ -367,7 +336,7 @@ static void test_drift_is_bounded(void **state)
 		cJSON *s = cJSON_CreateObject();
 		snprintf(net, sizeof(net), "10.%d.0.0/16", i);
 		cJSON_AddStringToObject(s, "subnet", net);
-		cJSON_AddItemToArray(get(b, "Dhcp4.subnet4"), s);
+		append(b, "Dhcp4.subnet4", s);
 	}
 	text = drift(a, b, KEA_DHCP4, &n);
 	assert_int_equal(n, REPLICA_MAX_LINES + 10);
@@ -381,35 +350,32 @@ static void test_drift_is_bounded(void **state)
 
 static void test_desired_keeps_target_local_parts(void **state)
 {
-	cJSON *src = load3("config-get.direct.lb-primary.normal");
-	cJSON *tgt = load3("config-get.direct.lb-secondary.normal");
+	cJSON *src = configs_args3(LB_PRIMARY);
+	cJSON *tgt = configs_args3(LB_SECONDARY);
 	char why[REPLICA_WHY_LEN];
 	cJSON *d, *ps, *pd;
 	struct sbuf out = { 0 };
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(get(src, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(1800));
-	cJSON_AddItemToArray(get(src, "Dhcp4.option-data"),
-			     parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
-	cJSON_ReplaceItemInObjectCaseSensitive(get(src, "Dhcp4.hooks-libraries.1.parameters.high-availability.0"),
-					       "max-response-delay", cJSON_CreateNumber(6000));
+	set(src, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(1800));
+	append(src, "Dhcp4.option-data", parse("{\"name\":\"domain-name-servers\",\"data\":\"127.0.0.53\"}"));
+	set(src, HA3, "max-response-delay", cJSON_CreateNumber(6000));
 	d = replica_desired(tgt, src, KEA_DHCP4, why, sizeof(why));
 	assert_non_null(d);
 	/* The target's own parts. */
-	assert_string_equal(sget(d, "Dhcp4.control-sockets.0.socket-address"), "127.0.0.152");
-	assert_string_equal(sget(d, "Dhcp4.lease-database.name"), "/srv/kea3lab/hosts/lb-secondary/kea-leases4.csv");
-	assert_string_equal(sget(d, "Dhcp4.hooks-libraries.1.parameters.high-availability.0.this-server-name"),
-			    "lb-secondary");
-	assert_null(get(d, "hash"));
+	assert_string_equal(configs_sget(d, "Dhcp4.control-sockets.0.socket-address"), "127.0.0.152");
+	assert_string_equal(configs_sget(d, "Dhcp4.lease-database.name"), "/srv/kea3lab/hosts/lb-secondary/kea-leases4.csv");
+	assert_string_equal(configs_sget(d, HA3 ".this-server-name"), "lb-secondary");
+	assert_null(configs_get(d, "hash"));
 	/* The source's shared parts. */
-	assert_int_equal(get(d, "Dhcp4.valid-lifetime")->valueint, 1800);
-	assert_int_equal(get(d, "Dhcp4.hooks-libraries.1.parameters.high-availability.0.max-response-delay")->valueint,
+	assert_int_equal(configs_get(d, "Dhcp4.valid-lifetime")->valueint, 1800);
+	assert_int_equal(configs_get(d, HA3 ".max-response-delay")->valueint,
 			 6000);
 	ps = replica_part(src, KEA_DHCP4, why, sizeof(why));
 	pd = replica_part(d, KEA_DHCP4, why, sizeof(why));
 	assert_int_equal(replica_drift(ps, pd, KEA_DHCP4, "a", "b", &out), 0);
 	/* The target itself is untouched. */
-	assert_int_equal(get(tgt, "Dhcp4.valid-lifetime")->valueint, 3600);
+	assert_int_equal(configs_get(tgt, "Dhcp4.valid-lifetime")->valueint, 3600);
 	cJSON_Delete(ps);
 	cJSON_Delete(pd);
 	cJSON_Delete(d);
@@ -420,20 +386,20 @@ static void test_desired_keeps_target_local_parts(void **state)
 /* The backup of a 2.2 relationship with a backup gets the secondary's configuration, as itself. */
 static void test_desired_for_a_backup(void **state)
 {
-	cJSON *src = load2("config-get.dhcp4.bk-secondary.after-failed-hook-load");
-	cJSON *tgt = load2("config-get.dhcp4.bk-backup");
+	cJSON *src = configs_args("config-get.dhcp4.bk-secondary.after-failed-hook-load");
+	cJSON *tgt = configs_args("config-get.dhcp4.bk-backup");
 	char why[REPLICA_WHY_LEN];
 	cJSON *d;
 
 	(void)state;
-	cJSON_ReplaceItemInObjectCaseSensitive(get(src, "Dhcp4"), "valid-lifetime", cJSON_CreateNumber(900));
+	set(src, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(900));
 	d = replica_desired(tgt, src, KEA_DHCP4, why, sizeof(why));
 	assert_non_null(d);
-	assert_string_equal(sget(d, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.this-server-name"),
+	assert_string_equal(configs_sget(d, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.this-server-name"),
 			    "bk-backup");
-	assert_string_equal(sget(d, "Dhcp4.control-socket.socket-name"),
+	assert_string_equal(configs_sget(d, "Dhcp4.control-socket.socket-name"),
 			    "/var/lib/kea/lab/hosts/bk-backup/kea4-ctrl.sock");
-	assert_int_equal(get(d, "Dhcp4.valid-lifetime")->valueint, 900);
+	assert_int_equal(configs_get(d, "Dhcp4.valid-lifetime")->valueint, 900);
 	cJSON_Delete(d);
 	cJSON_Delete(src);
 	cJSON_Delete(tgt);
@@ -441,12 +407,12 @@ static void test_desired_for_a_backup(void **state)
 
 static void test_desired_refusals(void **state)
 {
-	cJSON *hub = load3("config-get.direct.hub.normal");
-	cJSON *spoke = load3("config-get.direct.spoke1.normal");
-	cJSON *a = load3("config-get.direct.lb-primary.normal");
-	cJSON *b = load3("config-get.direct.lb-secondary.normal");
-	cJSON *hs = load3("config-get.direct.hs-standby.normal");
-	cJSON *plain = load3("config-get.direct.plain-a.normal");
+	cJSON *hub = configs_args3("config-get.direct.hub.normal");
+	cJSON *spoke = configs_args3("config-get.direct.spoke1.normal");
+	cJSON *a = configs_args3(LB_PRIMARY);
+	cJSON *b = configs_args3(LB_SECONDARY);
+	cJSON *hs = configs_args3("config-get.direct.hs-standby.normal");
+	cJSON *plain = configs_args3("config-get.direct.plain-a.normal");
 	char why[REPLICA_WHY_LEN];
 
 	(void)state;
@@ -458,7 +424,7 @@ static void test_desired_refusals(void **state)
 	assert_string_equal(why, "only one of the two servers has the HA hook loaded");
 	assert_null(replica_desired(b, a, KEA_DHCP6, why, sizeof(why)));
 	assert_false(replica_refuses(a, KEA_DHCP4, why, sizeof(why)));
-	cJSON_AddItemToObject(get(a, "Dhcp4"), "config-control",
+	cJSON_AddItemToObject(configs_get(a, "Dhcp4"), "config-control",
 			      parse("{\"config-databases\":[{\"type\":\"mysql\",\"name\":\"kea\"}]}"));
 	assert_true(replica_refuses(a, KEA_DHCP4, why, sizeof(why)));
 	assert_null(replica_desired(b, a, KEA_DHCP4, why, sizeof(why)));
@@ -471,14 +437,16 @@ static void test_desired_refusals(void **state)
 	cJSON_Delete(plain);
 }
 
+#define PEER0_PASSWORD "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0.basic-auth-password"
+
 /* Secrets masked for the editor, put back after: the peer still gets the real password. */
 static void test_masked_edit_round_trip(void **state)
 {
-	cJSON *src = load2("config-get.dhcp4.lb-primary.auth-ok");
+	cJSON *src = configs_args("config-get.dhcp4.lb-primary.auth-ok");
 	cJSON *masked = plan_mask_secrets(src), *d;
 	char *text = cJSON_Print(masked);
 	char why[REPLICA_WHY_LEN];
-	const char *pw = sget(src, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0.basic-auth-password");
+	const char *pw = configs_sget(src, PEER0_PASSWORD);
 
 	(void)state;
 	assert_string_not_equal(pw, "(none)");
@@ -487,7 +455,7 @@ static void test_masked_edit_round_trip(void **state)
 	assert_true(cJSON_Compare(masked, src, true));
 	d = replica_desired(src, masked, KEA_DHCP4, why, sizeof(why));
 	assert_non_null(d);
-	assert_string_equal(sget(d, "Dhcp4.hooks-libraries.2.parameters.high-availability.0.peers.0.basic-auth-password"), pw);
+	assert_string_equal(configs_sget(d, PEER0_PASSWORD), pw);
 	cJSON_free(text);
 	cJSON_Delete(d);
 	cJSON_Delete(masked);

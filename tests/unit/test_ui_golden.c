@@ -50,28 +50,16 @@
 #include "ui.h"
 #include "verdict.h"
 
-#define NOW 1800000000.0
+#include "situation.h"
+
+/* Painted at situation.h's T0 (its NOW, ten seconds on, is when the verdict tables judge). */
+#undef NOW
+#define NOW T0
 #define T_BASE (NOW - 3600.0)  /* everything normal, first seen */
 #define T_EVENT (NOW - 300.0)  /* the situation starts */
 #define T_LAST (NOW - 1.0)     /* the latest poll round */
 
 /* ---- building a situation from fixtures ------------------------------------- */
-
-/* Management URLs of the lab servers (shared/kea/README.md). */
-static const struct {
-	const char *name;
-	const char *url;
-} lab[] = {
-	{ "lb-primary", "http://127.0.0.11:8001/" },
-	{ "lb-secondary", "http://127.0.0.12:8002/" },
-	{ "hs-primary", "http://127.0.0.13:8003/" },
-	{ "hs-standby", "http://127.0.0.14:8004/" },
-	{ "bk-primary", "http://127.0.0.15:8005/" },
-	{ "bk-secondary", "http://127.0.0.16:8006/" },
-	{ "bk-backup", "http://127.0.0.17:8007/" },
-	{ "plain-a", "http://127.0.0.18:8008/" },
-	{ "plain-b", "http://127.0.0.19:8009/" },
-};
 
 /* TOPO_PLAIN: two servers without hooks (the wizard's), not in the six situations. */
 enum topo { TOPO_LB = 1, TOPO_HS = 2, TOPO_BK = 4, TOPO_PLAIN = 8 };
@@ -112,8 +100,6 @@ struct scene {
 	unsigned topos;
 	struct step event[6];
 };
-
-#define S4(x) "status-get.dhcp4." x
 
 static const struct scene scenes[] = {
 	{ "normal", TOPO_LB | TOPO_HS, {
@@ -165,15 +151,6 @@ static const struct scene scenes[] = {
 
 #define NSCENES (sizeof(scenes) / sizeof(scenes[0]))
 
-static const char *lab_url(const char *name)
-{
-	for (size_t i = 0; i < sizeof(lab) / sizeof(lab[0]); i++)
-		if (strcmp(lab[i].name, name) == 0)
-			return lab[i].url;
-	fail_msg("no lab URL for %s", name);
-	return NULL;
-}
-
 static int server_of(const struct model *m, const char *name)
 {
 	int s = model_find_server(m, name);
@@ -183,68 +160,11 @@ static int server_of(const struct model *m, const char *name)
 	return s;
 }
 
-/* response[0].arguments of a fixture; the fixture stays loaded for the caller to free. */
-static const cJSON *arguments(const struct fixture *f)
+/* A status-get answer and the clock offset its Date gave, both applied as the poller does. */
+static void feed_status_clock(struct model *m, int s, const char *fx, double clock, double at)
 {
-	const cJSON *a = cJSON_GetArrayItem(f->response, 0);
-
-	if (!cJSON_IsObject(a))
-		fail_msg("fixture %s has no answer", f->name);
-	return cJSON_GetObjectItemCaseSensitive(a, "arguments");
-}
-
-static void feed_config(struct model *m, int s, const char *fx, double at)
-{
-	struct fixture *f = fixture_load(fx);
-	struct kea_config *c = calloc(1, sizeof(*c));
-	char err[DECODE_ERR_LEN] = "";
-	bool ok;
-
-	assert_non_null(c);
-	ok = decode_config(arguments(f), KEA_DHCP4, c, err, sizeof(err));
-	fixture_free(f);
-	if (!ok) {
-		free(c);
-		fail_msg("%s: %s", fx, err);
-	}
-	model_apply_config(m, s, KEA_DHCP4, c, at);
-	free(c);
-}
-
-static void feed_status(struct model *m, int s, const char *fx, double clock, double at)
-{
-	struct fixture *f = fixture_load(fx);
-	struct kea_status st;
-	char err[DECODE_ERR_LEN] = "";
-	bool ok = decode_status(arguments(f), &st, err, sizeof(err));
-
-	fixture_free(f);
-	if (!ok)
-		fail_msg("%s: %s", fx, err);
-	model_apply_status(m, s, KEA_DHCP4, &st, at);
+	feed_status_at(m, s, false, KEA_DHCP4, fx, at);
 	model_apply_clock(m, s, KEA_DHCP4, clock, at);
-}
-
-/* As the poller's daemon_error(): the agent's words say not running or hung. */
-static void feed_daemon_error(struct model *m, int s, const char *fx, double at)
-{
-	struct fixture *f = fixture_load(fx);
-	const cJSON *text = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(f->response, 0), "text");
-	char msg[MODEL_ERR_LEN];
-	enum kea_forward_error fe;
-
-	if (!cJSON_IsString(text)) {
-		fixture_free(f);
-		fail_msg("%s has no text", fx);
-	}
-	snprintf(msg, sizeof(msg), "%s", text->valuestring);
-	fixture_free(f);
-	fe = decode_forward_error(msg);
-	if (fe != KEA_FWD_NOT_RUNNING && fe != KEA_FWD_HUNG)
-		fail_msg("%s: not an agent's forwarding error", fx);
-	model_endpoint_ok(m, s, at);
-	model_daemon_fault(m, s, KEA_DHCP4, fe == KEA_FWD_NOT_RUNNING ? FAULT_NOT_RUNNING : FAULT_HUNG,
-			   msg, at);
 }
 
 /* As the poller's check_http(): curl 7 is a refusal, 28 a timeout, in the poller's words. */
@@ -267,7 +187,7 @@ static void feed_heartbeat(struct model *m, int s, const char *fx, double at)
 	struct fixture *f = fixture_load(fx);
 	struct ha_heartbeat hb;
 	char err[DECODE_ERR_LEN] = "";
-	bool ok = decode_heartbeat(arguments(f), &hb, err, sizeof(err));
+	bool ok = decode_heartbeat(arguments_of(f), &hb, err, sizeof(err));
 
 	fixture_free(f);
 	if (!ok)
@@ -279,7 +199,7 @@ static void feed_pool(struct model *m, int s, const char *fx, double at)
 {
 	struct fixture *f = fixture_load(fx);
 	struct kea_pool_usage p;
-	bool ok = decode_pool_usage(arguments(f), KEA_DHCP4, &p);
+	bool ok = decode_pool_usage(arguments_of(f), KEA_DHCP4, &p);
 
 	fixture_free(f);
 	if (!ok || !p.known)
@@ -292,8 +212,8 @@ static void apply_step(struct model *m, const struct step *st, double at)
 	int s = server_of(m, st->server);
 
 	switch (st->kind) {
-	case STEP_STATUS: feed_status(m, s, st->fixture, st->clock, at); break;
-	case STEP_DAEMON: feed_daemon_error(m, s, st->fixture, at); break;
+	case STEP_STATUS: feed_status_clock(m, s, st->fixture, st->clock, at); break;
+	case STEP_DAEMON: feed_daemon_error_at(m, s, KEA_DHCP4, st->fixture, FAULT_NONE, at); break;
 	case STEP_ENDPOINT: feed_endpoint_error(m, s, st->fixture, at); break;
 	case STEP_HEARTBEAT: feed_heartbeat(m, s, st->fixture, at); break;
 	case STEP_POOL: feed_pool(m, s, st->fixture, at); break;
@@ -321,11 +241,9 @@ static void add_plain(struct model *m)
 	static const char *const names[] = { "plain-a", "plain-b" };
 
 	for (int k = 0; k < 2; k++) {
-		bool has[KEA_SERVICE_COUNT] = { true, false };
-		int s = model_add_server(m, names[k], lab_url(names[k]), ORIGIN_CONFIG);
-		model_set_endpoint(m, s, TRANSPORT_AGENT, has, T_BASE);
+		int s = add_server_at(m, false, KEA_DHCP4, names[k], T_BASE);
 		model_set_version(m, s, "2.2.0");
-		feed_config(m, s, "config-get.dhcp4.plain-a.no-ha", T_BASE);
+		feed_config_at(m, s, false, KEA_DHCP4, "config-get.dhcp4.plain-a.no-ha", T_BASE);
 	}
 }
 
@@ -350,18 +268,15 @@ static void build_scene(struct model *m, const struct scene *sc)
 		if (!(sc->topos & pairs[p].topo))
 			continue;
 		for (int k = 0; k < 3 && pairs[p].servers[k]; k++) {
-			bool has[KEA_SERVICE_COUNT] = { true, false };
-			int s = model_add_server(m, pairs[p].servers[k], lab_url(pairs[p].servers[k]),
-						 ORIGIN_CONFIG);
-			model_set_endpoint(m, s, TRANSPORT_AGENT, has, T_BASE);
+			int s = add_server_at(m, false, KEA_DHCP4, pairs[p].servers[k], T_BASE);
 			model_set_version(m, s, "2.2.0");
 		}
-		feed_config(m, server_of(m, pairs[p].config_from), pairs[p].config, T_BASE);
+		feed_config_at(m, server_of(m, pairs[p].config_from), false, KEA_DHCP4, pairs[p].config, T_BASE);
 	}
 	discovery_rebuild(m);
 	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
 		for (int k = 0; (sc->topos & pairs[p].topo) && k < 3 && pairs[p].servers[k]; k++)
-			feed_status(m, server_of(m, pairs[p].servers[k]), pairs[p].normal[k], 0, T_BASE);
+			feed_status_clock(m, server_of(m, pairs[p].servers[k]), pairs[p].normal[k], 0, T_BASE);
 	if (sc->topos & TOPO_PLAIN)
 		plain_status(m, T_BASE);
 	verdict_update_all(m, T_BASE, NULL, NULL);
@@ -372,7 +287,7 @@ static void build_scene(struct model *m, const struct scene *sc)
 	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++)
 		for (int k = 0; (sc->topos & pairs[p].topo) && k < 3 && pairs[p].servers[k]; k++)
 			if (!event_of(sc, pairs[p].servers[k]))
-				feed_status(m, server_of(m, pairs[p].servers[k]), pairs[p].normal[k], 0, T_LAST);
+				feed_status_clock(m, server_of(m, pairs[p].servers[k]), pairs[p].normal[k], 0, T_LAST);
 	for (int i = 0; i < 6 && sc->event[i].kind != STEP_NONE; i++)
 		apply_step(m, &sc->event[i], T_LAST);
 	if (sc->topos & TOPO_PLAIN)
@@ -1069,7 +984,7 @@ static void test_ha_dialogs(void **state)
 static cJSON *replica_of(const char *fx, bool changed)
 {
 	struct fixture *f = fixture_load(fx);
-	cJSON *args = cJSON_Duplicate(arguments(f), true), *part;
+	cJSON *args = cJSON_Duplicate(arguments_of(f), true), *part;
 	char why[REPLICA_WHY_LEN];
 
 	fixture_free(f);

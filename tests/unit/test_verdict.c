@@ -48,12 +48,7 @@ struct expect {
 };
 
 struct row {
-	const char *name;
-	bool kea3;
-	enum kea_service svc;
-	struct conf_in conf[3];
-	const char *rel;
-	struct peer_in in[4];
+	struct situation sit;     /* name, configs, answers, relationship */
 	struct expect want;
 };
 
@@ -61,344 +56,344 @@ struct row {
 
 static const struct row rows[] = {
 	/* ---- Kea 2.2 through agents: load balancing ---- */
-	{ "lb v4 normal", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.normal")), ST("lb-secondary", S4("lb-secondary.normal")) },
+	{ { "lb v4 normal", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.normal")), ST("lb-secondary", S4("lb-secondary.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "lb-primary",
 	    REASONS("all peers reachable and in their normal states") } },
-	{ "lb v6 normal", false, KEA_DHCP6, LB6, LB6_REL,
-	  { ST("lb-primary", S6("lb-primary.normal")), ST("lb-secondary", S6("lb-secondary.normal")) },
+	{ { "lb v6 normal", false, KEA_DHCP6, LB6, LB6_REL,
+	  { ST("lb-primary", S6("lb-primary.normal")), ST("lb-secondary", S6("lb-secondary.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "lb-primary",
 	    REASONS("all peers reachable and in their normal states") } },
 	/* No dhcp6 "offline" answer was captured: the dhcp4 one stands in (same agent text). */
-	{ "lb v6 primary DHCP stopped, secondary partner-down", false, KEA_DHCP6, LB6, LB6_REL,
+	{ { "lb v6 primary DHCP stopped, secondary partner-down", false, KEA_DHCP6, LB6, LB6_REL,
 	  { OFFLINE("lb-primary", S4("lb-primary.service-stopped")),
-	    ST("lb-secondary", S6("lb-secondary.partner-down")) },
+	    ST("lb-secondary", S6("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary down (DHCP server not running) for 10 s"),
 	    .next = "start lb-primary's DHCP server" } },
-	{ "lb primary killed: agent refuses, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
-	  { EP("lb-primary", FAULT_REFUSED), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "lb primary killed: agent refuses, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
+	  { EP("lb-primary", FAULT_REFUSED), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary unreachable (connection refused)",
 		    "lb-secondary in partner-down serves all clients"),
 	    .not_reason = "lb-primary down" } },
-	{ "lb primary DHCP stopped (agent: offline), secondary partner-down", false, KEA_DHCP4, LB4,
+	{ { "lb primary DHCP stopped (agent: offline), secondary partner-down", false, KEA_DHCP4, LB4,
 	  LB4_REL,
 	  { OFFLINE("lb-primary", S4("lb-primary.service-stopped")),
-	    ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	    ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary down (DHCP server not running)"), .not_reason = "unreachable",
 	    .next = "start lb-primary's DHCP server" } },
-	{ "lb primary DHCP frozen (agent: operation canceled), secondary partner-down", false,
+	{ { "lb primary DHCP frozen (agent: operation canceled), secondary partner-down", false,
 	  KEA_DHCP4, LB4, LB4_REL,
 	  { HUNG("lb-primary", S4("lb-primary.service-hung-60s-answer")),
-	    ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	    ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary unreachable (DHCP server not answering)"),
 	    .not_reason = "lb-primary down" } },
-	{ "lb primary agent hung, secondary comm-interrupted still load-balancing", false, KEA_DHCP4,
+	{ { "lb primary agent hung, secondary comm-interrupted still load-balancing", false, KEA_DHCP4,
 	  LB4, LB4_REL,
 	  { EP("lb-primary", FAULT_TIMEOUT),
-	    ST("lb-secondary", S4("lb-secondary.partner-agent-hung-comm-interrupted")) },
+	    ST("lb-secondary", S4("lb-secondary.partner-agent-hung-comm-interrupted")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary unreachable (timeout)"), .not_reason = "split brain" } },
-	{ "lb both DHCP servers not running", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb both DHCP servers not running", false, KEA_DHCP4, LB4, LB4_REL,
 	  { OFFLINE("lb-primary", S4("lb-primary.service-stopped")),
-	    OFFLINE("lb-secondary", S4("lb-primary.agent-up-service-killed")) },
+	    OFFLINE("lb-secondary", S4("lb-primary.agent-up-service-killed")) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = NULL,
 	    REASONS("lb-primary down (DHCP server not running)",
 		    "lb-secondary down (DHCP server not running)"),
 	    .next = "no server answers DHCP" } },
-	{ "lb both agents silent (timeouts)", false, KEA_DHCP4, LB4, LB4_REL,
-	  { EP("lb-primary", FAULT_TIMEOUT), EP("lb-secondary", FAULT_TIMEOUT) },
+	{ { "lb both agents silent (timeouts)", false, KEA_DHCP4, LB4, LB4_REL,
+	  { EP("lb-primary", FAULT_TIMEOUT), EP("lb-secondary", FAULT_TIMEOUT) } },
 	  { REL_UNREACHABLE, .progress = -1, .sot = NULL,
 	    REASONS("lb-primary unreachable (timeout)", "lb-secondary unreachable (timeout)") } },
-	{ "lb both agents refuse: unknown, not down", false, KEA_DHCP4, LB4, LB4_REL,
-	  { EP("lb-primary", FAULT_REFUSED), EP("lb-secondary", FAULT_REFUSED) },
+	{ { "lb both agents refuse: unknown, not down", false, KEA_DHCP4, LB4, LB4_REL,
+	  { EP("lb-primary", FAULT_REFUSED), EP("lb-secondary", FAULT_REFUSED) } },
 	  { REL_UNREACHABLE, .progress = -1, .sot = NULL,
 	    REASONS("lb-primary unreachable (connection refused)"), .not_reason = "down" } },
-	{ "lb TLS failure and auth failure: unknown", false, KEA_DHCP4, LB4, LB4_REL,
-	  { EP("lb-primary", FAULT_TLS), EP("lb-secondary", FAULT_AUTH) },
+	{ { "lb TLS failure and auth failure: unknown", false, KEA_DHCP4, LB4, LB4_REL,
+	  { EP("lb-primary", FAULT_TLS), EP("lb-secondary", FAULT_AUTH) } },
 	  { REL_UNREACHABLE, .progress = -1, .sot = NULL,
 	    REASONS("lb-primary unreachable (TLS error)",
 		    "lb-secondary unreachable (authentication failed)") } },
-	{ "lb one down (not running), partner silent (timeout)", false, KEA_DHCP4, LB4, LB4_REL,
-	  { OFFLINE("lb-primary", S4("lb-primary.service-stopped")), EP("lb-secondary", FAULT_TIMEOUT) },
+	{ { "lb one down (not running), partner silent (timeout)", false, KEA_DHCP4, LB4, LB4_REL,
+	  { OFFLINE("lb-primary", S4("lb-primary.service-stopped")), EP("lb-secondary", FAULT_TIMEOUT) } },
 	  { REL_UNREACHABLE, .progress = -1, .sot = NULL,
 	    REASONS("lb-primary down", "lb-secondary unreachable (timeout)") } },
-	{ "lb maintenance: primary in-maintenance, secondary partner-in-maintenance", false,
+	{ { "lb maintenance: primary in-maintenance, secondary partner-in-maintenance", false,
 	  KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.in-maintenance")),
-	    ST("lb-secondary", S4("lb-secondary.partner-in-maintenance")) },
+	    ST("lb-secondary", S4("lb-secondary.partner-in-maintenance")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary",
 	    REASONS("lb-primary in in-maintenance",
 		    "lb-secondary in partner-in-maintenance serves all clients"),
 	    .next = "lb-primary is in maintenance", .action = HA_ACTION_MAINTENANCE_CANCEL,
 	    .action_peer = "lb-primary" } },
-	{ "lb primary restarted: waiting, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.waiting")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "lb primary restarted: waiting, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.waiting")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", REASONS("lb-primary in waiting") } },
-	{ "lb primary restarted: syncing, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb primary restarted: syncing, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
 	  /* plain-a's answer: a primary in syncing (the lab pair had no capture of it) */
-	  { ST("lb-primary", S4("plain-a.syncing")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	  { ST("lb-primary", S4("plain-a.syncing")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", REASONS("lb-primary in syncing") } },
-	{ "lb primary restarted: ready, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	{ { "lb primary restarted: ready, secondary partner-down", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.ready")), ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", REASONS("lb-primary in ready"),
 	    .not_reason = "split brain" } },
-	{ "lb both restarting: both waiting", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb both restarting: both waiting", false, KEA_DHCP4, LB4, LB4_REL,
 	  /* plain-b's answer: a secondary in waiting */
 	  { ST("lb-primary", S4("lb-primary.both-restarting")),
-	    ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) },
+	    ST("lb-secondary", S4("plain-b.waiting-partner-syncing")) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = NULL,
 	    REASONS("lb-primary in waiting", "lb-secondary in waiting") } },
-	{ "lb split brain: both partner-down, both reachable", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb split brain: both partner-down, both reachable", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.partner-down-after-ha-scopes")),
-	    ST("lb-secondary", S4("lb-secondary.partner-down")) },
+	    ST("lb-secondary", S4("lb-secondary.partner-down")) } },
 	  { REL_IMPAIRED, .split_brain = true, .progress = -1, .sot = "lb-primary",
 	    REASONS("split brain: lb-primary and lb-secondary cannot reach each other"),
 	    .next = "peers cannot reach each other" } },
-	{ "lb split brain: each reports the other unreachable", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb split brain: each reports the other unreachable", false, KEA_DHCP4, LB4, LB4_REL,
 	  { ST("lb-primary", S4("lb-primary.partner-down-after-ha-scopes")),
-	    ST("lb-secondary", S4("lb-secondary.partner-agent-hung-comm-interrupted")) },
+	    ST("lb-secondary", S4("lb-secondary.partner-agent-hung-comm-interrupted")) } },
 	  { REL_IMPAIRED, .split_brain = true, .progress = -1, .sot = "lb-primary",
 	    REASONS("split brain") } },
 	/* ha-scopes by hand: lb-primary in load-balancing answers for both scopes (lb-secondary's too). */
-	{ "lb: a manual ha-scopes left behind", false, KEA_DHCP4, LB4, LB4_REL,
-	  { ST("lb-primary", S4("lb-primary.after-ha-scopes")), ST("lb-secondary", S4("lb-secondary.normal")) },
+	{ { "lb: a manual ha-scopes left behind", false, KEA_DHCP4, LB4, LB4_REL,
+	  { ST("lb-primary", S4("lb-primary.after-ha-scopes")), ST("lb-secondary", S4("lb-secondary.normal")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary",
 	    REASONS("lb-primary serves the scopes of lb-primary, lb-secondary, not lb-primary as load-balancing implies"),
 	    .next = "scopes its state implies", .action = HA_ACTION_RESTORE_SCOPES } },
-	{ "lb clocks 0 and +45 s", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks 0 and +45 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 45) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 45) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 45, .level = 1,
 	    REASONS("clocks differ by 45 s", "warns"), .next = "synchronize" } },
-	{ "lb clocks 0 and +90 s", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks 0 and +90 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 90) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 90) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 90, .level = 2,
 	    REASONS("clocks differ by 90 s", "terminates HA") } },
-	{ "lb clocks -20 and +20 s: the difference counts", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks -20 and +20 s: the difference counts", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), -20),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 20) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 20) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 40, .level = 1,
 	    REASONS("clocks differ by 40 s") } },
-	{ "lb clocks 0 and +30 s: not above 30 s", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks 0 and +30 s: not above 30 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 30) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 30) } },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 30, .level = 0,
 	    REASONS("all peers reachable") } },
-	{ "lb clocks 0 and +32 s", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks 0 and +32 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 32) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 32) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 32, .level = 1,
 	    REASONS("clocks differ by 32 s") } },
-	{ "lb clocks 0 and +62 s", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks 0 and +62 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 62) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 62) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 62, .level = 2,
 	    REASONS("clocks differ by 62 s") } },
-	{ "lb clocks within 1 s", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clocks within 1 s", false, KEA_DHCP4, LB4, LB4_REL,
 	  { STC("lb-primary", S4("lb-primary.normal"), 0.1),
-	    STC("lb-secondary", S4("lb-secondary.normal"), 0.9) },
+	    STC("lb-secondary", S4("lb-secondary.normal"), 0.9) } },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 1, .level = 0,
 	    REASONS("all peers reachable") } },
-	{ "lb clock of a down peer is not used", false, KEA_DHCP4, LB4, LB4_REL,
+	{ { "lb clock of a down peer is not used", false, KEA_DHCP4, LB4, LB4_REL,
 	  { OFFLINEC("lb-primary", S4("lb-primary.service-stopped"), 90),
-	    STC("lb-secondary", S4("lb-secondary.partner-down"), 0) },
+	    STC("lb-secondary", S4("lb-secondary.partner-down"), 0) } },
 	  /* One clock left: no difference to measure, the skew is unknown. */
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-secondary", .has_skew = false, .skew = 0, .level = 0,
 	    REASONS("lb-primary down"), .not_reason = "clocks differ" } },
 
 	/* ---- Kea 2.2: hot standby ---- */
-	{ "hs normal", false, KEA_DHCP4, HS4, HS4_REL,
-	  { ST("hs-primary", S4("hs-primary.normal")), ST("hs-standby", S4("hs-standby.normal")) },
+	{ { "hs normal", false, KEA_DHCP4, HS4, HS4_REL,
+	  { ST("hs-primary", S4("hs-primary.normal")), ST("hs-standby", S4("hs-standby.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "hs-primary", REASONS("all peers reachable") } },
-	{ "hs primary dead, standby still hot-standby (comm interrupted)", false, KEA_DHCP4, HS4,
+	{ { "hs primary dead, standby still hot-standby (comm interrupted)", false, KEA_DHCP4, HS4,
 	  HS4_REL,
 	  { EP("hs-primary", FAULT_REFUSED),
-	    ST("hs-standby", S4("hs-standby.comm-interrupted-still-hot-standby")) },
+	    ST("hs-standby", S4("hs-standby.comm-interrupted-still-hot-standby")) } },
 	  { REL_IMPAIRED, .failover_pending = true, .progress = 0, .sot = "hs-standby",
 	    REASONS("hs-primary unreachable", "failover pending: hs-standby takes over", "(0%)") } },
 	/* keaha's own path to the primary is broken (auth); the standby still reaches it. */
 	/* The standby, in touch a moment ago, vouches that the primary serves. */
-	{ "hs primary unknown to keaha, standby in touch with it", false, KEA_DHCP4, HS4, HS4_REL,
-	  { EP("hs-primary", FAULT_AUTH), ST("hs-standby", S4("hs-standby.normal")) },
+	{ { "hs primary unknown to keaha, standby in touch with it", false, KEA_DHCP4, HS4, HS4_REL,
+	  { EP("hs-primary", FAULT_AUTH), ST("hs-standby", S4("hs-standby.normal")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-standby",
 	    REASONS("hs-primary unreachable (authentication failed)", "but its partner sees it serving"),
 	    .not_reason = "failover pending", .next = "hs-standby still reaches hs-primary" } },
-	{ "hs primary not running, standby not yet aware", false, KEA_DHCP4, HS4, HS4_REL,
-	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.normal")) },
+	{ { "hs primary not running, standby not yet aware", false, KEA_DHCP4, HS4, HS4_REL,
+	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")), ST("hs-standby", S4("hs-standby.normal")) } },
 	  { REL_IMPAIRED, .failover_pending = true, .progress = 0, .sot = "hs-standby",
 	    REASONS("hs-primary down", "failover pending") } },
-	{ "hs primary not running, standby counting unacked clients", false, KEA_DHCP4, HS4, HS4_REL,
+	{ { "hs primary not running, standby counting unacked clients", false, KEA_DHCP4, HS4, HS4_REL,
 	  { OFFLINE("hs-primary", S4("lb-primary.service-stopped")),
-	    ST("hs-standby", S4("hs-standby.unacked-clients")) },
+	    ST("hs-standby", S4("hs-standby.unacked-clients")) } },
 	  { REL_IMPAIRED, .failover_pending = true, .progress = 40, .sot = "hs-standby",
 	    REASONS("hs-primary down", "failover pending", "(40%)") } },
-	{ "hs standby took over: partner-down after unacked clients", false, KEA_DHCP4, HS4, HS4_REL,
-	  { EP("hs-primary", FAULT_REFUSED), ST("hs-standby", S4("hs-standby.partner-down-after-unacked")) },
+	{ { "hs standby took over: partner-down after unacked clients", false, KEA_DHCP4, HS4, HS4_REL,
+	  { EP("hs-primary", FAULT_REFUSED), ST("hs-standby", S4("hs-standby.partner-down-after-unacked")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-standby",
 	    REASONS("hs-primary unreachable", "hs-standby in partner-down serves all clients"),
 	    .not_reason = "failover pending" } },
-	{ "hs standby cannot reach a serving primary", false, KEA_DHCP4, HS4, HS4_REL,
+	{ { "hs standby cannot reach a serving primary", false, KEA_DHCP4, HS4, HS4_REL,
 	  { ST("hs-primary", S4("hs-primary.normal")),
-	    ST("hs-standby", S4("hs-standby.comm-interrupted-no-traffic")) },
+	    ST("hs-standby", S4("hs-standby.comm-interrupted-no-traffic")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-primary",
 	    REASONS("hs-standby cannot reach hs-primary"),
 	    .not_reason = "split brain" } },
-	{ "hs both terminated (clock skew)", false, KEA_DHCP4, HS4, HS4_REL,
-	  { ST("hs-primary", S4("hs-primary.terminated")), ST("hs-standby", S4("hs-standby.terminated")) },
+	{ { "hs both terminated (clock skew)", false, KEA_DHCP4, HS4, HS4_REL,
+	  { ST("hs-primary", S4("hs-primary.terminated")), ST("hs-standby", S4("hs-standby.terminated")) } },
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "hs-primary",
 	    REASONS("hs-primary in terminated", "hs-standby in terminated"),
 	    .not_reason = "split brain", .next = "HA terminated (clock skew)",
 	    .action = HA_ACTION_RECOVER } },
-	{ "hs standby agent stopped", false, KEA_DHCP4, HS4, HS4_REL,
-	  { ST("hs-primary", S4("hs-primary.partner-agent-stopped")), EP("hs-standby", FAULT_REFUSED) },
+	{ { "hs standby agent stopped", false, KEA_DHCP4, HS4, HS4_REL,
+	  { ST("hs-primary", S4("hs-primary.partner-agent-stopped")), EP("hs-standby", FAULT_REFUSED) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-primary",
 	    REASONS("hs-standby unreachable (connection refused)",
 		    "hs-primary in partner-down serves all clients") } },
 
 	/* ---- Kea 2.2: backups ---- */
-	{ "bk normal", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk normal", false, KEA_DHCP4, BK4, BK4_REL,
 	  { ST("bk-primary", S4("bk-primary.normal")), ST("bk-secondary", S4("bk-secondary.normal")),
-	    ST("bk-backup", S4("bk-backup.normal")) },
+	    ST("bk-backup", S4("bk-backup.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "bk-primary", REASONS("all peers reachable") } },
-	{ "bk backup down", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk backup down", false, KEA_DHCP4, BK4, BK4_REL,
 	  { ST("bk-primary", S4("bk-primary.backup-down")), ST("bk-secondary", S4("bk-secondary.normal")),
-	    OFFLINE("bk-backup", S4("lb-primary.service-stopped")) },
+	    OFFLINE("bk-backup", S4("lb-primary.service-stopped")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "bk-primary", REASONS("bk-backup down"),
 	    .next = "sync its leases" } },
-	{ "bk backup agent silent", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk backup agent silent", false, KEA_DHCP4, BK4, BK4_REL,
 	  { ST("bk-primary", S4("bk-primary.normal")), ST("bk-secondary", S4("bk-secondary.normal")),
-	    EP("bk-backup", FAULT_TIMEOUT) },
+	    EP("bk-backup", FAULT_TIMEOUT) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "bk-primary", REASONS("bk-backup unreachable (timeout)") } },
-	{ "bk backup restarted", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk backup restarted", false, KEA_DHCP4, BK4, BK4_REL,
 	  { ST("bk-primary", S4("bk-primary.normal")), ST("bk-secondary", S4("bk-secondary.normal")),
-	    ST("bk-backup", S4("bk-backup.restarted")) },
+	    ST("bk-backup", S4("bk-backup.restarted")) } },
 	  { REL_OK, .progress = -1, .sot = "bk-primary", REASONS("all peers reachable") } },
-	{ "bk secondary's HA hook failed to load", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk secondary's HA hook failed to load", false, KEA_DHCP4, BK4, BK4_REL,
 	  { ST("bk-primary", S4("bk-primary.partner-lost-ha")),
 	    ST("bk-secondary", S4("bk-secondary.after-failed-hook-load")),
-	    ST("bk-backup", S4("bk-backup.normal")) },
+	    ST("bk-backup", S4("bk-backup.normal")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "bk-primary",
 	    REASONS("bk-secondary runs without HA"), .next = "reload bk-secondary's configuration" } },
-	{ "bk both actives down, backup fine", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk both actives down, backup fine", false, KEA_DHCP4, BK4, BK4_REL,
 	  { OFFLINE("bk-primary", S4("lb-primary.service-stopped")),
 	    OFFLINE("bk-secondary", S4("lb-primary.service-stopped")),
-	    ST("bk-backup", S4("bk-backup.primary-down")) },
+	    ST("bk-backup", S4("bk-backup.primary-down")) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = NULL, REASONS("bk-primary down", "bk-secondary down") } },
 
-	{ "bk both actives down, backup silent: still known down", false, KEA_DHCP4, BK4, BK4_REL,
+	{ { "bk both actives down, backup silent: still known down", false, KEA_DHCP4, BK4, BK4_REL,
 	  { OFFLINE("bk-primary", S4("lb-primary.service-stopped")),
-	    OFFLINE("bk-secondary", S4("lb-primary.service-stopped")), EP("bk-backup", FAULT_TIMEOUT) },
+	    OFFLINE("bk-secondary", S4("lb-primary.service-stopped")), EP("bk-backup", FAULT_TIMEOUT) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = NULL,
 	    REASONS("bk-primary down", "bk-secondary down", "bk-backup unreachable") } },
 
 	/* ---- Kea 2.2: passive backup ---- */
-	{ "pb normal", false, KEA_DHCP4, PB4, PB4_REL,
-	  { ST("pb-primary", S4("pb-primary.passive-backup")), ST("pb-backup", S4("pb-backup.backup")) },
+	{ { "pb normal", false, KEA_DHCP4, PB4, PB4_REL,
+	  { ST("pb-primary", S4("pb-primary.passive-backup")), ST("pb-backup", S4("pb-backup.backup")) } },
 	  { REL_OK, .progress = -1, .sot = "pb-primary", REASONS("all peers reachable") } },
-	{ "pb primary down", false, KEA_DHCP4, PB4, PB4_REL,
-	  { OFFLINE("pb-primary", S4("lb-primary.service-stopped")), ST("pb-backup", S4("pb-backup.backup")) },
+	{ { "pb primary down", false, KEA_DHCP4, PB4, PB4_REL,
+	  { OFFLINE("pb-primary", S4("lb-primary.service-stopped")), ST("pb-backup", S4("pb-backup.backup")) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = NULL, REASONS("pb-primary down"),
 	    .next = "no server answers DHCP" } },
-	{ "pb primary silent", false, KEA_DHCP4, PB4, PB4_REL,
-	  { EP("pb-primary", FAULT_TIMEOUT), ST("pb-backup", S4("pb-backup.backup")) },
+	{ { "pb primary silent", false, KEA_DHCP4, PB4, PB4_REL,
+	  { EP("pb-primary", FAULT_TIMEOUT), ST("pb-backup", S4("pb-backup.backup")) } },
 	  { REL_UNREACHABLE, .progress = -1, .sot = NULL, REASONS("pb-primary unreachable") } },
-	{ "pb backup down", false, KEA_DHCP4, PB4, PB4_REL,
+	{ { "pb backup down", false, KEA_DHCP4, PB4, PB4_REL,
 	  { ST("pb-primary", S4("pb-primary.passive-backup")),
-	    OFFLINE("pb-backup", S4("lb-primary.service-stopped")) },
+	    OFFLINE("pb-backup", S4("lb-primary.service-stopped")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "pb-primary", REASONS("pb-backup down") } },
 
 	/* ---- Kea 3.0, straight to the daemons ---- */
-	{ "kea3 lb normal", true, KEA_DHCP4, LB3, LB4_REL,
-	  { ST("lb-primary", K3("lb-primary.normal")), ST("lb-secondary", K3("lb-secondary.normal")) },
+	{ { "kea3 lb normal", true, KEA_DHCP4, LB3, LB4_REL,
+	  { ST("lb-primary", K3("lb-primary.normal")), ST("lb-secondary", K3("lb-secondary.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("all peers reachable") } },
-	{ "kea3 lb partner clock +45 s", true, KEA_DHCP4, LB3, LB4_REL,
+	{ { "kea3 lb partner clock +45 s", true, KEA_DHCP4, LB3, LB4_REL,
 	  { ST("lb-primary", K3("lb-primary.partner-clock-plus45s")),
-	    ST("lb-secondary", K3("lb-secondary.own-clock-plus45s")) },
+	    ST("lb-secondary", K3("lb-secondary.own-clock-plus45s")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 45, .level = 1,
 	    REASONS("clocks differ by 45 s") } },
-	{ "kea3 lb partner clock +90 s: both terminated", true, KEA_DHCP4, LB3, LB4_REL,
+	{ { "kea3 lb partner clock +90 s: both terminated", true, KEA_DHCP4, LB3, LB4_REL,
 	  { ST("lb-primary", K3("lb-primary.partner-clock-plus90s")),
-	    ST("lb-secondary", K3("lb-secondary.own-clock-plus90s")) },
+	    ST("lb-secondary", K3("lb-secondary.own-clock-plus90s")) } },
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
 	    .has_skew = true, .skew = 90, .level = 2,
 	    REASONS("clocks differ by 90 s", "lb-primary in terminated"), .not_reason = "split brain",
 	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
 	/* The skewed server restarted on a good clock; its terminated partner still reports the
 	 * frozen 90 s. keaha reads both clocks itself: they agree, so no skew is claimed. */
-	{ "kea3 terminated partner's frozen skew after the clock was fixed", true, KEA_DHCP4, LB3, LB4_REL,
+	{ { "kea3 terminated partner's frozen skew after the clock was fixed", true, KEA_DHCP4, LB3, LB4_REL,
 	  { STC("lb-primary", K3("lb-primary.partner-clock-plus90s"), 0),
-	    STC("lb-secondary", K3("lb-secondary.restarted-waiting"), 0.4) },
+	    STC("lb-secondary", K3("lb-secondary.restarted-waiting"), 0.4) } },
 	  { REL_IMPAIRED, .clock_terminated = true, .progress = -1, .sot = "lb-primary",
 	    .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("lb-primary in terminated"), .not_reason = "clocks differ",
 	    .next = "HA terminated", .action = HA_ACTION_RECOVER } },
-	{ "kea3 clock-skew from Kea wins over measured offsets", true, KEA_DHCP4, LB3, LB4_REL,
-	  { STC("lb-primary", K3("lb-primary.normal"), 0), STC("lb-secondary", K3("lb-secondary.normal"), 45) },
+	{ { "kea3 clock-skew from Kea wins over measured offsets", true, KEA_DHCP4, LB3, LB4_REL,
+	  { STC("lb-primary", K3("lb-primary.normal"), 0), STC("lb-secondary", K3("lb-secondary.normal"), 45) } },
 	  { REL_OK, .progress = -1, .sot = "lb-primary", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("all peers reachable") } },
-	{ "kea3 lb secondary killed: direct endpoint refuses = down", true, KEA_DHCP4, LB3, LB4_REL,
-	  { ST("lb-primary", K3("lb-primary.partner-killed")), EP("lb-secondary", FAULT_REFUSED) },
+	{ { "kea3 lb secondary killed: direct endpoint refuses = down", true, KEA_DHCP4, LB3, LB4_REL,
+	  { ST("lb-primary", K3("lb-primary.partner-killed")), EP("lb-secondary", FAULT_REFUSED) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary",
 	    REASONS("lb-secondary down", "lb-primary in partner-down serves all clients") } },
-	{ "kea3 lb both direct endpoints refuse", true, KEA_DHCP4, LB3, LB4_REL,
-	  { EP("lb-primary", FAULT_REFUSED), EP("lb-secondary", FAULT_REFUSED) },
+	{ { "kea3 lb both direct endpoints refuse", true, KEA_DHCP4, LB3, LB4_REL,
+	  { EP("lb-primary", FAULT_REFUSED), EP("lb-secondary", FAULT_REFUSED) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = NULL, REASONS("lb-primary down", "lb-secondary down") } },
-	{ "kea3 lb secondary restarted, waiting with DHCP off", true, KEA_DHCP4, LB3, LB4_REL,
+	{ { "kea3 lb secondary restarted, waiting with DHCP off", true, KEA_DHCP4, LB3, LB4_REL,
 	  { ST("lb-primary", K3("lb-primary.partner-killed")),
-	    ST("lb-secondary", K3("lb-secondary.restarted-waiting")) },
+	    ST("lb-secondary", K3("lb-secondary.restarted-waiting")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "lb-primary", .has_skew = false,
 	    REASONS("lb-secondary has DHCP switched off"), .not_reason = "split brain" } },
-	{ "kea3 hs normal", true, KEA_DHCP4, HS3, HS4_REL,
-	  { ST("hs-primary", K3("hs-primary.normal")), ST("hs-standby", K3("hs-standby.normal")) },
+	{ { "kea3 hs normal", true, KEA_DHCP4, HS3, HS4_REL,
+	  { ST("hs-primary", K3("hs-primary.normal")), ST("hs-standby", K3("hs-standby.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "hs-primary", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("all peers reachable") } },
-	{ "kea3 hs standby clock -45 s", true, KEA_DHCP4, HS3, HS4_REL,
+	{ { "kea3 hs standby clock -45 s", true, KEA_DHCP4, HS3, HS4_REL,
 	  { ST("hs-primary", K3("hs-primary.partner-clock-minus45s")),
-	    ST("hs-standby", K3("hs-standby.own-clock-minus45s")) },
+	    ST("hs-standby", K3("hs-standby.own-clock-minus45s")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-primary", .has_skew = true, .skew = 45, .level = 1,
 	    REASONS("clocks differ by 45 s") } },
-	{ "kea3 hs primary frozen, standby comm-interrupted still hot-standby", true, KEA_DHCP4, HS3,
+	{ { "kea3 hs primary frozen, standby comm-interrupted still hot-standby", true, KEA_DHCP4, HS3,
 	  HS4_REL,
-	  { EP("hs-primary", FAULT_TIMEOUT), ST("hs-standby", K3("hs-standby.partner-frozen-comm-interrupted")) },
+	  { EP("hs-primary", FAULT_TIMEOUT), ST("hs-standby", K3("hs-standby.partner-frozen-comm-interrupted")) } },
 	  { REL_IMPAIRED, .failover_pending = true, .progress = 0, .sot = "hs-standby",
 	    .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("hs-primary unreachable (timeout)", "failover pending") } },
-	{ "kea3 hs primary killed, standby partner-down", true, KEA_DHCP4, HS3, HS4_REL,
-	  { EP("hs-primary", FAULT_REFUSED), ST("hs-standby", K3("hs-standby.partner-killed")) },
+	{ { "kea3 hs primary killed, standby partner-down", true, KEA_DHCP4, HS3, HS4_REL,
+	  { EP("hs-primary", FAULT_REFUSED), ST("hs-standby", K3("hs-standby.partner-killed")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-standby",
 	    REASONS("hs-primary down", "hs-standby in partner-down serves all clients") } },
-	{ "kea3 hs primary resumed (ready, DHCP off), standby partner-down", true, KEA_DHCP4, HS3,
+	{ { "kea3 hs primary resumed (ready, DHCP off), standby partner-down", true, KEA_DHCP4, HS3,
 	  HS4_REL,
-	  { ST("hs-primary", K3("hs-primary.resumed")), ST("hs-standby", K3("hs-standby.partner-frozen")) },
+	  { ST("hs-primary", K3("hs-primary.resumed")), ST("hs-standby", K3("hs-standby.partner-frozen")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hs-standby", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("hs-primary has DHCP switched off") } },
-	{ "kea3 hub normal: hub-1", true, KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4",
-	  { ST("hub", K3("hub.normal")), ST("spoke1", K3("spoke1.normal")), ST("spoke2", K3("spoke2.normal")) },
+	{ { "kea3 hub normal: hub-1", true, KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4",
+	  { ST("hub", K3("hub.normal")), ST("spoke1", K3("spoke1.normal")), ST("spoke2", K3("spoke2.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "hub-1", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("all peers reachable") } },
-	{ "kea3 hub normal: hub-2", true, KEA_DHCP4, HUB3, "hub-2+spoke2/dhcp4",
-	  { ST("hub", K3("hub.normal")), ST("spoke1", K3("spoke1.normal")), ST("spoke2", K3("spoke2.normal")) },
+	{ { "kea3 hub normal: hub-2", true, KEA_DHCP4, HUB3, "hub-2+spoke2/dhcp4",
+	  { ST("hub", K3("hub.normal")), ST("spoke1", K3("spoke1.normal")), ST("spoke2", K3("spoke2.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "hub-2", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("all peers reachable") } },
 	/* hub-2 in maintenance switches the hub's DHCP off for hub-1's clients too; spoke1 is
 	 * in touch with hub-1 (no communication trouble), so it will not take over. */
-	{ "kea3 hub-2 in maintenance: hub-1's relationship", true, KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4",
+	{ { "kea3 hub-2 in maintenance: hub-1's relationship", true, KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4",
 	  { ST("hub", K3("hub.hub-2-in-maintenance")), ST("spoke1", K3("spoke1.normal")),
-	    ST("spoke2", K3("spoke2.normal")) },
+	    ST("spoke2", K3("spoke2.normal")) } },
 	  { REL_SERVICE_DOWN, .progress = -1, .sot = "hub-1", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("hub-1 has DHCP switched off"), .not_reason = "failover pending" } },
-	{ "kea3 hub: spoke1 killed: hub-1", true, KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4",
-	  { ST("hub", K3("hub.spoke1-killed")), EP("spoke1", FAULT_REFUSED), ST("spoke2", K3("spoke2.normal")) },
+	{ { "kea3 hub: spoke1 killed: hub-1", true, KEA_DHCP4, HUB3, "hub-1+spoke1/dhcp4",
+	  { ST("hub", K3("hub.spoke1-killed")), EP("spoke1", FAULT_REFUSED), ST("spoke2", K3("spoke2.normal")) } },
 	  { REL_IMPAIRED, .progress = -1, .sot = "hub-1", .has_skew = false,
 	    REASONS("spoke1 down", "hub-1 in partner-down") } },
-	{ "kea3 hub: spoke1 killed: hub-2 unaffected", true, KEA_DHCP4, HUB3, "hub-2+spoke2/dhcp4",
-	  { ST("hub", K3("hub.spoke1-killed")), EP("spoke1", FAULT_REFUSED), ST("spoke2", K3("spoke2.normal")) },
+	{ { "kea3 hub: spoke1 killed: hub-2 unaffected", true, KEA_DHCP4, HUB3, "hub-2+spoke2/dhcp4",
+	  { ST("hub", K3("hub.spoke1-killed")), EP("spoke1", FAULT_REFUSED), ST("spoke2", K3("spoke2.normal")) } },
 	  { REL_OK, .progress = -1, .sot = "hub-2", .has_skew = true, .skew = 0, .level = 0,
 	    REASONS("all peers reachable") } },
 };
@@ -407,7 +402,7 @@ static const struct row rows[] = {
 
 static void build(struct model *m, const struct row *r)
 {
-	situation_build(m, r->kea3, r->svc, r->conf, r->in);
+	situation_build_row(m, &r->sit);
 }
 
 /* ---- checking ------------------------------------------------------------- */
@@ -492,11 +487,11 @@ static void test_row(void **state)
 	assert_non_null(m);
 	memset(&e, 0, sizeof(e));
 	build(m, row);
-	ri = model_find_rel(m, row->rel);
+	ri = model_find_rel(m, row->sit.rel);
 	if (ri < 0) {
 		model_free(m);
 		free(m);
-		fail_msg("%s: no relationship %s", row->name, row->rel);
+		fail_msg("%s: no relationship %s", row->sit.name, row->sit.rel);
 	}
 	verdict_update_all(m, NOW, NULL, NULL);
 	check(row, &m->rels[ri], &m->rels[ri].verdict, &e);
@@ -506,7 +501,7 @@ static void test_row(void **state)
 		mismatch(&e, "verdict_judge and verdict_update_all differ");
 	if (getenv("VERDICT_TABLE"))
 		print_message("| %s | %s | sb=%d fp=%d(%d) term=%d | sot %s | skew %s%.0f L%d | %s |\n",
-			      row->name, rel_status_label(m->rels[ri].verdict.status),
+			      row->sit.name, rel_status_label(m->rels[ri].verdict.status),
 			      m->rels[ri].verdict.split_brain, m->rels[ri].verdict.failover_pending,
 			      m->rels[ri].verdict.failover_progress, m->rels[ri].verdict.clock_terminated,
 			      sot_name(&m->rels[ri], &m->rels[ri].verdict),
@@ -517,7 +512,7 @@ static void test_row(void **state)
 		snprintf(reason, sizeof(reason), "%s", m->rels[ri].verdict.reason);
 		model_free(m);
 		free(m);
-		fail_msg("%s: %d mismatch(es):%s\n  reason: %s", row->name, e.n, e.text, reason);
+		fail_msg("%s: %d mismatch(es):%s\n  reason: %s", row->sit.name, e.n, e.text, reason);
 	}
 	model_free(m);
 	free(m);
@@ -693,7 +688,7 @@ static void test_backup_down_then_restarted(void **state)
 	(void)state;
 	assert_non_null(m);
 	for (size_t i = 0; i < NROWS; i++)
-		if (strcmp(rows[i].name, "bk backup down") == 0)
+		if (strcmp(rows[i].sit.name, "bk backup down") == 0)
 			build(m, &rows[i]);
 	assert_true(m->nrels == 1);
 	verdict_update_all(m, NOW, NULL, NULL);
@@ -732,7 +727,7 @@ static void test_backup_missing_leases(void **state)
 	(void)state;
 	assert_non_null(m);
 	for (size_t i = 0; i < NROWS; i++)
-		if (strcmp(rows[i].name, "bk backup restarted") == 0)
+		if (strcmp(rows[i].sit.name, "bk backup restarted") == 0)
 			build(m, &rows[i]);
 	b = model_find_server(m, "bk-backup");
 	model_apply_pool(m, model_find_server(m, "bk-primary"), KEA_DHCP4, &full, T0);
@@ -769,7 +764,7 @@ static void test_active_missing_leases(void **state)
 	(void)state;
 	assert_non_null(m);
 	for (size_t i = 0; i < NROWS; i++)
-		if (strcmp(rows[i].name, "hs normal") == 0)
+		if (strcmp(rows[i].sit.name, "hs normal") == 0)
 			build(m, &rows[i]);
 	model_apply_pool(m, model_find_server(m, "hs-primary"), KEA_DHCP4, &full, T0);
 	part.assigned = 0;
@@ -798,7 +793,7 @@ static void test_hub_leases_not_compared(void **state)
 	(void)state;
 	assert_non_null(m);
 	for (size_t i = 0; i < NROWS; i++)
-		if (strcmp(rows[i].name, "kea3 hub normal: hub-1") == 0)
+		if (strcmp(rows[i].sit.name, "kea3 hub normal: hub-1") == 0)
 			build(m, &rows[i]);
 	model_apply_pool(m, model_find_server(m, "hub"), KEA_DHCP4, &full, T0);
 	part.assigned = 10;
@@ -856,7 +851,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		tests[n++] = fixed[i];
 	for (size_t i = 0; i < NROWS; i++) {
-		struct CMUnitTest t = { rows[i].name, test_row, NULL, NULL, (void *)&rows[i] };
+		struct CMUnitTest t = { rows[i].sit.name, test_row, NULL, NULL, (void *)&rows[i] };
 		tests[n++] = t;
 	}
 	rc = _cmocka_run_group_tests("verdict", tests, n, NULL, NULL);
