@@ -351,11 +351,11 @@ static void test_refuse_pools(void **state)
 	set_pool(l.b, "127.101.1.0/24", "HA_x");
 	assert_refused(&l.c, "pool 127.101.1.0/24 already has a client-class");
 	/* Kea 3's form of a class: a list. */
-	cJSON_DeleteItemFromObjectCaseSensitive(get(l.a, "Dhcp4.subnet4.0.pools.0"), "client-class");
-	cJSON_DeleteItemFromObjectCaseSensitive(get(l.b, "Dhcp4.subnet4.0.pools.0"), "client-class");
-	cJSON_AddItemToObject(get(l.a, "Dhcp4.subnet4.0.pools.0"), "client-classes",
+	cJSON_DeleteItemFromObjectCaseSensitive(configs_get(l.a, "Dhcp4.subnet4.0.pools.0"), "client-class");
+	cJSON_DeleteItemFromObjectCaseSensitive(configs_get(l.b, "Dhcp4.subnet4.0.pools.0"), "client-class");
+	cJSON_AddItemToObject(configs_get(l.a, "Dhcp4.subnet4.0.pools.0"), "client-classes",
 			      cJSON_CreateStringArray((const char *const[]){"HA_x"}, 1));
-	cJSON_AddItemToObject(get(l.b, "Dhcp4.subnet4.0.pools.0"), "client-classes",
+	cJSON_AddItemToObject(configs_get(l.b, "Dhcp4.subnet4.0.pools.0"), "client-classes",
 			      cJSON_CreateStringArray((const char *const[]){"HA_x"}, 1));
 	assert_refused(&l.c, "pool 127.101.1.0/24 already has a client-class");
 	set_pool(l.b, "127.101.1.0/25", NULL);
@@ -523,7 +523,7 @@ static void classes_as_kea3(cJSON *args)
 {
 	cJSON *p, *l;
 
-	for (p = get(args, "Dhcp4.subnet4.0.pools")->child; p; p = p->next) {
+	for (p = configs_get(args, "Dhcp4.subnet4.0.pools")->child; p; p = p->next) {
 		const cJSON *cc = cJSON_GetObjectItemCaseSensitive(p, "client-class");
 		if (!cJSON_IsString(cc))
 			continue;
@@ -541,8 +541,8 @@ static void classes_as_kea3(cJSON *args)
  */
 static void test_remove_keep_roundtrip_kea3_classes(void **state)
 {
-	cJSON *want[2] = {load_args("config-set.dhcp4.plain-a.remove-ha"),
-			  load_args("config-set.dhcp4.plain-b.remove-ha")};
+	cJSON *want[2] = {configs_args("config-set.dhcp4.plain-a.remove-ha"),
+			  configs_args("config-set.dhcp4.plain-b.remove-ha")};
 	struct lab l;
 	struct plan_result add, r;
 	struct plan_remove_choices c = {"lab-rel", KEA_DHCP4, PLAN_SCOPES_KEEP, {NULL, NULL}};
@@ -552,14 +552,14 @@ static void test_remove_keep_roundtrip_kea3_classes(void **state)
 	plan_ok(&l.c, &add);
 	for (int i = 0; i < 2; i++) {
 		classes_as_kea3(add.config[i]);
-		assert_non_null(get(add.config[i], "Dhcp4.subnet4.0.pools.1.client-classes"));
+		assert_non_null(configs_get(add.config[i], "Dhcp4.subnet4.0.pools.1.client-classes"));
 		c.config[i] = add.config[i];
 	}
 	remove_ok(&c, &r);
 	assert_json_equal(r.config[0], want[0], "plain-a after removal (Kea 3 classes)");
 	assert_json_equal(r.config[1], want[1], "plain-b after removal (Kea 3 classes)");
 	assert_contains(r.diff[0].s, "(HA_plain-a), ");
-	assert_null(get(r.config[1], "Dhcp4.subnet4.0.pools.0.client-classes"));
+	assert_null(configs_get(r.config[1], "Dhcp4.subnet4.0.pools.0.client-classes"));
 	plan_result_free(&r);
 	plan_result_free(&add);
 	lab_free(&l);
