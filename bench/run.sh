@@ -34,7 +34,7 @@ TRUNS=${BENCH_TRANSPORT_RUNS:-1}
 RRUNS=${BENCH_REFERENCE_RUNS:-1}
 REF=$B/refpoll
 LOGS=$B/bench-logs
-CONFIG_BODY=bench/config-get.agent-dhcp4.body
+BODIES=$LOGS/bodies
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -45,7 +45,8 @@ isint "$TRUNS" && [ "$TRUNS" -le 20 ] || die "BENCH_TRANSPORT_RUNS: 0 .. 20"
 isint "$RRUNS" && [ "$RRUNS" -le 20 ] || die "BENCH_REFERENCE_RUNS: 0 .. 20"
 isint "$PORT" && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || die "BENCH_PORT: 1 .. 65535"
 for n in $POINTS; do
-	isint "$n" && [ "$n" -ge 1 ] && [ "$n" -le 20000 ] || die "BENCH_POINTS: numbers 1 .. 20000"
+	isint "$n" && [ "$n" -ge 2 ] && [ "$n" -le 20000 ] && [ $((n % 2)) -eq 0 ] ||
+		die "BENCH_POINTS: even numbers 2 .. 20000 (endpoints are HA pairs)"
 done
 
 RAW=""
@@ -57,7 +58,6 @@ for d in "${KEAHA_FIXTURES:-}" ../shared/kea/fixtures /work/shared/kea/fixtures;
 done
 [ -n "$RAW" ] || die "Kea fixtures not found (set KEAHA_FIXTURES)"
 [ -x "$FAKE" ] && [ -x "$POLL" ] && [ -x "$REF" ] || die "$FAKE, $POLL or $REF missing: run make bench"
-[ -f "$CONFIG_BODY" ] || die "$CONFIG_BODY missing"
 
 # Both processes need one descriptor per endpoint (the fake two): take the hard limit.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -68,7 +68,37 @@ WARMUP=4
 HALF=$((SECS / 2))
 
 rm -rf "$LOGS"
-mkdir -p "$LOGS" || die "cannot create $LOGS"
+mkdir -p "$LOGS" "$BODIES" || die "cannot create $LOGS"
+
+# The fake's bodies: templates of the lab's captured lb-primary / lb-secondary answers,
+# its peers' names and URLs turned into placeholders the fake fills in per endpoint
+# (fakeagent --ha-pairs: endpoint 2k is PREFIX-2k, primary of a load-balancing pair with
+# 2k+1), so discovery maps every peer to a polled endpoint.
+names_tmpl() {
+	sed -e 's#lb-primary#@PRIMARY@#g' -e 's#lb-secondary#@SECONDARY@#g' "$RAW/$1" >"$BODIES/$1" &&
+		grep -q '@PRIMARY@\|@SECONDARY@' "$BODIES/$1" || die "$RAW/$1: no peer name to template"
+}
+# config-get: the Dhcp4 map of lb-primary, its own name and files @SELF@, and a
+# Control-agent map with a dhcp4 socket next to it (one body answers the probe, which
+# sees an agent serving dhcp4, and config-get for dhcp4).
+config_tmpl() {
+	local agent='"Control-agent": { "control-sockets": { "dhcp4": { "socket-name": "/var/lib/kea/bench/kea4-ctrl.sock", "socket-type": "unix" } }, "hooks-libraries": [  ], "http-host": "127.0.0.1", "http-port": 8000 }, '
+	sed -e 's#/hosts/lb-primary/#/hosts/@SELF@/#g' \
+		-e 's#"this-server-name": "lb-primary"#"this-server-name": "@SELF@"#' \
+		-e 's#http://127.0.0.11:8001/#@PRIMARY_URL@#g' -e 's#http://127.0.0.12:8002/#@SECONDARY_URL@#g' \
+		-e 's#lb-primary#@PRIMARY@#g' -e 's#lb-secondary#@SECONDARY@#g' \
+		-e "s#^\\[ { \"arguments\": { \"Dhcp4\": #[ { \"arguments\": { $agent\"Dhcp4\": #" \
+		"$RAW/config-get.dhcp4.lb-primary.body" >"$BODIES/config.body"
+	for k in '"this-server-name": "@SELF@"' '@PRIMARY_URL@' '@SECONDARY_URL@' '"Control-agent"'; do
+		grep -qF "$k" "$BODIES/config.body" || die "config-get template: no $k"
+	done
+}
+for f in status-get.dhcp4.lb-primary.normal status-get.dhcp4.lb-secondary.normal \
+	status-get.dhcp4.lb-secondary.partner-down ha-heartbeat.dhcp4.lb-primary.normal \
+	ha-heartbeat.dhcp4.lb-secondary.normal ha-heartbeat.dhcp4.lb-secondary.partner-down; do
+	names_tmpl "$f.body"
+done
+config_tmpl
 DATA=$LOGS/runs.txt
 : >"$DATA"
 
@@ -103,11 +133,19 @@ run_one() {
 	[ "$extra" = --reference ] && { prog=$REF; extra=""; }
 	local fout=$LOGS/fake.$tag.out ferr=$LOGS/fake.$tag.err pout=$LOGS/poll.$tag.out perr=$LOGS/poll.$tag.err
 
-	"$FAKE" --addr-base "$ADDR" --port "$PORT" --count "$n" \
-		--status-body "$RAW/status-get.dhcp4.lb-primary.normal.body" \
-		--alt-status-body "$RAW/status-get.dhcp4.lb-secondary.partner-down.body" \
-		--heartbeat-body "$RAW/ha-heartbeat.dhcp4.lb-primary.normal.body" \
-		--config-body "$CONFIG_BODY" --max-seconds $((SECS + 60)) >"$fout" 2>"$ferr" &
+	# The switch: every primary's DHCP server dies (its agent answers "offline"), every
+	# secondary goes partner-down.
+	"$FAKE" --addr-base "$ADDR" --port "$PORT" --count "$n" --ha-pairs bench \
+		--config-body "$BODIES/config.body" \
+		--status-body "$BODIES/status-get.dhcp4.lb-primary.normal.body" \
+		--alt-status-body "$RAW/status-get.dhcp4.lb-primary.agent-up-service-killed.body" \
+		--heartbeat-body "$BODIES/ha-heartbeat.dhcp4.lb-primary.normal.body" \
+		--alt-heartbeat-body "$RAW/status-get.dhcp4.lb-primary.agent-up-service-killed.body" \
+		--secondary-status-body "$BODIES/status-get.dhcp4.lb-secondary.normal.body" \
+		--secondary-alt-status-body "$BODIES/status-get.dhcp4.lb-secondary.partner-down.body" \
+		--secondary-heartbeat-body "$BODIES/ha-heartbeat.dhcp4.lb-secondary.normal.body" \
+		--secondary-alt-heartbeat-body "$BODIES/ha-heartbeat.dhcp4.lb-secondary.partner-down.body" \
+		--max-seconds $((SECS + 60)) >"$fout" 2>"$ferr" &
 	fake=$!
 	while ! grep -q '^ready' "$fout" 2>/dev/null; do
 		if ! kill -0 "$fake" 2>/dev/null || [ "$i" -ge 300 ]; then
