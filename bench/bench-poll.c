@@ -32,6 +32,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,8 @@ struct bench {
 	struct events events;
 	struct poller *poller;
 	bool started;
+	unsigned judged_gen;       /* model generation after the last judging pass */
+	double judged_at;
 	int warm_rels, warm_rels_ok;
 	unsigned seen_generation;
 	unsigned long updates, changes;
@@ -128,9 +131,13 @@ static void on_update(void *ctx)
 	if (!b->started && !poller_done(b->poller))
 		return;
 	b->started = true;
-	verdict_update_all(&b->model, now, NULL, NULL);
+	if (b->model.generation == b->judged_gen && now - b->judged_at < VERDICT_REFRESH_S)
+		return; /* nothing changed, and the verdicts' ages are fresh */
+	verdict_update_changed(&b->model, now, NULL, NULL);
 	drift_update_all(&b->model);
 	events_observe(&b->events, &b->model, now);
+	b->judged_gen = b->model.generation;
+	b->judged_at = now;
 	if (b->model.generation != b->seen_generation) {
 		b->seen_generation = b->model.generation;
 		b->changes++;
@@ -335,10 +342,12 @@ static void report(struct bench *b)
 	double *delay = xcalloc(b->model.nrels ? (size_t)b->model.nrels : 1, sizeof(double));
 	int seen = 0, reach_ok = 0, with_status = 0, nd = 0, switched = 0;
 	struct rusage ru;
+	struct mallinfo2 mi;
 	const struct snap *w = b->warm_taken ? &b->warm : &b->start;
 	char dl[160];
 
 	getrusage(RUSAGE_SELF, &ru);
+	mi = mallinfo2();
 	for (int i = 0; i < b->model.nservers; i++) {
 		const struct server *sv = &b->model.servers[i];
 		const struct daemon *d = &sv->d[KEA_DHCP4];
@@ -370,7 +379,8 @@ static void report(struct bench *b)
 	       "run_requests=%lu run_failures=%lu run_cpu_user_s=%.6f run_cpu_sys_s=%.6f "
 	       "steady_seconds=%.3f steady_requests=%lu steady_failures=%lu "
 	       "steady_cpu_user_s=%.6f steady_cpu_sys_s=%.6f "
-	       "setup_cpu_s=%.6f maxrss_kb=%ld updates=%lu model_changes=%lu "
+	       "setup_cpu_s=%.6f maxrss_kb=%ld heap_used_kb=%zu heap_total_kb=%zu "
+	       "updates=%lu model_changes=%lu "
 	       "servers=%d reach_ok=%d with_status=%d seen_alt=%d rels=%d warm_rels=%d "
 	       "warm_rels_ok=%d rels_switched=%d switch_at=%.6f %s "
 	       "mode=%s version_preset=%d sizeof_server=%zu libcurl=%s libuv=%s cjson=%s\n",
@@ -380,7 +390,8 @@ static void report(struct bench *b)
 	       b->stop.wall - w->wall, b->stop.requests - w->requests,
 	       b->stop.failures - w->failures,
 	       b->stop.user - w->user, b->stop.sys - w->sys,
-	       b->start.user + b->start.sys, ru.ru_maxrss, b->updates, b->changes,
+	       b->start.user + b->start.sys, ru.ru_maxrss, (mi.uordblks + mi.hblkhd) / 1024,
+	       (mi.arena + mi.hblkhd) / 1024, b->updates, b->changes,
 	       b->model.nservers, reach_ok, with_status, seen, b->model.nrels, b->warm_rels,
 	       b->warm_rels_ok, switched, sw, dl,
 	       b->o.transport_only ? "transport-only" : "poller", b->o.version_preset, sizeof(struct server), curl_version_info(CURLVERSION_NOW)->version,

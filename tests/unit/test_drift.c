@@ -103,11 +103,16 @@ static void test_in_line_then_drift(void **state)
 	sec = peer_index(r, "lb-secondary");
 	assert_true(r->drift.known);
 	assert_int_equal(r->drift.ndrifted, 0);
+	/* In line: both hold the one shared copy of the replicated part. */
+	assert_ptr_equal(m.servers[0].d[KEA_DHCP4].replica, m.servers[1].d[KEA_DHCP4].replica);
+	assert_int_equal(m.nreplicas, 1);
 	assert_string_equal(r->peer[r->drift.source].name, "lb-primary");
 	/* An external change on the secondary. */
 	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
 					       cJSON_CreateNumber(999));
 	give_config(&m, 1, b);
+	assert_true(m.servers[0].d[KEA_DHCP4].replica != m.servers[1].d[KEA_DHCP4].replica);
+	assert_int_equal(m.nreplicas, 2);
 	gen = m.generation;
 	drift_update_all(&m);
 	assert_true(m.generation != gen);
