@@ -134,7 +134,7 @@ static void on_update(void *ctx)
 	if (b->model.generation == b->judged_gen && now - b->judged_at < VERDICT_REFRESH_S)
 		return; /* nothing changed, and the verdicts' ages are fresh */
 	verdict_update_changed(&b->model, now, NULL, NULL);
-	drift_update_all(&b->model);
+	drift_update_changed(&b->model);
 	events_observe(&b->events, &b->model, now);
 	b->judged_gen = b->model.generation;
 	b->judged_at = now;

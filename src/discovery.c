@@ -496,7 +496,7 @@ static int carry_over(struct model *m, struct relationship **freshp, int n)
 		fresh[n] = m->rels[o];
 		m->rels[o].peer = NULL; /* moved: fresh[n] owns them now */
 		m->rels[o].fault = NULL;
-		fresh[n].judged_gen = 0; /* its peers are mapped again */
+		fresh[n].judged_gen = fresh[n].drifted_gen = 0; /* its peers are mapped again */
 		fresh[n++].remembered = true;
 	}
 	index_free(&old);

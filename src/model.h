@@ -227,6 +227,7 @@ struct relationship {
 	double verdict_since;       /* when the status last changed, as keaha saw it */
 	unsigned judged_gen;        /* model generation when last judged, 0: never (or rebuilt) */
 	double judged_at;
+	unsigned drifted_gen;       /* model generation when drift was last compared, 0: never */
 
 	struct rel_drift drift;     /* replication: kept across rebuilds like the verdict */
 };

@@ -68,7 +68,7 @@ static void on_update(void *ctx)
 	if (w->model.generation == w->judged_gen && now - w->judged_at < VERDICT_REFRESH_S)
 		return;
 	verdict_update_changed(&w->model, now, NULL, NULL);
-	drift_update_all(&w->model);
+	drift_update_changed(&w->model);
 	if (w->model.topology_generation != w->topology_seen) {
 		w->topology_seen = w->model.topology_generation;
 		topology_save(&w->model, w->o->state_dir, w->cfg);

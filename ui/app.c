@@ -189,7 +189,7 @@ static void on_update(void *ctx)
 		topology_save(&a->model, a->ui.o->state_dir, a->ui.cfg);
 		replstate_apply(&a->model, a->ui.o->state_dir);
 	}
-	drift_update_all(&a->model);
+	drift_update_changed(&a->model);
 	events_observe(&a->events, &a->model, now);
 	a->judged_gen = a->model.generation;
 	a->judged_at = now;

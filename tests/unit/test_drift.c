@@ -130,6 +130,36 @@ static void test_in_line_then_drift(void **state)
 	model_free(&m);
 }
 
+/* drift_update_changed compares again what a touched server or a new verdict may have moved, only. */
+static void test_update_changed(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct relationship *r;
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	r = &m.rels[0];
+	assert_false(r->drift.refused);
+	/* Set behind the model's back: not seen until the server is marked changed. */
+	m.servers[1].d[KEA_DHCP4].config.has_config_control = true;
+	drift_update_changed(&m);
+	assert_false(r->drift.refused);
+	model_touch(&m, 1);
+	drift_update_changed(&m);
+	assert_true(r->drift.refused);
+	m.servers[1].d[KEA_DHCP4].config.has_config_control = false;
+	/* Through the model: an edit on the secondary is counted at once. */
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
+					       cJSON_CreateNumber(999));
+	give_config(&m, 1, b);
+	drift_update_changed(&m);
+	assert_false(r->drift.refused);
+	assert_int_equal(r->drift.ndrifted, 1);
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
 static void test_pinned_source(void **state)
 {
 	struct model m;
@@ -212,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_line_then_drift),
+		cmocka_unit_test(test_update_changed),
 		cmocka_unit_test(test_pinned_source),
 		cmocka_unit_test(test_autorepl_decisions),
 		cmocka_unit_test(test_autorepl_waits_for_normal_state),
