@@ -12,11 +12,18 @@
  *             rounds (probe, config-get, the O(N) discovery after each config)
  *             are over and every round is status-get + ha-heartbeat
  *   maxrss_kb peak RSS of the process (ru_maxrss)
+ *   rels_*    the relationships discovered from the fake's HA configurations
+ *             (fakeagent --ha-pairs: endpoints 2k and 2k+1 are one load-balancing
+ *             pair), how many were OK at the end of the warm-up, how many showed
+ *             the switch at the end (Impaired, primary down, secondary in
+ *             --alt-state)
  *   delay_*   how long after the fake's status switch (SIGUSR1, logged by the
- *             fake with CLOCK_REALTIME in --switch-log) each server's model
- *             showed the alternate HA state (partner-down): the model's own
- *             time stamp of the state change (daemon.state_since, taken with
- *             CLOCK_REALTIME when the status-get reply was applied)
+ *             fake with CLOCK_REALTIME in --switch-log) each relationship's
+ *             verdict changed (verdict_since, stamped with CLOCK_REALTIME when
+ *             the reply that changed it was judged)
+ *
+ * After every reply it does what the dashboard does (ui/app.c on_update):
+ * once every server had its first round, verdicts, drift and events.
  *
  * With --count 0 it polls nothing and only reports the fixed memory (the
  * baseline that run.sh subtracts to get KB per endpoint).
@@ -25,6 +32,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +44,13 @@
 #include <uv.h>
 
 #include "config.h"
+#include "drift.h"
+#include "events.h"
 #include "model.h"
 #include "poller.h"
 #include "transport.h"
 #include "util.h"
+#include "verdict.h"
 
 struct opts {
 	long count;
@@ -77,7 +88,12 @@ struct bench {
 	uv_timer_t warm_timer, stop_timer;
 	struct keaha_config cfg;
 	struct model model;
+	struct events events;
 	struct poller *poller;
+	bool started;
+	unsigned judged_gen;       /* model generation after the last judging pass */
+	double judged_at;
+	int warm_rels, warm_rels_ok;
 	unsigned seen_generation;
 	unsigned long updates, changes;
 	struct snap start, warm, stop;
@@ -105,12 +121,23 @@ static void take(struct bench *b, struct snap *s)
 	s->failures = ps.failures;
 }
 
-/* What a view does after every reply: look whether the model moved. */
+/* What the dashboard does after every reply (ui/app.c on_update, without the screen). */
 static void on_update(void *ctx)
 {
 	struct bench *b = ctx;
+	double now = util_wallclock();
 
 	b->updates++;
+	if (!b->started && !poller_done(b->poller))
+		return;
+	b->started = true;
+	if (b->model.generation == b->judged_gen && now - b->judged_at < VERDICT_REFRESH_S)
+		return; /* nothing changed, and the verdicts' ages are fresh */
+	verdict_update_changed(&b->model, now, NULL, NULL);
+	drift_update_changed(&b->model);
+	events_observe(&b->events, &b->model, now);
+	b->judged_gen = b->model.generation;
+	b->judged_at = now;
 	if (b->model.generation != b->seen_generation) {
 		b->seen_generation = b->model.generation;
 		b->changes++;
@@ -123,6 +150,10 @@ static void on_warm(uv_timer_t *t)
 
 	take(b, &b->warm);
 	b->warm_taken = true;
+	b->warm_rels = b->model.nrels;
+	for (int i = 0; i < b->model.nrels; i++)
+		b->warm_rels_ok += b->model.rels[i].verdict_since > 0 &&
+				   b->model.rels[i].verdict.status == REL_OK;
 }
 
 static const char *const raw_bodies[2] = {
@@ -287,16 +318,36 @@ static double pct(const double *v, int n, double p)
 	return v[k];
 }
 
+/* The fake's switch as a relationship shows it: Impaired, the primary down, the secondary in alt. */
+static bool rel_switched(const struct model *m, const struct relationship *r, enum ha_state alt)
+{
+	bool primary_down = false, secondary_alt = false;
+
+	if (r->verdict.status != REL_IMPAIRED)
+		return false;
+	for (int i = 0; i < r->npeers; i++) {
+		struct peer_view v;
+		model_peer_view(m, r, i, &v);
+		if (r->peer[i].role == HA_ROLE_PRIMARY)
+			primary_down = v.reach == REACH_DOWN;
+		else if (r->peer[i].role == HA_ROLE_SECONDARY)
+			secondary_alt = v.reach == REACH_OK && v.state == alt;
+	}
+	return primary_down && secondary_alt;
+}
+
 static void report(struct bench *b)
 {
 	double sw = switch_time(b->o.switch_log);
-	double *delay = xcalloc(b->model.nservers ? (size_t)b->model.nservers : 1, sizeof(double));
-	int seen = 0, reach_ok = 0, with_status = 0, nd = 0;
+	double *delay = xcalloc(b->model.nrels ? (size_t)b->model.nrels : 1, sizeof(double));
+	int seen = 0, reach_ok = 0, with_status = 0, nd = 0, switched = 0;
 	struct rusage ru;
+	struct mallinfo2 mi;
 	const struct snap *w = b->warm_taken ? &b->warm : &b->start;
 	char dl[160];
 
 	getrusage(RUSAGE_SELF, &ru);
+	mi = mallinfo2();
 	for (int i = 0; i < b->model.nservers; i++) {
 		const struct server *sv = &b->model.servers[i];
 		const struct daemon *d = &sv->d[KEA_DHCP4];
@@ -305,11 +356,16 @@ static void report(struct bench *b)
 		if (!d->has_status || d->status.nrels < 1)
 			continue;
 		with_status++;
-		if (d->status.rel[0].local.state != b->o.alt_state)
+		if (d->status.rel[0].local.state == b->o.alt_state)
+			seen++;
+	}
+	for (int i = 0; i < b->model.nrels; i++) {
+		const struct relationship *r = &b->model.rels[i];
+		if (!rel_switched(&b->model, r, b->o.alt_state))
 			continue;
-		seen++;
+		switched++;
 		if (sw > 0)
-			delay[nd++] = d->state_since[0] - sw;
+			delay[nd++] = r->verdict_since - sw;
 	}
 	qsort(delay, (size_t)nd, sizeof(double), cmp_double);
 	if (nd > 0)
@@ -323,8 +379,10 @@ static void report(struct bench *b)
 	       "run_requests=%lu run_failures=%lu run_cpu_user_s=%.6f run_cpu_sys_s=%.6f "
 	       "steady_seconds=%.3f steady_requests=%lu steady_failures=%lu "
 	       "steady_cpu_user_s=%.6f steady_cpu_sys_s=%.6f "
-	       "setup_cpu_s=%.6f maxrss_kb=%ld updates=%lu model_changes=%lu "
-	       "servers=%d reach_ok=%d with_status=%d seen_alt=%d switch_at=%.6f %s "
+	       "setup_cpu_s=%.6f maxrss_kb=%ld heap_used_kb=%zu heap_total_kb=%zu "
+	       "updates=%lu model_changes=%lu "
+	       "servers=%d reach_ok=%d with_status=%d seen_alt=%d rels=%d warm_rels=%d "
+	       "warm_rels_ok=%d rels_switched=%d switch_at=%.6f %s "
 	       "mode=%s version_preset=%d sizeof_server=%zu libcurl=%s libuv=%s cjson=%s\n",
 	       b->o.count, b->stop.wall - b->start.wall,
 	       b->stop.requests, b->stop.failures,
@@ -332,8 +390,10 @@ static void report(struct bench *b)
 	       b->stop.wall - w->wall, b->stop.requests - w->requests,
 	       b->stop.failures - w->failures,
 	       b->stop.user - w->user, b->stop.sys - w->sys,
-	       b->start.user + b->start.sys, ru.ru_maxrss, b->updates, b->changes,
-	       b->model.nservers, reach_ok, with_status, seen, sw, dl,
+	       b->start.user + b->start.sys, ru.ru_maxrss, (mi.uordblks + mi.hblkhd) / 1024,
+	       (mi.arena + mi.hblkhd) / 1024, b->updates, b->changes,
+	       b->model.nservers, reach_ok, with_status, seen, b->model.nrels, b->warm_rels,
+	       b->warm_rels_ok, switched, sw, dl,
 	       b->o.transport_only ? "transport-only" : "poller", b->o.version_preset, sizeof(struct server), curl_version_info(CURLVERSION_NOW)->version,
 	       uv_version_string(), cJSON_Version());
 	fflush(stdout);
@@ -429,6 +489,7 @@ int main(int argc, char **argv)
 	if (!build_config(&b))
 		return 2;
 	model_init(&b.model);
+	events_init(&b.events, 1000);
 	for (int i = 0; i < b.cfg.nservers; i++) {
 		int s = model_add_server(&b.model, b.cfg.servers[i].name, b.cfg.servers[i].url,
 					 ORIGIN_CONFIG);
@@ -466,6 +527,7 @@ int main(int argc, char **argv)
 		poller_free(b.poller);
 	uv_run(&b.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&b.loop);
+	events_free(&b.events);
 	model_free(&b.model);
 	config_free(&b.cfg);
 	return 0;

@@ -47,7 +47,9 @@
 
 #define HTTP_DATE_LEN	29		/* "Mon, 23 Nov 2026 11:03:59 GMT" */
 #define DATE_LINE_LEN	(HTTP_DATE_LEN + 4)	/* the date, then "\r\n\r\n" */
-#define NO_STAMP	SIZE_MAX
+#define MAX_STAMPS	4
+#define SECONDS_LEN	10		/* a stamped count, right-aligned in spaces */
+#define STAMP_MAX_LEN	HTTP_DATE_LEN
 #define READ_FIRST	1024		/* keaha's requests are ~250 bytes */
 #define READ_MIN	256		/* free space wanted before each read */
 #define MAX_HEAD	(16 * 1024)
@@ -90,17 +92,37 @@ enum after {
 };
 
 /*
+ * What is spliced into a body per answer: the current HTTP date (a heartbeat's
+ * "date-time"), or a count of seconds that goes on as a real Kea's does
+ * (status-get's "reload" and "uptime": a counter stuck at the captured value
+ * would look to keaha like a configuration reloaded every few seconds).
+ */
+enum stamp_kind { STAMP_DATE, STAMP_SECONDS };
+
+struct stamp {
+	size_t		 at;		/* offset in the stored body */
+	enum stamp_kind	 kind;
+	long		 base;		/* seconds: the captured value, at the fake's start */
+};
+
+/*
  * A preformatted answer in one allocation: mem holds the head (status line up
- * to "Date: ", or raw bytes when !dated) followed by the body. When stamp_at
- * is set, the current HTTP date is spliced into the body at that offset.
+ * to "Date: ", or raw bytes when !dated) followed by the body, with the
+ * stamped values cut out; conn_answer splices them back in, in order.
  */
 struct canned {
 	char		*mem;
 	size_t		 head_len;
 	size_t		 body_len;
-	size_t		 stamp_at;
+	struct stamp	 stamp[MAX_STAMPS];
+	int		 nstamps;
 	bool		 dated;
 	enum after	 after;
+};
+
+/* One endpoint's answers (all endpoints share one set unless --ha-pairs). */
+struct answers {
+	struct canned	 status, alt_status, heartbeat, alt_heartbeat, config;
 };
 
 struct options {
@@ -117,7 +139,13 @@ struct options {
 	const char	*status_file;
 	const char	*alt_status_file;
 	const char	*heartbeat_file;
+	const char	*alt_heartbeat_file;
 	const char	*config_file;
+	const char	*pair_prefix;	/* --ha-pairs: server names PREFIX-i */
+	const char	*sec_status_file;
+	const char	*sec_alt_status_file;
+	const char	*sec_heartbeat_file;
+	const char	*sec_alt_heartbeat_file;
 	const char	*pid_file;
 };
 
@@ -128,10 +156,12 @@ struct conn {
 	struct conn	*prev, *next;
 	uv_timer_t	*delay;		/* slow mode only */
 	const struct canned *reply;	/* the answer being delayed or written */
+	const struct answers *ans;	/* this endpoint's */
 	struct canned	 adhoc;		/* "'X' command not supported." */
 	char		*buf;
 	size_t		 len, cap;
 	char		 date[DATE_LINE_LEN];
+	char		 stamps[MAX_STAMPS][STAMP_MAX_LEN];
 	unsigned	 open_handles;
 	bool		 busy, stalled, closing, close_after;
 };
@@ -144,9 +174,11 @@ struct server {
 	uv_signal_t	 signals[3];
 	uv_timer_t	 deadline;
 	struct conn	*conns;
-	struct canned	 status, alt_status, heartbeat, config;
+	struct answers	*ans;		/* one set, or one per endpoint (--ha-pairs) */
+	size_t		 nans;
 	struct canned	 bad_request, no_command, too_big, fault;
 	bool		 alt_active, stopping, failed, pid_written;
+	time_t		 start_sec;	/* when the seconds stamps count from */
 	time_t		 date_sec;
 	char		 date_line[DATE_LINE_LEN];
 	unsigned long long requests, answered, connections;
@@ -244,7 +276,7 @@ canned_alloc(struct canned *r, const char *status, const char *extra,
 	memcpy(r->mem, head, (size_t)n);
 	r->head_len = (size_t)n;
 	r->body_len = body_len;
-	r->stamp_at = NO_STAMP;
+	r->nstamps = 0;
 	r->dated = true;
 	r->after = after;
 	return r->mem + n;
@@ -264,32 +296,71 @@ canned_free(struct canned *r)
 	r->mem = NULL;
 }
 
-/* The heartbeat body with its "date-time" value cut out, to be stamped per answer. */
-static void
-canned_heartbeat(struct canned *r, const char *body, size_t len)
+/* Where the value of "key" starts and ends (after ": " and a quote for strings). */
+static bool
+value_span(const char *body, size_t len, const char *key, size_t *v, size_t *e)
 {
-	size_t at = find_bytes(body, len, "\"date-time\"", 11), v, e;
+	size_t klen = strlen(key), at = find_bytes(body, len, key, klen), i;
+
+	if (at == SIZE_MAX)
+		return false;
+	for (i = at + klen; i < len && (body[i] == ' ' || body[i] == ':'); i++)
+		;
+	if (i < len && body[i] == '"') {
+		*v = ++i;
+		while (i < len && body[i] != '"')
+			i++;
+	} else {
+		*v = i;
+		while (i < len && body[i] >= '0' && body[i] <= '9')
+			i++;
+	}
+	*e = i;
+	return i < len && *e > *v;
+}
+
+/*
+ * A 200 answer whose values for the given keys ("date-time": the HTTP date;
+ * "reload", "uptime": seconds going on) are cut out, to be stamped per answer.
+ */
+static void
+canned_stamped(struct canned *r, const char *body, size_t len,
+    const char *const *keys, size_t nkeys)
+{
+	struct stamp st[MAX_STAMPS];
+	size_t cut[MAX_STAMPS][2], n = 0, out_len = len, declared = len, pos = 0;
 	char *out;
 
-	if (at == SIZE_MAX) {
-		fprintf(stderr, "fakeagent: no \"date-time\" in the heartbeat "
-		    "body: sent as is\n");
-		canned_build(r, "200 OK", "", body, len, AFTER_KEEP);
-		return;
+	for (size_t k = 0; k < nkeys && n < MAX_STAMPS; k++) {
+		size_t v, e, j;
+
+		if (!value_span(body, len, keys[k], &v, &e))
+			continue;
+		for (j = n; j > 0 && cut[j - 1][0] > v; j--) {	/* in body order */
+			cut[j][0] = cut[j - 1][0];
+			cut[j][1] = cut[j - 1][1];
+			st[j] = st[j - 1];
+		}
+		cut[j][0] = v;
+		cut[j][1] = e;
+		st[j].kind = strcmp(keys[k], "\"date-time\"") == 0 ? STAMP_DATE :
+		    STAMP_SECONDS;
+		st[j].base = st[j].kind == STAMP_SECONDS ? strtol(body + v, NULL, 10) : 0;
+		n++;
+		out_len -= e - v;
+		declared += (st[j].kind == STAMP_DATE ? HTTP_DATE_LEN : SECONDS_LEN) -
+		    (e - v);
 	}
-	for (v = at + 11; v < len && body[v] != '"'; v++)
-		;	/* skip ": " up to the value's opening quote */
-	v++;
-	e = v;
-	while (e < len && body[e] != '"')
-		e++;
-	if (v > len)
-		v = e = len;
-	out = canned_alloc(r, "200 OK", "", v + (len - e),
-	    v + HTTP_DATE_LEN + (len - e), AFTER_KEEP);
-	memcpy(out, body, v);
-	memcpy(out + v, body + e, len - e);
-	r->stamp_at = v;
+	out = canned_alloc(r, "200 OK", "", out_len, declared, AFTER_KEEP);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(out, body + pos, cut[i][0] - pos);
+		out += cut[i][0] - pos;
+		st[i].at = (size_t)(out - (r->mem + r->head_len));
+		r->stamp[i] = st[i];
+		pos = cut[i][1];
+	}
+	memcpy(out, body + pos, len - pos);
+	r->nstamps = (int)n;
 }
 
 /* Random bytes that no HTTP client can take for a status line. */
@@ -308,7 +379,7 @@ canned_garbage(struct canned *r)
 	r->mem[0] = '\x16';	/* never 'H' of "HTTP/" */
 	r->head_len = GARBAGE_LEN;
 	r->body_len = 0;
-	r->stamp_at = NO_STAMP;
+	r->nstamps = 0;
 	r->dated = false;
 	r->after = AFTER_CLOSE;
 }
@@ -393,30 +464,161 @@ fail:
 	return NULL;
 }
 
-/* Load an optional body file into a plain 200 answer; false on a read error. */
-static bool
-canned_file(struct canned *r, const char *path, bool heartbeat)
-{
-	size_t len;
-	char *data;
-
-	if (path == NULL)
-		return true;
-	if ((data = file_read(path, &len)) == NULL)
-		return false;
-	if (heartbeat)
-		canned_heartbeat(r, data, len);
-	else
-		canned_build(r, "200 OK", "", data, len, AFTER_KEEP);
-	free(data);
-	return true;
-}
-
 static bool
 mode_needs_status(enum mode m)
 {
 	return m == MODE_NORMAL || m == MODE_SLOW || m == MODE_CUT_BODY ||
 	    m == MODE_HANG_AFTER_HEADERS;
+}
+
+/* The body files, read once; each endpoint's answers are made from them. */
+enum body_file { F_STATUS, F_ALT_STATUS, F_HEARTBEAT, F_ALT_HEARTBEAT, F_CONFIG,
+	F_SEC_STATUS, F_SEC_ALT_STATUS, F_SEC_HEARTBEAT, F_SEC_ALT_HEARTBEAT, F_COUNT };
+
+struct bodies {
+	char		*data[F_COUNT];	/* NULL when not given */
+	size_t		 len[F_COUNT];
+};
+
+static bool
+bodies_read(const struct options *o, struct bodies *b)
+{
+	const char *path[F_COUNT] = { o->status_file, o->alt_status_file,
+	    o->heartbeat_file, o->alt_heartbeat_file, o->config_file,
+	    o->sec_status_file, o->sec_alt_status_file, o->sec_heartbeat_file,
+	    o->sec_alt_heartbeat_file };
+
+	for (int i = 0; i < F_COUNT; i++)
+		if (path[i] != NULL && (b->data[i] = file_read(path[i], &b->len[i])) == NULL)
+			return false;
+	return true;
+}
+
+static void
+bodies_free(struct bodies *b)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		free(b->data[i]);
+}
+
+/* --ha-pairs: who endpoint i is, and its partner; the placeholders' values. */
+struct names {
+	char		 self[64], primary[64], secondary[64];
+	char		 primary_url[64], secondary_url[64];
+};
+
+static void endpoint_addr(const struct options *o, long i, struct sockaddr_in *sa);
+
+static void
+endpoint_url(const struct options *o, long i, char *out, size_t size)
+{
+	struct sockaddr_in sa;
+	char host[INET_ADDRSTRLEN];
+
+	endpoint_addr(o, i, &sa);
+	uv_ip4_name(&sa, host, sizeof host);
+	snprintf(out, size, "http://%s:%d/", host, ntohs(sa.sin_port));
+}
+
+/* Endpoint 2k is the primary and 2k+1 the secondary of one relationship. */
+static void
+names_of(const struct options *o, long i, struct names *nm)
+{
+	long p = i - i % 2;
+
+	snprintf(nm->self, sizeof nm->self, "%s-%ld", o->pair_prefix, i);
+	snprintf(nm->primary, sizeof nm->primary, "%s-%ld", o->pair_prefix, p);
+	snprintf(nm->secondary, sizeof nm->secondary, "%s-%ld", o->pair_prefix, p + 1);
+	endpoint_url(o, p, nm->primary_url, sizeof nm->primary_url);
+	endpoint_url(o, p + 1, nm->secondary_url, sizeof nm->secondary_url);
+}
+
+/* A template with @SELF@, @PRIMARY@, @SECONDARY@, @PRIMARY_URL@, @SECONDARY_URL@ filled in. */
+static char *
+subst(const char *t, size_t len, const struct names *nm, size_t *out_len)
+{
+	const struct { const char *key; const char *value; } vars[] = {
+		{ "@SELF@", nm->self }, { "@PRIMARY@", nm->primary },
+		{ "@SECONDARY@", nm->secondary }, { "@PRIMARY_URL@", nm->primary_url },
+		{ "@SECONDARY_URL@", nm->secondary_url },
+	};
+	/* Every placeholder is at least 6 bytes and its value under 64. */
+	char *out = xmalloc(len + (len / 6 + 1) * 64), *w = out;
+
+	for (size_t i = 0; i < len; ) {
+		size_t v, klen = 0;
+
+		for (v = 0; t[i] == '@' && v < sizeof vars / sizeof vars[0]; v++) {
+			klen = strlen(vars[v].key);
+			if (i + klen <= len && memcmp(t + i, vars[v].key, klen) == 0)
+				break;
+		}
+		if (t[i] == '@' && v < sizeof vars / sizeof vars[0]) {
+			size_t n = strlen(vars[v].value);
+			memcpy(w, vars[v].value, n);
+			w += n;
+			i += klen;
+		} else
+			*w++ = t[i++];
+	}
+	*out_len = (size_t)(w - out);
+	return out;
+}
+
+/* One answer from body file f (NULL: not given), filled in for nm when given. */
+static void
+answer_make(struct server *s, struct canned *r, const struct bodies *b,
+    enum body_file f, const struct names *nm)
+{
+	static const char *const hb_keys[] = { "\"date-time\"" };
+	static const char *const status_keys[] = { "\"reload\"", "\"uptime\"" };
+	bool status = f == F_STATUS || f == F_ALT_STATUS || f == F_SEC_STATUS ||
+	    f == F_SEC_ALT_STATUS;
+	bool hb = f == F_HEARTBEAT || f == F_ALT_HEARTBEAT || f == F_SEC_HEARTBEAT ||
+	    f == F_SEC_ALT_HEARTBEAT;
+	/* A simulated live Kea (--ha-pairs); otherwise the captured bytes, as tests compare them. */
+	bool ticking = s->opt.pair_prefix != NULL &&
+	    (s->opt.mode == MODE_NORMAL || s->opt.mode == MODE_SLOW);
+	size_t len = b->len[f];
+	char *data = b->data[f];
+
+	if (data == NULL)
+		return;
+	if (nm != NULL)
+		data = subst(data, len, nm, &len);
+	if (hb)
+		canned_stamped(r, data, len, hb_keys, 1);
+	else if (status && ticking)
+		canned_stamped(r, data, len, status_keys, 2);
+	else
+		canned_build(r, "200 OK", "", data, len, AFTER_KEEP);
+	if (nm != NULL)
+		free(data);
+}
+
+/* A secondary's body file: its own when given, else the primary's. */
+static enum body_file
+role_file(const struct bodies *b, enum body_file primary, enum body_file secondary, long i)
+{
+	return i % 2 == 1 && b->data[secondary] != NULL ? secondary : primary;
+}
+
+static void
+answers_make(struct server *s, struct answers *a, const struct bodies *b, long i)
+{
+	struct names nm;
+	const struct names *np = NULL;
+
+	if (s->opt.pair_prefix != NULL) {
+		names_of(&s->opt, i, &nm);
+		np = &nm;
+	}
+	answer_make(s, &a->status, b, role_file(b, F_STATUS, F_SEC_STATUS, i), np);
+	answer_make(s, &a->alt_status, b, role_file(b, F_ALT_STATUS, F_SEC_ALT_STATUS, i), np);
+	answer_make(s, &a->heartbeat, b, role_file(b, F_HEARTBEAT, F_SEC_HEARTBEAT, i), np);
+	answer_make(s, &a->alt_heartbeat, b,
+	    role_file(b, F_ALT_HEARTBEAT, F_SEC_ALT_HEARTBEAT, i), np);
+	answer_make(s, &a->config, b, F_CONFIG, np);
 }
 
 static bool
@@ -428,30 +630,44 @@ replies_load(struct server *s)
 	    "command processing: Invalid answer specified, does not contain "
 	    "mandatory 'command'\" } ]";
 	const struct options *o = &s->opt;
+	struct bodies b = { 0 };
 
-	if (!canned_file(&s->status, o->status_file, false) ||
-	    !canned_file(&s->alt_status, o->alt_status_file, false) ||
-	    !canned_file(&s->heartbeat, o->heartbeat_file, true) ||
-	    !canned_file(&s->config, o->config_file, false))
+	if (!bodies_read(o, &b)) {
+		bodies_free(&b);
 		return false;
+	}
+	/* Preformatted per endpoint at start: the request path stays allocation-free. */
+	s->nans = o->pair_prefix != NULL ? (size_t)o->count : 1;
+	s->ans = calloc(s->nans, sizeof *s->ans);
+	if (s->ans == NULL)
+		abort();
+	for (size_t i = 0; i < s->nans; i++)
+		answers_make(s, &s->ans[i], &b, (long)i);
 	canned_build(&s->bad_request, "400 Bad Request", "", bad, sizeof bad - 1,
 	    AFTER_KEEP);
 	canned_build(&s->too_big, "413 Request Entity Too Large", "", big,
 	    sizeof big - 1, AFTER_CLOSE);
 	canned_build(&s->no_command, "200 OK", "", nocmd, sizeof nocmd - 1,
 	    AFTER_KEEP);
-	canned_fault(&s->fault, o->mode,
-	    s->status.mem ? s->status.mem + s->status.head_len : "",
-	    s->status.body_len);
+	canned_fault(&s->fault, o->mode, b.data[F_STATUS] ? b.data[F_STATUS] : "",
+	    b.len[F_STATUS]);
+	bodies_free(&b);
 	return true;
 }
 
 static void
 replies_free(struct server *s)
 {
-	struct canned *all[] = { &s->status, &s->alt_status, &s->heartbeat,
-	    &s->config, &s->bad_request, &s->no_command, &s->too_big, &s->fault };
+	struct canned *all[] = { &s->bad_request, &s->no_command, &s->too_big, &s->fault };
 
+	for (size_t i = 0; i < s->nans; i++) {
+		canned_free(&s->ans[i].status);
+		canned_free(&s->ans[i].alt_status);
+		canned_free(&s->ans[i].heartbeat);
+		canned_free(&s->ans[i].alt_heartbeat);
+		canned_free(&s->ans[i].config);
+	}
+	free(s->ans);
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		canned_free(all[i]);
 }
@@ -593,6 +809,7 @@ static const struct canned *
 command_reply(struct conn *c, const struct request *rq)
 {
 	struct server *s = c->srv;
+	const struct answers *a = c->ans;
 	char command[COMMAND_MAX + 1];
 
 	if (!rq->post || !rq->json || !looks_like_object(rq->body, rq->body_len))
@@ -600,11 +817,15 @@ command_reply(struct conn *c, const struct request *rq)
 	if (!find_command(rq->body, rq->body_len, command, sizeof command))
 		return &s->no_command;
 	if (strcmp(command, "status-get") == 0)
-		return s->alt_active ? &s->alt_status : &s->status;
-	if (strcmp(command, "ha-heartbeat") == 0 && s->heartbeat.mem != NULL)
-		return &s->heartbeat;
-	if (strcmp(command, "config-get") == 0 && s->config.mem != NULL)
-		return &s->config;
+		return s->alt_active && a->alt_status.mem != NULL ? &a->alt_status :
+		    &a->status;
+	if (strcmp(command, "ha-heartbeat") == 0 && s->alt_active &&
+	    a->alt_heartbeat.mem != NULL)
+		return &a->alt_heartbeat;
+	if (strcmp(command, "ha-heartbeat") == 0 && a->heartbeat.mem != NULL)
+		return &a->heartbeat;
+	if (strcmp(command, "config-get") == 0 && a->config.mem != NULL)
+		return &a->config;
 	return unsupported_reply(c, command);
 }
 
@@ -679,13 +900,29 @@ on_written(uv_write_t *req, int status)
 		conn_process(c);	/* a pipelined request may be waiting */
 }
 
-/* One writev: fixed head, this second's Date line, body around the stamp. */
+/* A stamp's text: the HTTP date, or its seconds going on, right-aligned. */
+static void
+stamp_text(const struct server *s, const struct stamp *st, const char *date, char *out)
+{
+	char tmp[32];
+
+	if (st->kind == STAMP_DATE) {
+		memcpy(out, date, HTTP_DATE_LEN);
+		return;
+	}
+	snprintf(tmp, sizeof tmp, "%*ld", SECONDS_LEN,
+	    st->base + (long)(time(NULL) - s->start_sec));
+	memcpy(out, tmp, SECONDS_LEN);
+}
+
+/* One writev: fixed head, this second's Date line, body pieces around the stamps. */
 static void
 conn_answer(struct conn *c, const struct canned *r)
 {
 	const char *body = r->mem + r->head_len;
-	uv_buf_t b[5];
+	uv_buf_t b[3 + 2 * MAX_STAMPS];
 	unsigned n = 0;
+	size_t pos = 0;
 
 	c->busy = true;
 	c->reply = r;
@@ -695,15 +932,17 @@ conn_answer(struct conn *c, const struct canned *r)
 		memcpy(c->date, c->srv->date_line, DATE_LINE_LEN);
 		b[n++] = uv_buf_init(c->date, DATE_LINE_LEN);
 	}
-	if (r->stamp_at == NO_STAMP) {
-		if (r->body_len > 0)
-			b[n++] = uv_buf_init((char *)body, (unsigned)r->body_len);
-	} else {
-		b[n++] = uv_buf_init((char *)body, (unsigned)r->stamp_at);
-		b[n++] = uv_buf_init(c->date, HTTP_DATE_LEN);
-		b[n++] = uv_buf_init((char *)body + r->stamp_at,
-		    (unsigned)(r->body_len - r->stamp_at));
+	for (int i = 0; i < r->nstamps; i++) {
+		const struct stamp *st = &r->stamp[i];
+
+		stamp_text(c->srv, st, c->date, c->stamps[i]);
+		b[n++] = uv_buf_init((char *)body + pos, (unsigned)(st->at - pos));
+		b[n++] = uv_buf_init(c->stamps[i], st->kind == STAMP_DATE ?
+		    HTTP_DATE_LEN : SECONDS_LEN);
+		pos = st->at;
 	}
+	if (r->body_len > pos)
+		b[n++] = uv_buf_init((char *)body + pos, (unsigned)(r->body_len - pos));
 	if (uv_write(&c->wr, (uv_stream_t *)&c->tcp, b, n, on_written) != 0)
 		conn_close(c);
 }
@@ -819,6 +1058,8 @@ on_connection(uv_stream_t *listener, int status)
 	if (c == NULL)
 		abort();
 	c->srv = s;
+	/* The listener's index is the endpoint's: its own answers with --ha-pairs. */
+	c->ans = &s->ans[s->nans > 1 ? (size_t)((uv_tcp_t *)listener - s->listeners) : 0];
 	c->open_handles = 1;
 	uv_tcp_init(&s->loop, &c->tcp);
 	c->tcp.data = c;
@@ -893,7 +1134,7 @@ on_usr1(uv_signal_t *h, int signum)
 	struct timespec ts;
 
 	(void)signum;
-	if (s->alt_status.mem == NULL) {
+	if (s->ans[0].alt_status.mem == NULL) {
 		fprintf(stderr, "fakeagent: SIGUSR1 ignored: no --alt-status-body\n");
 		return;
 	}
@@ -1002,6 +1243,7 @@ server_init_handles(struct server *s)
 	uv_loop_init(&s->loop);
 	s->loop.data = s;
 	s->date_sec = (time_t)-1;
+	s->start_sec = time(NULL);
 	for (size_t i = 0; i < 3; i++) {
 		uv_signal_init(&s->loop, &s->signals[i]);
 		uv_signal_start(&s->signals[i], signums[i] == SIGUSR1 ? on_usr1 :
@@ -1151,7 +1393,13 @@ options_parse(struct options *o, int argc, char **argv)
 		{ "status-body", &o->status_file, NULL, 0, 0, "status-get answer (needed by normal, slow, cut-body, hang-after-headers)" },
 		{ "alt-status-body", &o->alt_status_file, NULL, 0, 0, "status-get answer after SIGUSR1 (toggles)" },
 		{ "heartbeat-body", &o->heartbeat_file, NULL, 0, 0, "ha-heartbeat answer; its date-time is set to now" },
+		{ "alt-heartbeat-body", &o->alt_heartbeat_file, NULL, 0, 0, "ha-heartbeat answer after SIGUSR1" },
 		{ "config-body", &o->config_file, NULL, 0, 0, "config-get answer" },
+		{ "ha-pairs", &o->pair_prefix, NULL, 0, 0, "PREFIX: endpoints 2k, 2k+1 are an HA pair PREFIX-2k, PREFIX-2k+1; bodies are templates (see README)" },
+		{ "secondary-status-body", &o->sec_status_file, NULL, 0, 0, "with --ha-pairs: the secondaries' status-get (default --status-body)" },
+		{ "secondary-alt-status-body", &o->sec_alt_status_file, NULL, 0, 0, "with --ha-pairs: theirs after SIGUSR1" },
+		{ "secondary-heartbeat-body", &o->sec_heartbeat_file, NULL, 0, 0, "with --ha-pairs: their ha-heartbeat" },
+		{ "secondary-alt-heartbeat-body", &o->sec_alt_heartbeat_file, NULL, 0, 0, "with --ha-pairs: theirs after SIGUSR1" },
 		{ "pid-file", &o->pid_file, NULL, 0, 0, "write the PID here (removed at exit)" },
 		{ "max-seconds", NULL, &o->max_seconds, 1, 86400, "exit after this long (default 600)" },
 	};
@@ -1183,6 +1431,17 @@ options_parse(struct options *o, int argc, char **argv)
 	}
 	if (!mode_set(o) || !layout_check(o))
 		return -1;
+	if (o->pair_prefix != NULL && (o->count % 2 != 0 || o->config_file == NULL ||
+	    strlen(o->pair_prefix) == 0 || strlen(o->pair_prefix) > 40)) {
+		fprintf(stderr, "fakeagent: --ha-pairs needs an even --count, a "
+		    "--config-body and a prefix of 1 to 40 characters\n");
+		return -1;
+	}
+	if ((o->sec_status_file || o->sec_alt_status_file || o->sec_heartbeat_file ||
+	    o->sec_alt_heartbeat_file) && o->pair_prefix == NULL) {
+		fprintf(stderr, "fakeagent: --secondary-* bodies need --ha-pairs\n");
+		return -1;
+	}
 	if (mode_needs_status(o->mode) && o->status_file == NULL) {
 		fprintf(stderr, "fakeagent: mode %s needs --status-body\n",
 		    o->mode_name);

@@ -6,11 +6,65 @@
  */
 #include "discovery.h"
 
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+/*
+ * Lookups by name or URL in a rebuild go through small hash tables of
+ * indices (open addressing; the caller checks each candidate), so a rebuild
+ * costs O(servers + relationships), not their product: it runs after every
+ * config-get, i.e. once per server at start (bench/: 1,000 servers).
+ */
+struct index {
+	int *slot;       /* -1: empty */
+	size_t mask;
+};
+
+static void index_init(struct index *x, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	x->slot = xcalloc(cap, sizeof(int));
+	memset(x->slot, 0xff, cap * sizeof(int));
+	x->mask = cap - 1;
+}
+
+static void index_free(struct index *x)
+{
+	free(x->slot);
+}
+
+/* FNV-1a of a string, case-folded and without trailing slashes for URLs. */
+static size_t hash_key(const char *s, int salt, bool url)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)salt;
+	size_t n = strlen(s);
+
+	while (url && n && s[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)(url ? tolower((unsigned char)s[i]) : s[i]);
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+/* Adds v; the table is sized for every value the caller will add. */
+static void index_add(struct index *x, size_t h, int v)
+{
+	size_t i = h & x->mask;
+
+	while (x->slot[i] >= 0)
+		i = (i + 1) & x->mask;
+	x->slot[i] = v;
+}
 
 static const char *primary_name(const struct ha_rel_config *c)
 {
@@ -99,17 +153,22 @@ static void add_fault(struct relationship *r, const char *fmt, const char *a, co
 	for (int i = 0; i < r->nfaults; i++)
 		if (strcmp(r->fault[i], line) == 0)
 			return;
-	if (r->nfaults < REL_MAX_FAULTS)
+	if (r->nfaults < REL_MAX_FAULTS) {
+		r->fault = xrealloc(r->fault, (size_t)(r->nfaults + 1) * sizeof(*r->fault));
 		strlcpy_(r->fault[r->nfaults++], line, MODEL_ERR_LEN);
+	}
 }
 
-static struct relationship *find_key(struct relationship *rels, int n, enum kea_service svc,
-				     const char *primary)
+/* The relationship with this service and primary, through the index of keys. */
+static struct relationship *find_key(struct relationship *rels, const struct index *x,
+				     enum kea_service svc, const char *primary)
 {
-	for (int i = 0; i < n; i++)
-		if (rels[i].service == svc && rels[i].conf_known &&
-		    strcmp(primary_name(&rels[i].conf), primary) == 0)
-			return &rels[i];
+	for (size_t i = hash_key(primary, (int)svc, false) & x->mask; x->slot[i] >= 0;
+	     i = (i + 1) & x->mask) {
+		struct relationship *r = &rels[x->slot[i]];
+		if (r->service == svc && r->conf_known && strcmp(primary_name(&r->conf), primary) == 0)
+			return r;
+	}
 	return NULL;
 }
 
@@ -122,6 +181,7 @@ static void init_rel(struct relationship *r, const struct ha_rel_config *c, enum
 	r->conf_known = true;
 	r->conf_from = from;
 	r->npeers = c->npeers;
+	r->peer = xcalloc(c->npeers ? (size_t)c->npeers : 1, sizeof(*r->peer));
 	for (int i = 0; i < c->npeers; i++) {
 		strlcpy_(r->peer[i].name, c->peer[i].name, KEA_NAME_LEN);
 		strlcpy_(r->peer[i].ha_url, c->peer[i].url, KEA_URL_LEN);
@@ -151,12 +211,26 @@ static void check_own_view(const struct model *m, int s, struct relationship *r,
 			  c->this_server_name, "");
 }
 
+static int count_configs(const struct model *m)
+{
+	int n = 0;
+
+	for (int s = 0; s < m->nservers; s++)
+		for (int svc = 0; svc < KEA_SERVICE_COUNT; svc++)
+			if (m->servers[s].d[svc].has_config)
+				n += m->servers[s].d[svc].config.nrels;
+	return n;
+}
+
 /* Collects every relationship described by any daemon, reporting disagreements. */
 static int collect(const struct model *m, struct relationship **out)
 {
 	struct relationship *rels = NULL;
-	int n = 0, cap = 0;
+	int n = 0, cap = count_configs(m);
+	struct index keys;
 
+	index_init(&keys, (size_t)cap);
+	rels = xrealloc(NULL, (size_t)(cap ? cap : 1) * sizeof(*rels));
 	for (int s = 0; s < m->nservers; s++) {
 		for (int svc = 0; svc < KEA_SERVICE_COUNT; svc++) {
 			const struct daemon *d = &m->servers[s].d[svc];
@@ -164,16 +238,13 @@ static int collect(const struct model *m, struct relationship **out)
 				continue;
 			for (int k = 0; k < d->config.nrels; k++) {
 				const struct ha_rel_config *c = &d->config.rel[k];
-				struct relationship *r = find_key(rels, n, (enum kea_service)svc,
+				struct relationship *r = find_key(rels, &keys, (enum kea_service)svc,
 								  primary_name(c));
 				char diff[MODEL_ERR_LEN];
 				if (!r) {
-					if (n == cap) {
-						cap = cap ? cap * 2 : 8;
-						rels = xrealloc(rels, (size_t)cap * sizeof(*rels));
-					}
-					r = &rels[n++];
+					r = &rels[n];
 					init_rel(r, c, (enum kea_service)svc, s);
+					index_add(&keys, hash_key(primary_name(c), svc, false), n++);
 				} else {
 					conf_diff(&r->conf, c, diff, sizeof(diff));
 					if (diff[0])
@@ -185,8 +256,38 @@ static int collect(const struct model *m, struct relationship **out)
 			}
 		}
 	}
-	*out = rels;
+	index_free(&keys);
+	/* Sized to what was found: a relationship is some 8 KB. */
+	*out = xrealloc(rels, (size_t)(n ? n : 1) * sizeof(*rels));
 	return n;
+}
+
+/* Servers by the this-server-name they claim (per service), by name and by URL. */
+struct server_index {
+	struct index claims, names, urls;
+};
+
+static void server_index_init(struct server_index *x, const struct model *m, int extra)
+{
+	index_init(&x->claims, (size_t)count_configs(m));
+	index_init(&x->names, (size_t)(m->nservers + extra));
+	index_init(&x->urls, (size_t)(m->nservers + extra));
+	for (int s = 0; s < m->nservers; s++) {
+		const struct server *sv = &m->servers[s];
+		for (int svc = 0; svc < KEA_SERVICE_COUNT; svc++)
+			for (int k = 0; sv->d[svc].has_config && k < sv->d[svc].config.nrels; k++)
+				index_add(&x->claims,
+					  hash_key(sv->d[svc].config.rel[k].this_server_name, svc, false), s);
+		index_add(&x->names, hash_key(sv->name, 0, false), s);
+		index_add(&x->urls, hash_key(sv->url, 0, true), s);
+	}
+}
+
+static void server_index_free(struct server_index *x)
+{
+	index_free(&x->claims);
+	index_free(&x->names);
+	index_free(&x->urls);
 }
 
 static bool server_claims(const struct server *sv, enum kea_service svc, const char *peer)
@@ -201,18 +302,47 @@ static bool server_claims(const struct server *sv, enum kea_service svc, const c
 	return false;
 }
 
-/* The server a peer is: the one that calls itself so, else by name, else by URL. */
-static int match_server(const struct model *m, enum kea_service svc, const struct rel_peer *p)
+/* The lowest server index among the candidates for key that ok() accepts, or -1. */
+static int lowest(const struct model *m, const struct index *x, size_t h, enum kea_service svc,
+		  const char *key, bool (*ok)(const struct model *, int, enum kea_service, const char *))
 {
-	int i;
+	int best = -1;
 
-	for (i = 0; i < m->nservers; i++)
-		if (server_claims(&m->servers[i], svc, p->name))
-			return i;
-	i = model_find_server(m, p->name);
+	for (size_t i = h & x->mask; x->slot[i] >= 0; i = (i + 1) & x->mask)
+		if ((best < 0 || x->slot[i] < best) && ok(m, x->slot[i], svc, key))
+			best = x->slot[i];
+	return best;
+}
+
+static bool claims_ok(const struct model *m, int s, enum kea_service svc, const char *key)
+{
+	return server_claims(&m->servers[s], svc, key);
+}
+
+static bool name_ok(const struct model *m, int s, enum kea_service svc, const char *key)
+{
+	(void)svc;
+	return strcmp(m->servers[s].name, key) == 0;
+}
+
+static bool url_ok(const struct model *m, int s, enum kea_service svc, const char *key)
+{
+	(void)svc;
+	return model_url_same(m->servers[s].url, key);
+}
+
+/* The server a peer is: the one that calls itself so, else by name, else by URL. */
+static int match_server(const struct model *m, const struct server_index *x,
+			enum kea_service svc, const struct rel_peer *p)
+{
+	int i = lowest(m, &x->claims, hash_key(p->name, svc, false), svc, p->name, claims_ok);
+
 	if (i >= 0)
 		return i;
-	return model_find_server_url(m, p->ha_url);
+	i = lowest(m, &x->names, hash_key(p->name, 0, false), svc, p->name, name_ok);
+	if (i >= 0)
+		return i;
+	return lowest(m, &x->urls, hash_key(p->ha_url, 0, true), svc, p->ha_url, url_ok);
 }
 
 /* A configured server not yet heard from may turn out to be an unmatched peer. */
@@ -229,6 +359,15 @@ static bool configured_pending(const struct model *m)
 	return false;
 }
 
+static int count_peers(const struct model *m)
+{
+	int n = 0;
+
+	for (int r = 0; r < m->nrels; r++)
+		n += m->rels[r].npeers;
+	return n;
+}
+
 /*
  * Maps every peer to a server; a peer none matches gets a server of its own
  * at its HA URL, but only once every configured server has answered (or
@@ -238,19 +377,28 @@ static int map_peers(struct model *m)
 {
 	bool wait = configured_pending(m);
 	int added = 0;
+	struct server_index x;
 
+	server_index_init(&x, m, count_peers(m));
 	for (int r = 0; r < m->nrels; r++) {
 		struct relationship *rel = &m->rels[r];
 		for (int i = 0; i < rel->npeers; i++) {
 			struct rel_peer *p = &rel->peer[i];
-			p->server = match_server(m, rel->service, p);
+			p->server = match_server(m, &x, rel->service, p);
 			/* Remembered peers come from an earlier run: poll them at once. */
 			if (p->server < 0 && p->ha_url[0] && (!wait || rel->remembered)) {
 				p->server = model_add_server(m, p->name, p->ha_url, ORIGIN_DISCOVERED);
+				if (p->server == m->nservers - 1) { /* new: findable from now on */
+					index_add(&x.names, hash_key(m->servers[p->server].name, 0, false),
+						  p->server);
+					index_add(&x.urls, hash_key(m->servers[p->server].url, 0, true),
+						  p->server);
+				}
 				added++;
 			}
 		}
 	}
+	server_index_free(&x);
 	return added;
 }
 
@@ -284,29 +432,77 @@ static bool still_unconfirmed(const struct model *m, const struct relationship *
 	return true;
 }
 
-static bool name_taken(const struct relationship *rels, int upto, const char *name)
+/* The lowest index in rels with this name, through x (an index of their names), or -1. */
+static int find_name(const struct relationship *rels, const struct index *x, const char *name)
 {
-	for (int j = 0; j < upto; j++)
-		if (strcmp(rels[j].name, name) == 0)
-			return true;
-	return false;
+	int best = -1;
+
+	for (size_t i = hash_key(name, 0, false) & x->mask; x->slot[i] >= 0; i = (i + 1) & x->mask)
+		if ((best < 0 || x->slot[i] < best) && strcmp(rels[x->slot[i]].name, name) == 0)
+			best = x->slot[i];
+	return best;
+}
+
+static void index_names(struct index *x, const struct relationship *rels, int n)
+{
+	index_init(x, (size_t)n);
+	for (int i = 0; i < n; i++)
+		index_add(x, hash_key(rels[i].name, 0, false), i);
 }
 
 /* A repeated name gets "#2", "#3"...: the first free one (bounded by n). */
 static void unique_names(struct relationship *rels, int n)
 {
-	for (int i = 1; i < n; i++) {
+	struct index taken;
+
+	index_init(&taken, (size_t)n);
+	for (int i = 0; i < n; i++) {
 		char base[sizeof(rels[0].name)], cand[sizeof(rels[0].name)];
-		if (!name_taken(rels, i, rels[i].name))
-			continue;
-		strlcpy_(base, rels[i].name, sizeof(base) - 8);
-		for (int k = 2; k <= n + 1; k++) {
-			snprintf(cand, sizeof(cand), "%s#%d", base, k);
-			if (!name_taken(rels, i, cand))
-				break;
+		if (find_name(rels, &taken, rels[i].name) >= 0) {
+			strlcpy_(base, rels[i].name, sizeof(base) - 8);
+			for (int k = 2; k <= n + 1; k++) {
+				snprintf(cand, sizeof(cand), "%s#%d", base, k);
+				if (find_name(rels, &taken, cand) < 0)
+					break;
+			}
+			strlcpy_(rels[i].name, cand, sizeof(rels[i].name));
 		}
-		strlcpy_(rels[i].name, cand, sizeof(rels[i].name));
+		index_add(&taken, hash_key(rels[i].name, 0, false), i);
 	}
+	index_free(&taken);
+}
+
+/* What keaha already judged goes on; remembered relationships stay until confirmed. */
+static int carry_over(struct model *m, struct relationship **freshp, int n)
+{
+	struct relationship *fresh = *freshp;
+	struct index old, now;
+
+	index_names(&old, m->rels, m->nrels);
+	index_names(&now, fresh, n);
+	for (int i = 0; i < n; i++) {
+		int o = find_name(m->rels, &old, fresh[i].name);
+		if (o >= 0) {
+			fresh[i].verdict = m->rels[o].verdict;
+			fresh[i].verdict_since = m->rels[o].verdict_since;
+			fresh[i].drift = m->rels[o].drift;
+		}
+	}
+	for (int o = 0; o < m->nrels; o++) {
+		/* now indexes the first n only: the appended ones are old names, all different */
+		if (find_name(fresh, &now, m->rels[o].name) >= 0 || !still_unconfirmed(m, &m->rels[o]))
+			continue;
+		fresh = xrealloc(fresh, (size_t)(n + 1) * sizeof(*fresh));
+		fresh[n] = m->rels[o];
+		m->rels[o].peer = NULL; /* moved: fresh[n] owns them now */
+		m->rels[o].fault = NULL;
+		fresh[n].judged_gen = fresh[n].drifted_gen = 0; /* its peers are mapped again */
+		fresh[n++].remembered = true;
+	}
+	index_free(&old);
+	index_free(&now);
+	*freshp = fresh;
+	return n;
 }
 
 int discovery_rebuild(struct model *m)
@@ -316,26 +512,10 @@ int discovery_rebuild(struct model *m)
 
 	adopt_names(m);
 	n = collect(m, &fresh);
-	/* Carry what keaha already judged, and remembered relationships. */
-	for (int i = 0; i < n; i++) {
-		int old = model_find_rel(m, fresh[i].name);
-		if (old >= 0) {
-			fresh[i].verdict = m->rels[old].verdict;
-			fresh[i].verdict_since = m->rels[old].verdict_since;
-			fresh[i].drift = m->rels[old].drift;
-		}
-	}
-	for (int o = 0; o < m->nrels; o++) {
-		bool kept = false;
-		for (int i = 0; i < n && !kept; i++)
-			kept = strcmp(fresh[i].name, m->rels[o].name) == 0;
-		if (!kept && still_unconfirmed(m, &m->rels[o])) {
-			fresh = xrealloc(fresh, (size_t)(n + 1) * sizeof(*fresh));
-			fresh[n] = m->rels[o];
-			fresh[n++].remembered = true;
-		}
-	}
+	n = carry_over(m, &fresh, n);
 	unique_names(fresh, n);
+	for (int o = 0; o < m->nrels; o++)
+		model_rel_free(&m->rels[o]);
 	free(m->rels);
 	m->rels = fresh;
 	m->nrels = m->cap_rels = n;

@@ -107,8 +107,32 @@ static void update_one(struct model *m, struct relationship *r)
 
 void drift_update_all(struct model *m)
 {
-	for (int i = 0; i < m->nrels; i++)
+	for (int i = 0; i < m->nrels; i++) {
 		update_one(m, &m->rels[i]);
+		m->rels[i].drifted_gen = m->generation;
+	}
+}
+
+static bool drift_stale(const struct model *m, const struct relationship *r)
+{
+	if (r->drifted_gen == 0 || r->judged_gen > r->drifted_gen)
+		return true;
+	for (int i = 0; i < r->npeers; i++) {
+		int s = r->peer[i].server;
+		if (s >= 0 && s < m->nservers && m->servers[s].changed_gen > r->drifted_gen)
+			return true;
+	}
+	return false;
+}
+
+void drift_update_changed(struct model *m)
+{
+	for (int i = 0; i < m->nrels; i++) {
+		if (!drift_stale(m, &m->rels[i]))
+			continue;
+		update_one(m, &m->rels[i]);
+		m->rels[i].drifted_gen = m->generation;
+	}
 }
 
 int drift_describe(const struct model *m, const struct relationship *r, int i, struct sbuf *out)

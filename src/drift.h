@@ -17,6 +17,12 @@ int drift_source(const struct model *m, const struct relationship *r);
 
 /* Compares every relationship's peers with its source (after verdict_update_all). */
 void drift_update_all(struct model *m);
+/*
+ * The same for the relationships where it may have moved: judged again since
+ * (the source may have changed), a peer's server touched since (model_touch),
+ * or never compared (rebuilt). After verdict_update_changed, after every reply.
+ */
+void drift_update_changed(struct model *m);
 
 /* The differences of peer i from the source, one line each; their count. */
 int drift_describe(const struct model *m, const struct relationship *r, int i, struct sbuf *out);

@@ -39,6 +39,7 @@ void events_free(struct events *ev)
 	free(ev->ring);
 	free(ev->seen);
 	free(ev->rels);
+	free(ev->rel_slot);
 	memset(ev, 0, sizeof(*ev));
 }
 
@@ -178,17 +179,49 @@ static int observe_daemon(struct events *ev, const struct server *sv, enum kea_s
 	return n;
 }
 
-static struct seen_rel *seen_rel(struct events *ev, const char *name)
+/* The seen_rel of a name, tried at hint first (the order rarely changes), else added. */
+static int seen_rel(struct events *ev, const char *name, int hint)
 {
+	if (hint >= 0 && hint < ev->nrels && strcmp(ev->rels[hint].name, name) == 0)
+		return hint;
 	for (int i = 0; i < ev->nrels; i++)
 		if (strcmp(ev->rels[i].name, name) == 0)
-			return &ev->rels[i];
+			return i;
 	ev->rels = xrealloc(ev->rels, (size_t)(ev->nrels + 1) * sizeof(*ev->rels));
 	memset(&ev->rels[ev->nrels], 0, sizeof(ev->rels[0]));
 	strlcpy_(ev->rels[ev->nrels].name, name, sizeof(ev->rels[0].name));
 	ev->rels[ev->nrels].status = REL_STATUS_COUNT; /* never seen */
 	ev->rels[ev->nrels].drift = -1;
-	return &ev->rels[ev->nrels++];
+	return ev->nrels++;
+}
+
+/* Relationships rebuilt: which seen_rel each is, and the ones no longer there. */
+static int map_rels(struct events *ev, const struct model *m, double now)
+{
+	char text[360];
+	int n = 0, k = -1;
+
+	ev->rel_slot = xrealloc(ev->rel_slot, (size_t)(m->nrels ? m->nrels : 1) * sizeof(int));
+	for (int i = 0; i < ev->nrels; i++)
+		ev->rels[i].present = false;
+	for (int i = 0; i < m->nrels; i++) {
+		k = seen_rel(ev, m->rels[i].name, k + 1);
+		ev->rels[k].present = true;
+		ev->rel_slot[i] = k;
+	}
+	ev->nrel_slot = m->nrels;
+	ev->slot_topology = m->topology_generation;
+	for (int i = 0; i < ev->nrels; i++) {
+		if (ev->rels[i].present || ev->rels[i].status == REL_STATUS_COUNT)
+			continue;
+		snprintf(text, sizeof(text), "%s: no longer configured", ev->rels[i].name);
+		emit(ev, now, EVENT_TOPOLOGY, ev->rels[i].name, ev->rels[i].name, "present", "removed",
+		     false, text);
+		ev->rels[i].status = REL_STATUS_COUNT;
+		ev->rels[i].drift = -1;
+		n++;
+	}
+	return n;
 }
 
 /* "lb-secondary, lb-backup": the peers that differ from the source. */
@@ -258,12 +291,11 @@ static int observe_rels(struct events *ev, const struct model *m, double now)
 	char text[360];
 	int n = 0;
 
-	for (int i = 0; i < ev->nrels; i++)
-		ev->rels[i].present = false;
+	if (ev->slot_topology != m->topology_generation || ev->nrel_slot != m->nrels)
+		n += map_rels(ev, m, now);
 	for (int i = 0; i < m->nrels; i++) {
 		const struct relationship *r = &m->rels[i];
-		struct seen_rel *s = seen_rel(ev, r->name);
-		s->present = true;
+		struct seen_rel *s = &ev->rels[ev->rel_slot[i]];
 		n += observe_drift(ev, r, s, now);
 		if (r->verdict_since == 0 || s->status == r->verdict.status)
 			continue;
@@ -278,16 +310,6 @@ static int observe_rels(struct events *ev, const struct model *m, double now)
 		s->status = r->verdict.status;
 		n++;
 	}
-	for (int i = 0; i < ev->nrels; i++) {
-		if (ev->rels[i].present || ev->rels[i].status == REL_STATUS_COUNT)
-			continue;
-		snprintf(text, sizeof(text), "%s: no longer configured", ev->rels[i].name);
-		emit(ev, now, EVENT_TOPOLOGY, ev->rels[i].name, ev->rels[i].name, "present", "removed",
-		     false, text);
-		ev->rels[i].status = REL_STATUS_COUNT;
-		ev->rels[i].drift = -1;
-		n++;
-	}
 	return n;
 }
 
@@ -300,9 +322,11 @@ int events_observe(struct events *ev, const struct model *m, double now)
 		memset(ev->seen + ev->nseen, 0, (size_t)(need - ev->nseen) * sizeof(*ev->seen));
 		ev->nseen = need;
 	}
+	/* A server not touched since the last call has nothing new (model_touch). */
 	for (int s = 0; s < m->nservers; s++)
-		for (int k = 0; k < KEA_SERVICE_COUNT; k++)
+		for (int k = 0; m->servers[s].changed_gen > ev->observed_gen && k < KEA_SERVICE_COUNT; k++)
 			n += observe_daemon(ev, &m->servers[s], (enum kea_service)k,
 					    &ev->seen[s * KEA_SERVICE_COUNT + k], now);
+	ev->observed_gen = m->generation;
 	return n + observe_rels(ev, m, now);
 }

@@ -66,6 +66,13 @@ struct events {
 	int nseen;
 	struct seen_rel *rels;
 	int nrels;
+	/* Only what changed is compared again: servers touched since observed_gen
+	 * (model_touch), and relationships through rel_slot (which seen_rel each
+	 * one is), found by name again only when the relationships are rebuilt. */
+	unsigned observed_gen;
+	int *rel_slot;
+	int nrel_slot;
+	unsigned slot_topology;
 };
 
 void events_init(struct events *ev, int capacity);

@@ -86,10 +86,14 @@ void model_free(struct model *m)
 			free(m->servers[s].d[k].status.rel);
 			free(m->servers[s].d[k].config.rel);
 			free(m->servers[s].d[k].hb);
-			cJSON_Delete(m->servers[s].d[k].replica);
 		}
 	}
 	free(m->servers);
+	for (int i = 0; i < m->nreplicas; i++)
+		cJSON_Delete(m->replicas[i].tree);
+	free(m->replicas);
+	for (int r = 0; r < m->nrels; r++)
+		model_rel_free(&m->rels[r]);
 	free(m->rels);
 	memset(m, 0, sizeof(*m));
 }
@@ -97,6 +101,12 @@ void model_free(struct model *m)
 static void changed(struct model *m)
 {
 	m->generation++;
+}
+
+/* A change to server s: views redraw, and its relationships are judged again. */
+void model_touch(struct model *m, int s)
+{
+	m->servers[s].changed_gen = ++m->generation;
 }
 
 /* "HTTP://Host:8000" and "http://host:8000/" name the same endpoint. */
@@ -156,7 +166,7 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 	strlcpy_(s->name, name, sizeof(s->name));
 	strlcpy_(s->url, url, sizeof(s->url));
 	s->origin = origin;
-	changed(m);
+	model_touch(m, m->nservers);
 	return m->nservers++;
 }
 
@@ -179,7 +189,7 @@ void model_set_version(struct model *m, int s, const char *version)
 {
 	if (strcmp(m->servers[s].version, version) != 0) {
 		strlcpy_(m->servers[s].version, version, sizeof(m->servers[s].version));
-		changed(m);
+		model_touch(m, s);
 	}
 }
 
@@ -192,12 +202,12 @@ void model_endpoint_ok(struct model *m, int s, double now)
 		sv->reach = REACH_OK;
 		sv->fault = FAULT_NONE;
 		sv->error[0] = '\0';
-		changed(m);
+		model_touch(m, s);
 	}
 }
 
-static void set_daemon_reach(struct model *m, struct daemon *d, enum reach r, enum fault f,
-			     const char *msg, double now)
+static void set_daemon_reach(struct model *m, int s, struct daemon *d, enum reach r,
+			     enum fault f, const char *msg, double now)
 {
 	if (d->reach != r)
 		d->reach_since = now;
@@ -206,7 +216,7 @@ static void set_daemon_reach(struct model *m, struct daemon *d, enum reach r, en
 	else if (d->first_failure == 0)
 		d->first_failure = now;
 	if (d->reach != r || d->fault != f || strcmp(d->error, msg ? msg : "") != 0)
-		changed(m);
+		model_touch(m, s);
 	d->reach = r;
 	d->fault = f;
 	strlcpy_(d->error, msg ? msg : "", sizeof(d->error));
@@ -225,14 +235,14 @@ void model_endpoint_fault(struct model *m, int s, enum fault f, const char *msg,
 						 sv->transport_conf == TRANSPORT_DIRECT);
 
 	if (sv->reach != (known_down ? REACH_DOWN : REACH_UNKNOWN) || sv->fault != f)
-		changed(m);
+		model_touch(m, s);
 	sv->reach = known_down ? REACH_DOWN : REACH_UNKNOWN;
 	sv->fault = f;
 	strlcpy_(sv->error, msg ? msg : fault_text(f), sizeof(sv->error));
 	for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
 		struct daemon *d = &sv->d[i];
 		if (d->present || !sv->probed)
-			set_daemon_reach(m, d, known_down ? REACH_DOWN : REACH_UNKNOWN, f,
+			set_daemon_reach(m, s, d, known_down ? REACH_DOWN : REACH_UNKNOWN, f,
 					 sv->error, now);
 	}
 }
@@ -242,7 +252,7 @@ void model_daemon_fault(struct model *m, int s, enum kea_service svc, enum fault
 {
 	enum reach r = f == FAULT_NOT_RUNNING ? REACH_DOWN : REACH_UNKNOWN;
 
-	set_daemon_reach(m, &m->servers[s].d[svc], r, f, msg ? msg : fault_text(f), now);
+	set_daemon_reach(m, s, &m->servers[s].d[svc], r, f, msg ? msg : fault_text(f), now);
 }
 
 /* Notes when each HA entry changed state, as far as keaha has seen. */
@@ -303,17 +313,22 @@ void model_apply_status(struct model *m, int s, enum kea_service svc,
 	if (st->reload >= 0 && (!d->has_status || d->config_wanted || d->config_epoch == 0))
 		d->config_epoch = now - (double)st->reload;
 	track_states(d, st, now);
+	/* uptime and reload go on with the clock: not a change to redraw or judge for. */
+	if (d->has_status) {
+		d->status.uptime = st->uptime;
+		d->status.reload = st->reload;
+	}
 	if (copy_record(&d->status, (void **)&d->status.rel, st, st->rel,
 			offsetof(struct kea_status, rel), sizeof(st->rel[0]), st->nrels, old_n) ||
 	    !d->has_status)
-		changed(m);
+		model_touch(m, s);
 	d->has_status = true;
 	d->status_at = now;
 	d->present = true;
 	if (!st->has_ha)
-		set_daemon_reach(m, d, REACH_OK, FAULT_NO_HA, "HA hook not loaded", now);
+		set_daemon_reach(m, s, d, REACH_OK, FAULT_NO_HA, "HA hook not loaded", now);
 	else
-		set_daemon_reach(m, d, REACH_OK, FAULT_NONE, "", now);
+		set_daemon_reach(m, s, d, REACH_OK, FAULT_NONE, "", now);
 	model_endpoint_ok(m, s, now);
 }
 
@@ -330,7 +345,7 @@ void model_apply_heartbeat(struct model *m, int s, enum kea_service svc, int ha_
 	}
 	if (!d->has_hb[ha_index] || d->hb[ha_index].state != hb->state ||
 	    d->hb[ha_index].unsent_update_count != hb->unsent_update_count)
-		changed(m);
+		model_touch(m, s);
 	d->hb[ha_index] = *hb;
 	d->has_hb[ha_index] = true;
 	d->hb_at = now;
@@ -341,7 +356,7 @@ void model_apply_clock(struct model *m, int s, enum kea_service svc, double offs
 	struct daemon *d = &m->servers[s].d[svc];
 
 	if (!d->has_clock || (long)(d->clock_offset + 0.5) != (long)(offset + 0.5))
-		changed(m);
+		model_touch(m, s);
 	d->has_clock = true;
 	d->clock_offset = offset;
 	d->clock_at = now;
@@ -358,7 +373,36 @@ void model_apply_config(struct model *m, int s, enum kea_service svc,
 	d->config_at = now;
 	d->config_wanted = false;
 	d->present = true;
-	changed(m);
+	model_touch(m, s);
+}
+
+/* A daemon lets go of its replica; the last one frees it. */
+static void replica_release(struct model *m, const cJSON *tree)
+{
+	for (int i = 0; tree && i < m->nreplicas; i++) {
+		if (m->replicas[i].tree != tree)
+			continue;
+		if (--m->replicas[i].refs == 0) {
+			cJSON_Delete(m->replicas[i].tree);
+			m->replicas[i] = m->replicas[--m->nreplicas];
+		}
+		return;
+	}
+}
+
+/* The shared copy equal to part (part freed), or part itself, now shared. */
+static cJSON *replica_hold(struct model *m, cJSON *part, uint64_t hash)
+{
+	for (int i = 0; i < m->nreplicas; i++) {
+		if (m->replicas[i].hash == hash && cJSON_Compare(m->replicas[i].tree, part, true)) {
+			m->replicas[i].refs++;
+			cJSON_Delete(part);
+			return m->replicas[i].tree;
+		}
+	}
+	m->replicas = xrealloc(m->replicas, (size_t)(m->nreplicas + 1) * sizeof(*m->replicas));
+	m->replicas[m->nreplicas++] = (struct replica_ref){ .hash = hash, .tree = part, .refs = 1 };
+	return part;
 }
 
 void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *part,
@@ -367,10 +411,13 @@ void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *pa
 	struct daemon *d = &m->servers[s].d[svc];
 
 	(void)now;
-	if (!d->replica || d->replica_hash != hash)
-		changed(m);
-	cJSON_Delete(d->replica);
-	d->replica = part;
+	if (d->replica && d->replica_hash == hash && cJSON_Compare(d->replica, part, true)) {
+		cJSON_Delete(part); /* the same again: nothing changed */
+		return;
+	}
+	model_touch(m, s);
+	replica_release(m, d->replica);
+	d->replica = replica_hold(m, part, hash);
 	d->replica_hash = hash;
 }
 
@@ -402,7 +449,7 @@ void model_apply_pool(struct model *m, int s, enum kea_service svc,
 	struct daemon *d = &m->servers[s].d[svc];
 
 	if (memcmp(&d->pool, p, sizeof(*p)) != 0)
-		changed(m);
+		model_touch(m, s);
 	d->pool = *p;
 	d->pool_at = now;
 }
@@ -450,6 +497,16 @@ int model_add_rel(struct model *m)
 		m->rels = xrealloc(m->rels, (size_t)m->cap_rels * sizeof(*m->rels));
 	}
 	memset(&m->rels[m->nrels], 0, sizeof(m->rels[0]));
+	m->rels[m->nrels].peer = xcalloc(HA_MAX_PEERS, sizeof(struct rel_peer));
 	changed(m);
 	return m->nrels++;
+}
+
+void model_rel_free(struct relationship *r)
+{
+	free(r->peer);
+	free(r->fault);
+	r->peer = NULL;
+	r->fault = NULL;
+	r->npeers = r->nfaults = 0;
 }

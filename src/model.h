@@ -111,7 +111,9 @@ struct daemon {
 	double last_partner_down[HA_MAX_RELS];
 
 	/* Replication (src/drift.c): the replicated part of the last config-get. */
-	cJSON *replica;          /* owned; NULL until a configuration was read */
+	cJSON *replica;          /* read-only, owned by the model and shared by every daemon whose
+				  * replicated part is equal (a pair in sync: one copy, some 10 KB);
+				  * NULL until a configuration was read */
 	uint64_t replica_hash;   /* replica_hash() of it */
 	double config_epoch;     /* when the running configuration was loaded (status-get reload) */
 	bool no_hash_cmd;        /* config-hash-get not supported: fall back on reload */
@@ -147,6 +149,7 @@ struct server {
 	bool probed;                /* endpoint kind known */
 	bool ha_listener_only;      /* Kea 3 HA listener: status and heartbeat only */
 	char note[MODEL_ERR_LEN];   /* e.g. "peer URL is an HA-only listener" */
+	unsigned changed_gen;       /* model generation of its last change (model_touch) */
 
 	struct daemon d[KEA_SERVICE_COUNT];
 };
@@ -209,15 +212,23 @@ struct relationship {
 	enum kea_service service;
 	struct ha_rel_config conf;  /* as the first peer to answer has it */
 	bool conf_known;
+	/*
+	 * Sized to what the relationship has (discovery: npeers of them;
+	 * model_add_rel: room for HA_MAX_PEERS), owned by the model: a
+	 * relationship was 8 KB with fixed arrays, 5 KB now (bench/).
+	 */
 	int npeers;
-	struct rel_peer peer[HA_MAX_PEERS];
-	int nfaults;
-	char fault[REL_MAX_FAULTS][MODEL_ERR_LEN];
+	struct rel_peer *peer;
+	int nfaults;                /* at most REL_MAX_FAULTS */
+	char (*fault)[MODEL_ERR_LEN];
 	bool remembered;            /* known only from an earlier run so far */
 	int conf_from;              /* server whose configuration conf is, -1 when none */
 
 	struct verdict verdict;
 	double verdict_since;       /* when the status last changed, as keaha saw it */
+	unsigned judged_gen;        /* model generation when last judged, 0: never (or rebuilt) */
+	double judged_at;
+	unsigned drifted_gen;       /* model generation when drift was last compared, 0: never */
 
 	struct rel_drift drift;     /* replication: kept across rebuilds like the verdict */
 };
@@ -235,9 +246,18 @@ struct peer_view {
 	bool serving;
 };
 
+/* One replicated configuration and how many daemons hold it (model.c). */
+struct replica_ref {
+	uint64_t hash;
+	cJSON *tree;
+	int refs;
+};
+
 struct model {
 	int nservers, cap_servers;
 	struct server *servers;
+	int nreplicas;
+	struct replica_ref *replicas;
 	int nrels, cap_rels;
 	struct relationship *rels;
 	unsigned generation;        /* bumped on every change: views redraw when it moves */
@@ -252,6 +272,10 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 int model_find_server(const struct model *m, const char *name);
 int model_find_server_url(const struct model *m, const char *url);
 int model_find_rel(const struct model *m, const char *name);
+
+/* Marks server s changed, for code that sets its fields itself (the model's own
+ * functions do it): views redraw, verdict_update_changed judges its relationships. */
+void model_touch(struct model *m, int s);
 
 /* Applying what the poller learnt, at time now. */
 void model_set_endpoint(struct model *m, int s, enum transport_kind kind,
@@ -285,8 +309,10 @@ bool model_watches_hash(const struct daemon *d);
 void model_apply_pool(struct model *m, int s, enum kea_service svc,
 		      const struct kea_pool_usage *p, double now);
 
-/* Appends a relationship slot (zeroed) and returns its index. */
+/* Appends a relationship slot (zeroed, room for HA_MAX_PEERS peers) and returns its index. */
 int model_add_rel(struct model *m);
+/* Frees what a relationship owns (its peers and faults), leaving it empty. */
+void model_rel_free(struct relationship *r);
 /* Whether two management URLs name the same endpoint. */
 bool model_url_same(const char *a, const char *b);
 

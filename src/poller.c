@@ -22,6 +22,7 @@
 #define LARGE_REPLY (64u << 20)       /* config-get of a big server */
 #define STATS_REPLY (16u << 20)
 #define MAX_BACKOFF 4                 /* intervals */
+#define REDISCOVER_MS 100             /* configurations gathered before one rebuild */
 
 enum step_kind { STEP_PROBE, STEP_VERSION, STEP_HASH, STEP_CONFIG, STEP_STATUS, STEP_HEARTBEAT,
 		 STEP_STATS, STEP_END };
@@ -74,6 +75,8 @@ struct poller {
 	int ntargets;
 	uint64_t started_ms;
 	bool stopped;
+	uv_timer_t *rediscover;    /* pending discovery rebuild (own allocation: closed after free) */
+	bool rediscover_pending;
 	poller_update_fn fn;
 	void *ctx;
 };
@@ -148,7 +151,33 @@ struct poller *poller_new(uv_loop_t *loop, struct model *m, const struct keaha_c
 	p->cfg = cfg;
 	p->o = *o;
 	p->t = transport_new(loop);
+	p->rediscover = xcalloc(1, sizeof(*p->rediscover));
+	uv_timer_init(loop, p->rediscover);
+	p->rediscover->data = p;
 	return p;
+}
+
+static void on_rediscover(uv_timer_t *timer)
+{
+	struct poller *p = timer->data;
+
+	p->rediscover_pending = false;
+	if (discovery_rebuild(p->m))
+		sync_targets(p);
+	notify(p);
+}
+
+/*
+ * A configuration arrived: rebuild the relationships soon, once for all that
+ * arrive meanwhile. A rebuild reads every server's configuration, so one per
+ * config-get made start-up quadratic (1,000 servers: 1,000 rebuilds).
+ */
+static void want_rediscover(struct poller *p)
+{
+	if (p->rediscover_pending || p->stopped)
+		return;
+	p->rediscover_pending = true;
+	uv_timer_start(p->rediscover, on_rediscover, p->o.once ? 0 : REDISCOVER_MS, 0);
 }
 
 void poller_on_update(struct poller *p, poller_update_fn fn, void *ctx)
@@ -185,7 +214,7 @@ void poller_rediscover(struct poller *p)
 
 bool poller_done(const struct poller *p)
 {
-	if (p->ntargets < p->m->nservers)
+	if (p->ntargets < p->m->nservers || p->rediscover_pending)
 		return false;
 	for (int i = 0; i < p->ntargets; i++)
 		if (!p->targets[i]->done_once && !p->targets[i]->given_up)
@@ -361,8 +390,8 @@ static void endpoint_failed(struct target *t, enum fault f, const char *msg)
 
 	model_endpoint_fault(p->m, t->server, f, msg, now_wall());
 	/* A configured server that fails no longer holds back peers waiting for it. */
-	if (discovery_has_unmapped(p->m) && discovery_rebuild(p->m))
-		sync_targets(p);
+	if (discovery_has_unmapped(p->m))
+		want_rediscover(p);
 	t->round_failed = true;
 	finish_round(t);
 }
@@ -445,7 +474,7 @@ static void daemon_error(struct target *t, enum kea_service svc, const struct ke
 		break;
 	case KEA_FWD_NOT_CONFIGURED:
 		m->servers[t->server].d[svc].present = false;
-		m->generation++;
+		model_touch(m, t->server);
 		break;
 	default:
 		model_daemon_fault(m, t->server, svc, FAULT_KEA_ERROR, a->text, now);
@@ -482,8 +511,7 @@ static void apply_probe(struct target *t, const struct kea_answer *a)
 		if (decode_config(a->args, info.service, &c, err, sizeof(err))) {
 			model_apply_config(t->p->m, t->server, info.service, &c, now_wall());
 			keep_replica(t, info.service, a->args);
-			if (discovery_rebuild(t->p->m))
-				sync_targets(t->p);
+			want_rediscover(t->p);
 		}
 	}
 }
@@ -525,8 +553,7 @@ static void apply_config(struct target *t, enum kea_service svc, const struct ke
 	}
 	model_apply_config(t->p->m, t->server, svc, &c, now_wall());
 	keep_replica(t, svc, a->args);
-	if (discovery_rebuild(t->p->m))
-		sync_targets(t->p);
+	want_rediscover(t->p);
 }
 
 /* A direct daemon's HTTP Date header is its own clock (an agent's is the agent's). */
@@ -688,6 +715,12 @@ static void start_round(struct target *t)
 
 void poller_stop(struct poller *p)
 {
+	/* What arrived is not lost: the relationships it describes are built now. */
+	if (p->rediscover_pending) {
+		p->rediscover_pending = false;
+		discovery_rebuild(p->m);
+	}
+	uv_timer_stop(p->rediscover);
 	p->stopped = true;
 	for (int i = 0; i < p->ntargets; i++) {
 		uv_timer_stop(&p->targets[i]->timer);
@@ -701,6 +734,11 @@ static void free_target(uv_handle_t *h)
 	free(h->data);
 }
 
+static void free_handle(uv_handle_t *h)
+{
+	free(h);
+}
+
 void poller_free(struct poller *p)
 {
 	if (!p)
@@ -711,6 +749,7 @@ void poller_free(struct poller *p)
 		uv_close((uv_handle_t *)&p->targets[i]->timer, free_target);
 	}
 	transport_free(p->t);
+	uv_close((uv_handle_t *)p->rediscover, free_handle);
 	free(p->targets);
 	free(p);
 }

@@ -22,7 +22,9 @@
 
 #define ENDPOINTS_PER_SHARD 128
 #define BUFFER_SIZE 1024 /* Kea's status replies are under 1 KB */
-#define REPLY_KEEP 8192  /* a reply buffer larger than this is not kept between requests */
+#define REPLY_KEEP 2048  /* a reply buffer larger than this is not kept between requests:
+                          * status-get and ha-heartbeat fit (1 KB), a config-get (4 KB on
+                          * the lab, 8 KB kept per endpoint otherwise) does not */
 
 struct shard {
 	struct transport *t;
@@ -154,6 +156,7 @@ static void finish(struct endpoint *e, CURLcode rc)
 {
 	struct transport *t = e->shard->t;
 	struct transport_reply r;
+	struct sbuf large;
 	transport_done_fn fn = e->fn;
 	void *ctx = e->ctx;
 
@@ -176,8 +179,19 @@ static void finish(struct endpoint *e, CURLcode rc)
 	t->stats.in_flight--;
 	if (r.error != TRANSPORT_OK)
 		t->stats.failed++;
+	/*
+	 * A large reply (a config-get) leaves the endpoint now and is freed once
+	 * read: kept until the next request, every endpoint's config-get at
+	 * start would stay resident together (8 KB each on the lab's).
+	 */
+	sbuf_init(&large);
+	if (e->reply.cap > REPLY_KEEP) {
+		large = e->reply;
+		sbuf_init(&e->reply);
+	}
 	if (fn)
 		fn(ctx, &r);
+	sbuf_free(&large);
 }
 
 /* Reports every finished transfer; called after each curl_multi_socket_action. */

@@ -589,22 +589,52 @@ void verdict_judge(const struct model *m, const struct relationship *r, double n
 	strlcpy_(out->next_action_peer, s.next_peer, sizeof(out->next_action_peer));
 }
 
+/* Judges one relationship, stamping verdict_since where the status moved. */
+static void update_one(struct model *m, struct relationship *r, double now,
+		       verdict_change_fn fn, void *ctx)
+{
+	struct verdict v;
+	enum rel_status old = r->verdict.status;
+	bool first = r->verdict_since == 0;
+
+	verdict_judge(m, r, now, &v);
+	if (memcmp(&v, &r->verdict, sizeof(v)) != 0)
+		m->generation++;
+	r->verdict = v; /* before fn: it is told the old status, and sees the new */
+	r->judged_gen = m->generation;
+	r->judged_at = now;
+	if (first || v.status != old) {
+		r->verdict_since = now;
+		if (!first && fn)
+			fn(ctx, r, old, now);
+	}
+}
+
 void verdict_update_all(struct model *m, double now, verdict_change_fn fn, void *ctx)
 {
-	for (int i = 0; i < m->nrels; i++) {
-		struct relationship *r = &m->rels[i];
-		struct verdict v;
-		enum rel_status old = r->verdict.status;
-		bool first = r->verdict_since == 0;
+	for (int i = 0; i < m->nrels; i++)
+		update_one(m, &m->rels[i], now, fn, ctx);
+}
 
-		verdict_judge(m, r, now, &v);
-		if (memcmp(&v, &r->verdict, sizeof(v)) != 0)
-			m->generation++;
-		r->verdict = v; /* before fn: it is told the old status, and sees the new */
-		if (first || v.status != old) {
-			r->verdict_since = now;
-			if (!first && fn)
-				fn(ctx, r, old, now);
-		}
+/*
+ * Whether a verdict may be out of date: never made, a peer's server changed
+ * since (model_touch), or made a while ago (ages and timers in the reason).
+ */
+static bool stale(const struct model *m, const struct relationship *r, double now)
+{
+	if (r->judged_gen == 0 || now - r->judged_at >= VERDICT_REFRESH_S || now < r->judged_at)
+		return true;
+	for (int i = 0; i < r->npeers; i++) {
+		int s = r->peer[i].server;
+		if (s >= 0 && s < m->nservers && m->servers[s].changed_gen > r->judged_gen)
+			return true;
 	}
+	return false;
+}
+
+void verdict_update_changed(struct model *m, double now, verdict_change_fn fn, void *ctx)
+{
+	for (int i = 0; i < m->nrels; i++)
+		if (stale(m, &m->rels[i], now))
+			update_one(m, &m->rels[i], now, fn, ctx);
 }

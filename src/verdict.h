@@ -11,6 +11,7 @@
 
 #define SKEW_WARN_S 30.0
 #define SKEW_CRIT_S 60.0
+#define VERDICT_REFRESH_S 1.0 /* a verdict older than this is judged again (ages) */
 
 void verdict_judge(const struct model *m, const struct relationship *r, double now,
 		   struct verdict *out);
@@ -21,6 +22,13 @@ typedef void (*verdict_change_fn)(void *ctx, const struct relationship *r,
 
 /* Judges every relationship, stamping verdict_since where the status moved. */
 void verdict_update_all(struct model *m, double now, verdict_change_fn fn, void *ctx);
+/*
+ * The same for the relationships whose verdict may have moved: a peer's
+ * server changed since it was judged (model_touch), or it was judged
+ * VERDICT_REFRESH_S ago or more. What a loop calls after every reply: the
+ * cost follows what changed, not how many relationships there are.
+ */
+void verdict_update_changed(struct model *m, double now, verdict_change_fn fn, void *ctx);
 
 /* Failover progress as Stork shows it, from the partner's remote view; -1 if none. */
 int verdict_failover_progress(const struct ha_remote *remote);

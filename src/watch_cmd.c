@@ -30,6 +30,8 @@ struct watch {
 	unsigned long printed;
 	bool started;
 	unsigned topology_seen;
+	unsigned judged_gen;        /* model generation after the last pass */
+	double judged_at;
 };
 
 static void print_new(struct watch *w)
@@ -62,14 +64,19 @@ static void on_update(void *ctx)
 	if (!w->started && !poller_done(w->poller))
 		return;
 	w->started = true;
-	verdict_update_all(&w->model, now, NULL, NULL);
-	drift_update_all(&w->model);
+	/* Nothing changed since the last pass and the ages are fresh: a reply that taught nothing. */
+	if (w->model.generation == w->judged_gen && now - w->judged_at < VERDICT_REFRESH_S)
+		return;
+	verdict_update_changed(&w->model, now, NULL, NULL);
+	drift_update_changed(&w->model);
 	if (w->model.topology_generation != w->topology_seen) {
 		w->topology_seen = w->model.topology_generation;
 		topology_save(&w->model, w->o->state_dir, w->cfg);
 	}
 	if (events_observe(&w->events, &w->model, now))
 		print_new(w);
+	w->judged_gen = w->model.generation;
+	w->judged_at = now;
 }
 
 static void stop(struct watch *w)

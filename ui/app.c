@@ -45,6 +45,8 @@ struct app {
 	bool started;            /* every server has had its first round */
 	unsigned painted_generation;
 	unsigned topology_seen;
+	unsigned judged_gen;      /* model generation after the last pass of on_update */
+	double judged_at;
 	SCREEN *screen;
 	FILE *null_out, *null_in;
 	const char *keys_left;   /* headless: keys still to feed */
@@ -182,14 +184,19 @@ static void on_update(void *ctx)
 	if (!a->started && !poller_done(a->ui.poller))
 		return;
 	a->started = true;
-	verdict_update_all(&a->model, now, NULL, NULL);
+	/* Nothing changed since the last pass and the ages are fresh: a reply that taught nothing. */
+	if (a->model.generation == a->judged_gen && now - a->judged_at < VERDICT_REFRESH_S)
+		return;
+	verdict_update_changed(&a->model, now, NULL, NULL);
 	if (a->model.topology_generation != a->topology_seen) {
 		a->topology_seen = a->model.topology_generation;
 		topology_save(&a->model, a->ui.o->state_dir, a->ui.cfg);
 		replstate_apply(&a->model, a->ui.o->state_dir);
 	}
-	drift_update_all(&a->model);
+	drift_update_changed(&a->model);
 	events_observe(&a->events, &a->model, now);
+	a->judged_gen = a->model.generation;
+	a->judged_at = now;
 }
 
 /* A journal left by a change that no running transaction (ours or another keaha's) holds. */

@@ -625,10 +625,69 @@ static void test_remembered_dropped_by_peer(void **state)
 	model_free(&m);
 }
 
+/*
+ * Many pairs at once, as bench/ polls them: 150 load-balancing pairs from the
+ * lab's lb-primary configuration, each server with its own name and URL, its
+ * configuration arriving one by one (a rebuild after each, as the poller may).
+ * Every peer maps to its own server, by URL for the servers still named after
+ * it, and nothing is added; a pair's relationship appears once.
+ */
+static void test_many_pairs(void **state)
+{
+	enum { PAIRS = 150 };
+	struct model m;
+	cJSON *args = config_args(false, "config-get.dhcp4.lb-primary");
+	cJSON *ha = ha_entry(args, KEA_DHCP4, 0);
+	cJSON *peers = cJSON_GetObjectItemCaseSensitive(ha, "peers");
+	char name[32], url[64], rname[80];
+
+	(void)state;
+	model_init(&m);
+	for (int i = 0; i < 2 * PAIRS; i++) {
+		snprintf(url, sizeof(url), "http://127.40.%d.%d:8000/", i / 200, i % 200 + 1);
+		/* Named after its URL, as `keaha URL...` has them: renamed to its this-server-name. */
+		int idx = server(&m, url, url); /* may move m.servers: index first */
+		m.servers[idx].auto_name = true;
+	}
+	/* Odd servers first: the secondaries' configurations arrive before the primaries'. */
+	for (int k = 0; k < 2 * PAIRS; k++) {
+		int i = k < PAIRS ? 2 * k + 1 : 2 * (k - PAIRS);
+		int p = i - i % 2;
+		snprintf(name, sizeof(name), "b-%d", i);
+		set_str(ha, "this-server-name", name);
+		for (int j = 0; j < 2; j++) {
+			cJSON *peer = cJSON_GetArrayItem(peers, j);
+			snprintf(name, sizeof(name), "b-%d", p + j);
+			snprintf(url, sizeof(url), "http://127.40.%d.%d:8000/", (p + j) / 200, (p + j) % 200 + 1);
+			set_str(peer, "name", name);
+			set_str(peer, "url", url);
+		}
+		apply_args(&m, i, KEA_DHCP4, args);
+		assert_int_equal(discovery_rebuild(&m), 0);
+	}
+	assert_int_equal(m.nservers, 2 * PAIRS);
+	assert_int_equal(m.nrels, PAIRS);
+	for (int p = 0; p < 2 * PAIRS; p += 2) {
+		const struct relationship *r;
+		snprintf(rname, sizeof(rname), "b-%d+b-%d/dhcp4", p, p + 1);
+		r = rel(&m, rname);
+		assert_int_equal(r->nfaults, 0);
+		snprintf(name, sizeof(name), "b-%d", p);
+		assert_peer(&m, r, 0, name, HA_ROLE_PRIMARY, name);
+		assert_int_equal(r->peer[0].server, p);
+		snprintf(name, sizeof(name), "b-%d", p + 1);
+		assert_peer(&m, r, 1, name, HA_ROLE_SECONDARY, name);
+		assert_int_equal(r->peer[1].server, p + 1);
+	}
+	cJSON_Delete(args);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derive_name),
+		cmocka_unit_test(test_many_pairs),
 		cmocka_unit_test(test_lb_v4_v6),
 		cmocka_unit_test(test_backups_discovered),
 		cmocka_unit_test(test_passive_backup),

@@ -103,11 +103,16 @@ static void test_in_line_then_drift(void **state)
 	sec = peer_index(r, "lb-secondary");
 	assert_true(r->drift.known);
 	assert_int_equal(r->drift.ndrifted, 0);
+	/* In line: both hold the one shared copy of the replicated part. */
+	assert_ptr_equal(m.servers[0].d[KEA_DHCP4].replica, m.servers[1].d[KEA_DHCP4].replica);
+	assert_int_equal(m.nreplicas, 1);
 	assert_string_equal(r->peer[r->drift.source].name, "lb-primary");
 	/* An external change on the secondary. */
 	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
 					       cJSON_CreateNumber(999));
 	give_config(&m, 1, b);
+	assert_true(m.servers[0].d[KEA_DHCP4].replica != m.servers[1].d[KEA_DHCP4].replica);
+	assert_int_equal(m.nreplicas, 2);
 	gen = m.generation;
 	drift_update_all(&m);
 	assert_true(m.generation != gen);
@@ -121,6 +126,36 @@ static void test_in_line_then_drift(void **state)
 	gen = m.generation;
 	drift_update_all(&m);
 	assert_int_equal(m.generation, gen);
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
+/* drift_update_changed compares again what a touched server or a new verdict may have moved, only. */
+static void test_update_changed(void **state)
+{
+	struct model m;
+	cJSON *b;
+	struct relationship *r;
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	r = &m.rels[0];
+	assert_false(r->drift.refused);
+	/* Set behind the model's back: not seen until the server is marked changed. */
+	m.servers[1].d[KEA_DHCP4].config.has_config_control = true;
+	drift_update_changed(&m);
+	assert_false(r->drift.refused);
+	model_touch(&m, 1);
+	drift_update_changed(&m);
+	assert_true(r->drift.refused);
+	m.servers[1].d[KEA_DHCP4].config.has_config_control = false;
+	/* Through the model: an edit on the secondary is counted at once. */
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
+					       cJSON_CreateNumber(999));
+	give_config(&m, 1, b);
+	drift_update_changed(&m);
+	assert_false(r->drift.refused);
+	assert_int_equal(r->drift.ndrifted, 1);
 	cJSON_Delete(b);
 	model_free(&m);
 }
@@ -266,6 +301,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_line_then_drift),
+		cmocka_unit_test(test_update_changed),
 		cmocka_unit_test(test_pinned_source),
 		cmocka_unit_test(test_autorepl_decisions),
 		cmocka_unit_test(test_autorepl_waits_for_normal_state),

@@ -631,6 +631,82 @@ static void test_config_fault_impairs(void **state)
 	free(m);
 }
 
+/*
+ * verdict_update_changed, what a loop calls after every reply: a relationship
+ * is judged again when one of its peers' servers changed (model_touch) or
+ * its verdict is VERDICT_REFRESH_S old, and only then.
+ */
+static void test_update_changed_follows_touches(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct relationship *r;
+	int s;
+
+	(void)state;
+	assert_non_null(m);
+	build(m, &rows[0]); /* lb v4 normal */
+	r = &m->rels[0];
+	verdict_update_changed(m, NOW, NULL, NULL);
+	assert_int_equal(r->verdict.status, REL_OK);
+	assert_true(r->judged_at == NOW);
+	/* Nothing touched, a fraction of a second later: not judged again. */
+	verdict_update_changed(m, NOW + 0.5, NULL, NULL);
+	assert_true(r->judged_at == NOW);
+	/* A peer's daemon dies: judged at once, as verdict_update_all would. */
+	s = model_find_server(m, "lb-secondary");
+	model_daemon_fault(m, s, KEA_DHCP4, FAULT_NOT_RUNNING, "offline", NOW + 0.6);
+	verdict_update_changed(m, NOW + 0.7, NULL, NULL);
+	assert_true(r->judged_at == NOW + 0.7);
+	assert_int_equal(r->verdict.status, REL_IMPAIRED);
+	assert_true(r->verdict_since == NOW + 0.7);
+	/* The same fault again is no change; a second on, the ages are judged again. */
+	model_daemon_fault(m, s, KEA_DHCP4, FAULT_NOT_RUNNING, "offline", NOW + 0.8);
+	verdict_update_changed(m, NOW + 0.9, NULL, NULL);
+	assert_true(r->judged_at == NOW + 0.7);
+	verdict_update_changed(m, NOW + 0.7 + VERDICT_REFRESH_S, NULL, NULL);
+	assert_true(r->judged_at == NOW + 0.7 + VERDICT_REFRESH_S);
+	assert_non_null(strstr(r->verdict.reason, "lb-secondary down (DHCP server not running) for 1 s"));
+	/* A rebuilt relationship (judged_gen 0) is always judged. */
+	r->judged_gen = 0;
+	verdict_update_changed(m, NOW + 2, NULL, NULL);
+	assert_true(r->judged_at == NOW + 2);
+	model_free(m);
+	free(m);
+}
+
+/* uptime and reload go on every second: the model keeps them without calling it a change. */
+static void test_uptime_is_not_a_change(void **state)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct kea_status st;
+	unsigned gen, touched;
+	int s;
+
+	(void)state;
+	assert_non_null(m);
+	build(m, &rows[0]);
+	s = model_find_server(m, "lb-primary");
+	memset(&st, 0, sizeof(st));
+	memcpy(&st, &m->servers[s].d[KEA_DHCP4].status, offsetof(struct kea_status, rel));
+	st.nrels = m->servers[s].d[KEA_DHCP4].status.nrels;
+	memcpy(st.rel, m->servers[s].d[KEA_DHCP4].status.rel, sizeof(st.rel[0]) * (size_t)st.nrels);
+	st.uptime += 1;
+	st.reload += 1;
+	gen = m->generation;
+	touched = m->servers[s].changed_gen;
+	model_apply_status(m, s, KEA_DHCP4, &st, NOW + 1);
+	assert_int_equal(m->generation, gen);
+	assert_int_equal(m->servers[s].changed_gen, touched);
+	assert_int_equal(m->servers[s].d[KEA_DHCP4].status.uptime, st.uptime);
+	/* A state change is one, and marks the server. */
+	st.rel[0].local.state = HA_STATE_PARTNER_DOWN;
+	model_apply_status(m, s, KEA_DHCP4, &st, NOW + 2);
+	assert_true(m->generation != gen);
+	assert_int_equal(m->servers[s].changed_gen, m->generation);
+	model_free(m);
+	free(m);
+}
+
 struct change_log {
 	int calls;
 	enum rel_status old;
@@ -838,6 +914,8 @@ int main(void)
 		cmocka_unit_test(test_refused_agent_vs_daemon),
 		cmocka_unit_test(test_config_fault_impairs),
 		cmocka_unit_test(test_update_all_stamps_changes),
+		cmocka_unit_test(test_update_changed_follows_touches),
+		cmocka_unit_test(test_uptime_is_not_a_change),
 		cmocka_unit_test(test_backup_down_then_restarted),
 		cmocka_unit_test(test_failover_progress),
 		cmocka_unit_test(test_backup_missing_leases),
