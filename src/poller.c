@@ -290,21 +290,27 @@ static char *build_request(struct target *t, const struct step *s)
 	bool agent = sv->transport == TRANSPORT_AGENT;
 	struct sbuf b;
 
+	/* Plain concatenation: this runs for every request (a printf was 3 % of the CPU, bench/). */
 	sbuf_init(&b);
-	sbuf_printf(&b, "{\"command\":\"%s\"", s->kind == STEP_STATS ? stats_command(sv, s->svc) :
-		    command_of(s->kind));
+	sbuf_puts(&b, "{\"command\":\"");
+	sbuf_puts(&b, s->kind == STEP_STATS ? stats_command(sv, s->svc) : command_of(s->kind));
+	sbuf_puts(&b, "\"");
 	t->nasked = 0;
 	if (agent && s->kind == STEP_STATUS) {
 		sbuf_puts(&b, ",\"service\":[");
 		for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
 			if (!sv->d[i].present)
 				continue;
-			sbuf_printf(&b, "%s\"%s\"", t->nasked ? "," : "", kea_service_name((enum kea_service)i));
+			sbuf_puts(&b, t->nasked ? ",\"" : "\"");
+			sbuf_puts(&b, kea_service_name((enum kea_service)i));
+			sbuf_puts(&b, "\"");
 			t->asked[t->nasked++] = (enum kea_service)i;
 		}
 		sbuf_puts(&b, "]");
 	} else if (agent && s->kind != STEP_PROBE && s->kind != STEP_VERSION) {
-		sbuf_printf(&b, ",\"service\":[\"%s\"]", kea_service_name(s->svc));
+		sbuf_puts(&b, ",\"service\":[\"");
+		sbuf_puts(&b, kea_service_name(s->svc));
+		sbuf_puts(&b, "\"]");
 	}
 	if (s->kind == STEP_STATUS && !agent)
 		for (int i = 0; i < KEA_SERVICE_COUNT; i++)
