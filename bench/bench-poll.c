@@ -22,7 +22,7 @@
  *             verdict changed (verdict_since, stamped with CLOCK_REALTIME when
  *             the reply that changed it was judged)
  *
- * After every reply it does what the dashboard does (ui/app.c on_update):
+ * On every update callback of the poller it does what the dashboard does (ui/app.c on_update):
  * once every server had its first round, verdicts, drift and events.
  *
  * With --count 0 it polls nothing and only reports the fixed memory (the
@@ -121,7 +121,7 @@ static void take(struct bench *b, struct snap *s)
 	s->failures = ps.failures;
 }
 
-/* What the dashboard does after every reply (ui/app.c on_update, without the screen). */
+/* What the dashboard does on the poller's update callback (ui/app.c on_update, without the screen). */
 static void on_update(void *ctx)
 {
 	struct bench *b = ctx;

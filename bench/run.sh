@@ -321,7 +321,7 @@ END {
 	print ""
 	printf "Cells are min / median / max of %d runs of %d s. CPU figures are bench-poll'"'"'s own\n", runs, secs
 	print "(getrusage), over the steady part of each run (after the warm-up: status-get every round,"
-	print "ha-heartbeat every 5 s, verdicts, drift and events after every reply as the dashboard does);"
+	print "ha-heartbeat every 5 s, verdicts, drift and events after replies as the dashboard does);"
 	print "KB / endpoint is (peak RSS - " base_kb " KB of the same program polling nothing) / endpoints;"
 	print "the endpoints are load-balancing pairs (N/2 relationships discovered from their HA"
 	print "configurations); detection is from the fake'"'"'s logged switch (every primary'"'"'s DHCP server"

@@ -64,8 +64,12 @@ const struct server_conf *config_server_by_url(const struct keaha_config *c, con
 
 void config_endpoint_opts(const struct keaha_config *c, const char *url, struct endpoint_opts *out)
 {
-	const struct server_conf *s = config_server_by_url(c, url);
+	config_server_endpoint_opts(config_server_by_url(c, url), url, out);
+}
 
+void config_server_endpoint_opts(const struct server_conf *s, const char *url,
+				 struct endpoint_opts *out)
+{
 	*out = (struct endpoint_opts){ .url = url };
 	if (!s)
 		return;

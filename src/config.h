@@ -47,6 +47,9 @@ const struct server_conf *config_server_by_url(const struct keaha_config *c, con
  * server has that URL, else none. Strings are borrowed from c and url.
  */
 void config_endpoint_opts(const struct keaha_config *c, const char *url, struct endpoint_opts *out);
+/* The same for a server already found (s may be NULL: no options). */
+void config_server_endpoint_opts(const struct server_conf *s, const char *url,
+				 struct endpoint_opts *out);
 
 /* Reads a configuration file; false with a message naming file and line. */
 bool config_load(struct keaha_config *c, const char *path, char *err, size_t errlen);

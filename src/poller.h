@@ -44,7 +44,8 @@ struct poller;
 
 struct poller *poller_new(uv_loop_t *loop, struct model *m, const struct keaha_config *cfg,
 			  const struct poller_opts *o);
-/* Called after every reply applied to the model (and after discovery). */
+/* Called after replies were applied to the model (and after discovery): at once in once
+ * mode; in continuous mode at most once per 20 ms, covering every reply since. */
 void poller_on_update(struct poller *p, poller_update_fn fn, void *ctx);
 void poller_start(struct poller *p);
 /* A round now for every server not already in one. */
