@@ -27,46 +27,11 @@ static bool port_ok(const char *p, const char **end)
 	return s != p && v >= 1 && v <= 65535;
 }
 
-bool plan_url_ok(const char *url)
-{
-	char host[64];
-	const char *h, *e;
-	size_t n;
-	unsigned char buf[16];
-	int family = AF_INET;
-
-	if (!url)
-		return false;
-	if (strncmp(url, "http://", 7) == 0)
-		h = url + 7;
-	else if (strncmp(url, "https://", 8) == 0)
-		h = url + 8;
-	else
-		return false;
-	if (*h == '[') {
-		family = AF_INET6;
-		e = strchr(++h, ']');
-		if (!e || e[1] != ':')
-			return false;
-	} else {
-		e = strchr(h, ':');
-		if (!e)
-			return false;
-	}
-	n = (size_t)(e - h);
-	if (n == 0 || n >= sizeof(host))
-		return false;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (inet_pton(family, host, buf) != 1)
-		return false;
-	if (!port_ok(e + (family == AF_INET6 ? 2 : 1), &e))
-		return false;
-	return *e == '\0' || *e == '/';
-}
-
-/* The host of an http(s) URL: an IPv6 literal without its brackets. */
-static bool url_host(const char *url, char *out, size_t size)
+/*
+ * The host of an http(s) URL (an IPv6 literal without its brackets) into
+ * out; *rest points just after it (after the ']' of an IPv6 literal).
+ */
+static bool url_host(const char *url, char *out, size_t size, const char **rest)
 {
 	const char *h, *e;
 	size_t n;
@@ -83,8 +48,10 @@ static bool url_host(const char *url, char *out, size_t size)
 		e = strchr(++h, ']');
 		if (!e)
 			return false;
+		*rest = e + 1;
 	} else {
 		e = h + strcspn(h, ":/");
+		*rest = e;
 	}
 	n = (size_t)(e - h);
 	if (n == 0 || n >= size)
@@ -92,6 +59,22 @@ static bool url_host(const char *url, char *out, size_t size)
 	memcpy(out, h, n);
 	out[n] = '\0';
 	return true;
+}
+
+bool plan_url_ok(const char *url)
+{
+	char host[64];
+	const char *rest;
+	unsigned char buf[16];
+
+	if (!url_host(url, host, sizeof(host), &rest) || *rest != ':')
+		return false;
+	/* Kea resolves no names: an IPv4 literal, or an IPv6 one in brackets. */
+	if (inet_pton(rest[-1] == ']' ? AF_INET6 : AF_INET, host, buf) != 1)
+		return false;
+	if (!port_ok(rest + 1, &rest))
+		return false;
+	return *rest == '\0' || *rest == '/';
 }
 
 /* An IP literal as bytes; its family, or 0 when it is a name. */
@@ -106,9 +89,10 @@ bool plan_same_host(const char *a, const char *b)
 {
 	char ha[256], hb[256];
 	unsigned char xa[16], xb[16];
+	const char *rest;
 	int fa, fb;
 
-	if (!url_host(a, ha, sizeof(ha)) || !url_host(b, hb, sizeof(hb)))
+	if (!url_host(a, ha, sizeof(ha), &rest) || !url_host(b, hb, sizeof(hb), &rest))
 		return false;
 	fa = host_addr(ha, xa);
 	fb = host_addr(hb, xb);
