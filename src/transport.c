@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -43,6 +45,8 @@ struct transport {
 	char date_text[128];
 	bool date_ok;
 	double date_value;
+	struct sock_ctx **socks; /* indexed by descriptor, NULL when keaha has no poll for it */
+	int nsocks;
 };
 
 struct endpoint {
@@ -63,11 +67,19 @@ struct endpoint {
 	void *ctx;
 };
 
-/* One per socket curl watches. */
+/*
+ * One per socket curl opened, for as long as the socket lives (found by its
+ * descriptor in transport.socks): a kept-alive connection keeps its poll
+ * handle between transfers. Made and closed per transfer, as curl's example
+ * does, each request cost five more system calls (epoll add/delete twice,
+ * ioctl) than the request itself needs.
+ */
 struct sock_ctx {
 	uv_poll_t poll;
 	curl_socket_t fd;
 	struct shard *shard;
+	int events;             /* what the poll is started for, 0 when stopped */
+	bool idle;              /* curl no longer watches it: the next event stops the poll */
 };
 
 static const char *const error_texts[] = {
@@ -215,6 +227,12 @@ static void on_poll(uv_poll_t *handle, int status, int events)
 	struct sock_ctx *sc = handle->data;
 	int flags = 0, running;
 
+	if (sc->idle) {
+		/* Data or a close on a connection between transfers: curl reads it at reuse. */
+		uv_poll_stop(&sc->poll);
+		sc->events = 0;
+		return;
+	}
 	if (status < 0)
 		flags = CURL_CSELECT_ERR;
 	if (events & UV_READABLE)
@@ -251,37 +269,96 @@ static void free_sock(uv_handle_t *h)
 	free(h->data);
 }
 
+static struct sock_ctx *sock_find(const struct transport *t, curl_socket_t fd)
+{
+	return fd >= 0 && fd < t->nsocks ? t->socks[fd] : NULL;
+}
+
+static void sock_drop(struct transport *t, curl_socket_t fd)
+{
+	struct sock_ctx *sc = sock_find(t, fd);
+
+	if (!sc)
+		return;
+	t->socks[fd] = NULL;
+	uv_close((uv_handle_t *)&sc->poll, free_sock); /* takes it out of epoll */
+}
+
+static struct sock_ctx *sock_new(struct shard *sh, curl_socket_t fd)
+{
+	struct transport *t = sh->t;
+	struct sock_ctx *sc;
+
+	if (fd >= t->nsocks) {
+		int n = fd + 64;
+		t->socks = xrealloc(t->socks, (size_t)n * sizeof(*t->socks));
+		memset(t->socks + t->nsocks, 0, (size_t)(n - t->nsocks) * sizeof(*t->socks));
+		t->nsocks = n;
+	}
+	sc = xcalloc(1, sizeof(*sc));
+	sc->fd = fd;
+	sc->shard = sh;
+	if (uv_poll_init_socket(t->loop, &sc->poll, fd) != 0) {
+		free(sc);
+		return NULL;
+	}
+	sc->poll.data = sc;
+	t->socks[fd] = sc;
+	return sc;
+}
+
+/*
+ * Sockets are opened and closed through keaha so that a descriptor number
+ * curl reuses never meets the poll handle of the socket it had before.
+ */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
+
+	(void)purpose;
+	if (fd >= 0)
+		sock_drop(clientp, fd);
+	return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+static int on_close_socket(void *clientp, curl_socket_t fd)
+{
+	sock_drop(clientp, fd);
+	return close(fd);
+}
+
 static int on_curl_socket(CURL *easy, curl_socket_t fd, int action, void *userp, void *socketp)
 {
 	struct shard *sh = userp;
-	struct sock_ctx *sc = socketp;
+	struct sock_ctx *sc = sock_find(sh->t, fd);
 	int events = 0;
 
 	(void)easy;
+	(void)socketp;
 	if (action == CURL_POLL_REMOVE) {
 		if (sc) {
-			uv_poll_stop(&sc->poll);
-			uv_close((uv_handle_t *)&sc->poll, free_sock);
-			curl_multi_assign(sh->multi, fd, NULL);
+			/* Stopped only if something arrives before the next transfer; meanwhile
+			 * it keeps no loop running (a one-shot run ends when its work does). */
+			sc->idle = true;
+			uv_unref((uv_handle_t *)&sc->poll);
 		}
 		return 0;
 	}
-	if (!sc) {
-		sc = xcalloc(1, sizeof(*sc));
-		sc->fd = fd;
-		sc->shard = sh;
-		if (uv_poll_init_socket(sh->t->loop, &sc->poll, fd) != 0) {
-			free(sc);
-			return -1;
-		}
-		sc->poll.data = sc;
-		curl_multi_assign(sh->multi, fd, sc);
+	if (!sc && !(sc = sock_new(sh, fd)))
+		return -1;
+	sc->shard = sh;
+	if (sc->idle) {
+		sc->idle = false;
+		uv_ref((uv_handle_t *)&sc->poll);
 	}
 	if (action != CURL_POLL_OUT)
 		events |= UV_READABLE;
 	if (action != CURL_POLL_IN)
 		events |= UV_WRITABLE;
-	uv_poll_start(&sc->poll, events, on_poll);
+	if (events != sc->events) {
+		uv_poll_start(&sc->poll, events, on_poll);
+		sc->events = events;
+	}
 	return 0;
 }
 
@@ -359,6 +436,10 @@ struct endpoint *transport_endpoint_new(struct transport *t, const struct endpoi
 	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, (long)BUFFER_SIZE);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, t);
+	curl_easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(c, CURLOPT_CLOSESOCKETDATA, t);
 	/* Never a proxy from the environment: only one the configuration names. */
 	curl_easy_setopt(c, CURLOPT_PROXY, o->proxy ? o->proxy : "");
 	if (o->user && *o->user) {
@@ -452,6 +533,10 @@ void transport_free(struct transport *t)
 		uv_timer_stop(&sh->timer);
 		uv_close((uv_handle_t *)&sh->timer, free_shard);
 	}
+	/* curl closed every connection above: no socket is left in the table. */
+	for (int fd = 0; fd < t->nsocks; fd++)
+		sock_drop(t, fd);
+	free(t->socks);
 	if (t->curl_inited)
 		curl_global_cleanup();
 	free(t);
