@@ -23,7 +23,7 @@
 #define STATS_REPLY (16u << 20)
 #define MAX_BACKOFF 4                 /* intervals */
 #define REDISCOVER_MS 100             /* configurations gathered before one rebuild */
-#define SLOT_MS 50                    /* rounds start on this grid (see phase_ms) */
+#define SLOT_MS 100                   /* rounds start on this grid (see phase_ms) */
 #define NOTIFY_GAP_MS 20              /* continuous mode: at most one update callback per gap */
 
 enum step_kind { STEP_PROBE, STEP_VERSION, STEP_HASH, STEP_CONFIG, STEP_STATUS, STEP_HEARTBEAT,
