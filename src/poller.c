@@ -23,7 +23,6 @@
 #define STATS_REPLY (16u << 20)
 #define MAX_BACKOFF 4                 /* intervals */
 #define REDISCOVER_MS 100             /* configurations gathered before one rebuild */
-#define SLOT_MS 100                   /* rounds start on this grid (see phase_ms) */
 #define NOTIFY_GAP_MS 20              /* continuous mode: at most one update callback per gap */
 
 enum step_kind { STEP_PROBE, STEP_VERSION, STEP_HASH, STEP_CONFIG, STEP_STATUS, STEP_HEARTBEAT,
@@ -143,36 +142,48 @@ static void on_timer(uv_timer_t *timer)
 }
 
 /*
- * Rounds run at a fixed rate on a grid of SLOT_MS slots: each target keeps
+ * Rounds run at a fixed rate on a grid of POLLER_SLOT_MS slots: each target keeps
  * its phase (staggered over the interval, so not every transfer is in flight
  * at once) but targets sharing a slot start together, so one loop wake-up
  * serves tens of them. Waking once per request costs twice as much CPU per
  * request at 1,000 servers (bench/RESULTS.md). A round that ends late is not
  * followed by one within a quarter interval: a slow server is polled less.
  */
+uint64_t poller_phase_ms(int index, uint64_t interval_ms)
+{
+	uint64_t ph;
+
+	if (interval_ms == 0 || index < 0)
+		return 0;
+	ph = (uint64_t)index * 7919u % interval_ms;
+	return interval_ms > POLLER_SLOT_MS ? ph - ph % POLLER_SLOT_MS : ph;
+}
+
+uint64_t poller_slot_delay(uint64_t now, uint64_t base, uint64_t interval_ms, unsigned intervals)
+{
+	uint64_t next = base;
+
+	if (interval_ms == 0)
+		return 0;
+	if (now >= base)
+		next = base + ((now - base) / interval_ms + 1) * interval_ms;
+	while (next - now < interval_ms / 4)
+		next += interval_ms;
+	return next - now + (uint64_t)(intervals > 1 ? intervals - 1 : 0) * interval_ms;
+}
+
 static uint64_t phase_ms(const struct poller *p, int index)
 {
-	uint64_t iv = interval_ms(p), ph;
-
-	if (p->o.once || p->ntargets <= 1 || iv == 0)
+	if (p->o.once || p->ntargets <= 1)
 		return 0;
-	ph = (uint64_t)index * 7919u % iv;
-	return iv > SLOT_MS ? ph - ph % SLOT_MS : ph;
+	return poller_phase_ms(index, interval_ms(p));
 }
 
 /* From now to the target's next slot, then intervals - 1 more intervals (back-off). */
 static uint64_t until_next_slot(const struct poller *p, int index, unsigned intervals)
 {
-	uint64_t iv = interval_ms(p), now = uv_now(p->loop);
-	uint64_t base = p->started_ms + phase_ms(p, index), next = base;
-
-	if (iv == 0)
-		return 0;
-	if (now >= base)
-		next = base + ((now - base) / iv + 1) * iv;
-	while (next - now < iv / 4)
-		next += iv;
-	return next - now + (uint64_t)(intervals - 1) * iv;
+	return poller_slot_delay(uv_now(p->loop), p->started_ms + phase_ms(p, index), interval_ms(p),
+				 intervals);
 }
 
 static void add_target(struct poller *p, int s)

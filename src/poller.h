@@ -20,6 +20,9 @@
 #define POLLER_HEARTBEAT_INTERVAL 5.0
 #define POLLER_STATS_INTERVAL 15.0
 
+/* Rounds start on a grid of this many milliseconds (poller.c says why). */
+#define POLLER_SLOT_MS 100
+
 struct poller_opts {
 	double interval;        /* seconds between rounds */
 	double timeout;         /* seconds per request */
@@ -58,5 +61,11 @@ bool poller_done(const struct poller *p);
 void poller_stop(struct poller *p);
 void poller_free(struct poller *p);
 void poller_get_stats(const struct poller *p, struct poller_stats *out);
+
+/* The schedule, pure. Server index's offset within the interval, on the slot grid. */
+uint64_t poller_phase_ms(int index, uint64_t interval_ms);
+/* From now to the first slot base + k * interval that is at least a quarter interval
+ * away, plus intervals - 1 more intervals (back-off). Loop milliseconds. */
+uint64_t poller_slot_delay(uint64_t now, uint64_t base, uint64_t interval_ms, unsigned intervals);
 
 #endif
