@@ -534,9 +534,13 @@ static void keep_replica(struct target *t, enum kea_service svc, const cJSON *ar
 {
 	char why[REPLICA_WHY_LEN];
 	cJSON *part = replica_part(args, svc, why, sizeof(why));
+	char *text;
 
-	if (part)
-		model_apply_replica(t->p->m, t->server, svc, part, replica_hash(part), now_wall());
+	if (!part)
+		return;
+	text = replica_text(part);
+	cJSON_Delete(part);
+	model_apply_replica(t->p->m, t->server, svc, text, replica_text_hash(text), now_wall());
 }
 
 static void apply_probe(struct target *t, const struct kea_answer *a)

@@ -142,15 +142,41 @@ cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t s
 	return out;
 }
 
-uint64_t replica_hash(const cJSON *part)
+char *replica_text(const cJSON *part)
 {
-	char *s = part ? cJSON_PrintUnformatted(part) : NULL;
+	char *s = cJSON_PrintUnformatted(part);
+
+	if (!s)
+		util_fatal("out of memory");
+	return s;
+}
+
+uint64_t replica_text_hash(const char *text)
+{
 	uint64_t h = 14695981039346656037ull;
 
-	for (const char *p = s; p && *p; p++)
+	for (const char *p = text; p && *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h;
+}
+
+uint64_t replica_hash(const cJSON *part)
+{
+	char *s = part ? replica_text(part) : NULL;
+	uint64_t h = replica_text_hash(s);
+
 	cJSON_free(s);
 	return h;
+}
+
+cJSON *replica_parse(const char *text)
+{
+	cJSON *t = text ? cJSON_Parse(text) : NULL;
+
+	/* The text is cJSON's own output: only a failed allocation refuses it. */
+	if (text && !t)
+		util_fatal("out of memory");
+	return t;
 }
 
 bool replica_refuses(const cJSON *args, enum kea_service svc, char *why, size_t size)

@@ -44,8 +44,18 @@ bool replica_ha_peer_key_is_local(const char *key);
  */
 cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t size);
 
+/*
+ * The part's compact JSON (cJSON_PrintUnformatted: no spaces, Kea's own key
+ * order kept): what the model holds, some 10x smaller than the tree. Freed
+ * with cJSON_free.
+ */
+char *replica_text(const cJSON *part);
+/* FNV-1a of a compact text; replica_hash(p) == replica_text_hash(replica_text(p)). */
+uint64_t replica_text_hash(const char *text);
 /* FNV-1a of the part's compact JSON: equal parts, equal hashes. */
 uint64_t replica_hash(const cJSON *part);
+/* The tree of a replica_text() again (a new tree, the caller's), or NULL for NULL. */
+cJSON *replica_parse(const char *text);
 
 /* Why a configuration is never replicated (a config-control section), or false. */
 bool replica_refuses(const cJSON *args, enum kea_service svc, char *why, size_t size);
