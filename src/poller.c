@@ -533,14 +533,10 @@ static void daemon_error(struct target *t, enum kea_service svc, const struct ke
 static void keep_replica(struct target *t, enum kea_service svc, const cJSON *args)
 {
 	char why[REPLICA_WHY_LEN];
-	cJSON *part = replica_part(args, svc, why, sizeof(why));
-	char *text;
+	char *text = replica_part_text(args, svc, why, sizeof(why));
 
-	if (!part)
-		return;
-	text = replica_text(part);
-	cJSON_Delete(part);
-	model_apply_replica(t->p->m, t->server, svc, text, replica_text_hash(text), now_wall());
+	if (text)
+		model_apply_replica(t->p->m, t->server, svc, text, replica_text_hash(text), now_wall());
 }
 
 static void apply_probe(struct target *t, const struct kea_answer *a)

@@ -54,6 +54,12 @@ char *replica_text(const cJSON *part);
 uint64_t replica_text_hash(const char *text);
 /* FNV-1a of the part's compact JSON: equal parts, equal hashes. */
 uint64_t replica_hash(const cJSON *part);
+/*
+ * replica_text(replica_part(args)) without copying the configuration (the
+ * part's members point at args' while it is printed): what the poller keeps
+ * of every config-get. NULL with why as replica_part.
+ */
+char *replica_part_text(const cJSON *args, enum kea_service svc, char *why, size_t size);
 /* The tree of a replica_text() again (a new tree, the caller's), or NULL for NULL. */
 cJSON *replica_parse(const char *text);
 

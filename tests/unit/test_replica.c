@@ -226,6 +226,13 @@ static void test_text_round_trip(void **state)
 		assert_true(replica_hash(part) == fnv_of_print(part));
 		assert_true(replica_hash(part2) == replica_hash(part));
 		cJSON_free(again);
+		/* Printed straight from the configuration: the same text, the
+		 * configuration untouched (its members were only borrowed). */
+		again = replica_part_text(a, cases[i].svc, why, sizeof(why));
+		assert_non_null(again);
+		assert_string_equal(again, text);
+		assert_true(cJSON_Compare(a, a2, true));
+		cJSON_free(again);
 		again = replica_text(part2);
 		assert_string_equal(again, text);
 		cJSON_free(again);
@@ -236,6 +243,13 @@ static void test_text_round_trip(void **state)
 		cJSON_Delete(part2);
 		cJSON_Delete(a);
 		cJSON_Delete(a2);
+	}
+	{
+		cJSON *none = cJSON_Parse("{\"Dhcp6\": {}}");
+		char why[REPLICA_WHY_LEN];
+		assert_null(replica_part_text(none, KEA_DHCP4, why, sizeof(why)));
+		assert_string_equal(why, "no Dhcp4 configuration");
+		cJSON_Delete(none);
 	}
 	assert_null(replica_parse(NULL));
 	assert_true(replica_text_hash(NULL) == replica_hash(NULL));
