@@ -266,7 +266,7 @@ static void test_drift_words_from_texts(void **state)
 
 	(void)state;
 	set(b, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(1234));
-	set(b, "Dhcp4.subnet4.0", "renew-timer", cJSON_CreateNumber(77.5));
+	set(b, "Dhcp4.subnet4.0", "t1-percent", cJSON_CreateNumber(0.6)); /* a double */
 	append(b, "Dhcp4.subnet4.0.pools", cJSON_Parse("{\"pool\": \"10.9.9.1-10.9.9.9\"}"));
 	set(b, HA3, "heartbeat-delay", cJSON_CreateNumber(12345));
 	pa = replica_part(a, KEA_DHCP4, why, sizeof(why));
