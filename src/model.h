@@ -249,7 +249,7 @@ struct peer_view {
 
 /*
  * One replicated configuration and how many daemons hold it (model.c), as
- * text: a cJSON tree costs some 10x its text and is needed only when a
+ * text: a cJSON tree costs several times its text and is needed only when a
  * drift is counted or told, not every poll round.
  */
 struct replica_ref {

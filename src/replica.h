@@ -5,7 +5,8 @@
  * arguments, {"Dhcp4": {...}}): the replicated part of a configuration, the
  * configuration a peer should have (its own server-local parts with the
  * source of truth's replicated part), and the drift between two
- * configurations in words. No I/O, no clock.
+ * configurations in words; the compact text the model keeps of a part, and
+ * its tree again. No I/O, no clock.
  */
 #ifndef KEAHA_REPLICA_H
 #define KEAHA_REPLICA_H
@@ -46,7 +47,7 @@ cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t s
 
 /*
  * The part's compact JSON (cJSON_PrintUnformatted: no spaces, Kea's own key
- * order kept): what the model holds, some 10x smaller than the tree. Freed
+ * order kept): what the model holds, several times smaller than the tree. Freed
  * with cJSON_free.
  */
 char *replica_text(const cJSON *part);
