@@ -63,13 +63,28 @@ static bool same_drift(const struct rel_drift *a, const struct rel_drift *b)
 	return true;
 }
 
+/*
+ * The differences of b from a in words: the model keeps the texts, the trees
+ * are made here, when hashes differ, and dropped at once.
+ */
+static int words(const struct daemon *a, const struct daemon *b, enum kea_service svc,
+		 const char *name_a, const char *name_b, struct sbuf *out)
+{
+	cJSON *ta = replica_parse(a->replica), *tb = replica_parse(b->replica);
+	int n = replica_drift(ta, tb, svc, name_a, name_b, out);
+
+	cJSON_Delete(ta);
+	cJSON_Delete(tb);
+	return n;
+}
+
 static int count(const struct daemon *a, const struct daemon *b, enum kea_service svc)
 {
 	struct sbuf out;
 	int n;
 
 	sbuf_init(&out);
-	n = replica_drift(a->replica, b->replica, svc, "a", "b", &out);
+	n = words(a, b, svc, "a", "b", &out);
 	sbuf_free(&out);
 	return n;
 }
@@ -143,6 +158,5 @@ int drift_describe(const struct model *m, const struct relationship *r, int i, s
 
 	if (i == src || !sd || !pd || !sd->replica || !pd->replica)
 		return 0;
-	return replica_drift(sd->replica, pd->replica, r->service, r->peer[src].name,
-			     r->peer[i].name, out);
+	return words(sd, pd, r->service, r->peer[src].name, r->peer[i].name, out);
 }

@@ -90,7 +90,7 @@ void model_free(struct model *m)
 	}
 	free(m->servers);
 	for (int i = 0; i < m->nreplicas; i++)
-		cJSON_Delete(m->replicas[i].tree);
+		cJSON_free(m->replicas[i].text);
 	free(m->replicas);
 	for (int r = 0; r < m->nrels; r++)
 		model_rel_free(&m->rels[r]);
@@ -377,47 +377,47 @@ void model_apply_config(struct model *m, int s, enum kea_service svc,
 }
 
 /* A daemon lets go of its replica; the last one frees it. */
-static void replica_release(struct model *m, const cJSON *tree)
+static void replica_release(struct model *m, const char *text)
 {
-	for (int i = 0; tree && i < m->nreplicas; i++) {
-		if (m->replicas[i].tree != tree)
+	for (int i = 0; text && i < m->nreplicas; i++) {
+		if (m->replicas[i].text != text)
 			continue;
 		if (--m->replicas[i].refs == 0) {
-			cJSON_Delete(m->replicas[i].tree);
+			cJSON_free(m->replicas[i].text);
 			m->replicas[i] = m->replicas[--m->nreplicas];
 		}
 		return;
 	}
 }
 
-/* The shared copy equal to part (part freed), or part itself, now shared. */
-static cJSON *replica_hold(struct model *m, cJSON *part, uint64_t hash)
+/* The shared copy equal to text (text freed), or text itself, now shared. */
+static const char *replica_hold(struct model *m, char *text, uint64_t hash)
 {
 	for (int i = 0; i < m->nreplicas; i++) {
-		if (m->replicas[i].hash == hash && cJSON_Compare(m->replicas[i].tree, part, true)) {
+		if (m->replicas[i].hash == hash && strcmp(m->replicas[i].text, text) == 0) {
 			m->replicas[i].refs++;
-			cJSON_Delete(part);
-			return m->replicas[i].tree;
+			cJSON_free(text);
+			return m->replicas[i].text;
 		}
 	}
 	m->replicas = xrealloc(m->replicas, (size_t)(m->nreplicas + 1) * sizeof(*m->replicas));
-	m->replicas[m->nreplicas++] = (struct replica_ref){ .hash = hash, .tree = part, .refs = 1 };
-	return part;
+	m->replicas[m->nreplicas++] = (struct replica_ref){ .hash = hash, .text = text, .refs = 1 };
+	return text;
 }
 
-void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *part,
+void model_apply_replica(struct model *m, int s, enum kea_service svc, char *text,
 			 uint64_t hash, double now)
 {
 	struct daemon *d = &m->servers[s].d[svc];
 
 	(void)now;
-	if (d->replica && d->replica_hash == hash && cJSON_Compare(d->replica, part, true)) {
-		cJSON_Delete(part); /* the same again: nothing changed */
+	if (d->replica && d->replica_hash == hash && strcmp(d->replica, text) == 0) {
+		cJSON_free(text); /* the same again: nothing changed */
 		return;
 	}
 	model_touch(m, s);
 	replica_release(m, d->replica);
-	d->replica = replica_hold(m, part, hash);
+	d->replica = replica_hold(m, text, hash);
 	d->replica_hash = hash;
 }
 

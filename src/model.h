@@ -111,10 +111,11 @@ struct daemon {
 	double last_partner_down[HA_MAX_RELS];
 
 	/* Replication (src/drift.c): the replicated part of the last config-get. */
-	cJSON *replica;          /* read-only, owned by the model and shared by every daemon whose
-				  * replicated part is equal (a pair in sync: one copy, some 10 KB);
-				  * NULL until a configuration was read */
-	uint64_t replica_hash;   /* replica_hash() of it */
+	const char *replica;     /* its compact JSON (replica_text), read-only, owned by the model
+				  * and shared by every daemon whose replicated part is equal (a
+				  * pair in sync: one copy); replica_parse() makes a tree of it
+				  * where one is needed; NULL until a configuration was read */
+	uint64_t replica_hash;   /* replica_text_hash() of it */
 	double config_epoch;     /* when the running configuration was loaded (status-get reload) */
 	bool no_hash_cmd;        /* config-hash-get not supported: fall back on reload */
 };
@@ -246,10 +247,14 @@ struct peer_view {
 	bool serving;
 };
 
-/* One replicated configuration and how many daemons hold it (model.c). */
+/*
+ * One replicated configuration and how many daemons hold it (model.c), as
+ * text: a cJSON tree costs several times its text and is needed only when a
+ * drift is counted or told, not every poll round.
+ */
 struct replica_ref {
 	uint64_t hash;
-	cJSON *tree;
+	char *text;
 	int refs;
 };
 
@@ -292,8 +297,11 @@ void model_apply_heartbeat(struct model *m, int s, enum kea_service svc, int ha_
 void model_apply_clock(struct model *m, int s, enum kea_service svc, double offset, double now);
 void model_apply_config(struct model *m, int s, enum kea_service svc,
 			const struct kea_config *c, double now);
-/* The replicated part of a config-get (owned by the model from now on). */
-void model_apply_replica(struct model *m, int s, enum kea_service svc, cJSON *part,
+/*
+ * The replicated part of a config-get as replica_text() gave it (owned by
+ * the model from now on, freed with cJSON_free), hash its replica_text_hash().
+ */
+void model_apply_replica(struct model *m, int s, enum kea_service svc, char *text,
 			 uint64_t hash, double now);
 /*
  * Kea 3 change detection: config-hash-get's answer; a hash other than the

@@ -570,10 +570,10 @@ static void daemon_error(struct target *t, enum kea_service svc, const struct ke
 static void keep_replica(struct target *t, enum kea_service svc, const cJSON *args)
 {
 	char why[REPLICA_WHY_LEN];
-	cJSON *part = replica_part(args, svc, why, sizeof(why));
+	char *text = replica_part_text(args, svc, why, sizeof(why));
 
-	if (part)
-		model_apply_replica(t->p->m, t->server, svc, part, replica_hash(part), now_wall());
+	if (text)
+		model_apply_replica(t->p->m, t->server, svc, text, replica_text_hash(text), now_wall());
 }
 
 static void apply_probe(struct target *t, const struct kea_answer *a)

@@ -118,7 +118,25 @@ static cJSON *ha_shared(const cJSON *entry)
 	return e;
 }
 
-cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t size)
+/*
+ * A member of the part: a copy, or (borrow) a node that only points at the
+ * original's children, for a part that is printed and dropped at once.
+ */
+static cJSON *member(const cJSON *c, bool borrow)
+{
+	cJSON *r;
+
+	if (!borrow || !(cJSON_IsObject(c) || cJSON_IsArray(c)))
+		return dup(c);
+	r = cJSON_IsObject(c) ? cJSON_CreateObjectReference(c->child) :
+				cJSON_CreateArrayReference(c->child);
+	if (!r)
+		util_fatal("out of memory");
+	return r;
+}
+
+static cJSON *build_part(const cJSON *args, enum kea_service svc, bool borrow, char *why,
+			 size_t size)
 {
 	const cJSON *map = service_map(args, svc), *c;
 	const char *key = kea_service_config_key(svc);
@@ -132,7 +150,7 @@ cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t s
 	m = cJSON_AddObjectToObject(out, key);
 	cJSON_ArrayForEach(c, map)
 		if (!replica_is_local(c->string, svc))
-			cJSON_AddItemToObject(m, c->string, dup(c));
+			cJSON_AddItemToObject(m, c->string, member(c, borrow));
 	l = ha_list(map);
 	if (l) {
 		ha = cJSON_AddArrayToObject(m, HA_KEY);
@@ -142,15 +160,58 @@ cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t s
 	return out;
 }
 
-uint64_t replica_hash(const cJSON *part)
+cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t size)
 {
-	char *s = part ? cJSON_PrintUnformatted(part) : NULL;
+	return build_part(args, svc, false, why, size);
+}
+
+char *replica_part_text(const cJSON *args, enum kea_service svc, char *why, size_t size)
+{
+	cJSON *shell = build_part(args, svc, true, why, size);
+	char *text;
+
+	if (!shell)
+		return NULL;
+	text = replica_text(shell);
+	cJSON_Delete(shell); /* its own nodes only: borrowed children stay args' */
+	return text;
+}
+
+char *replica_text(const cJSON *part)
+{
+	char *s = cJSON_PrintUnformatted(part);
+
+	if (!s)
+		util_fatal("out of memory");
+	return s;
+}
+
+uint64_t replica_text_hash(const char *text)
+{
 	uint64_t h = 14695981039346656037ull;
 
-	for (const char *p = s; p && *p; p++)
+	for (const char *p = text; p && *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h;
+}
+
+uint64_t replica_hash(const cJSON *part)
+{
+	char *s = part ? replica_text(part) : NULL;
+	uint64_t h = replica_text_hash(s);
+
 	cJSON_free(s);
 	return h;
+}
+
+cJSON *replica_parse(const char *text)
+{
+	cJSON *t = text ? cJSON_Parse(text) : NULL;
+
+	/* The text is cJSON's own output: only a failed allocation refuses it. */
+	if (text && !t)
+		util_fatal("out of memory");
+	return t;
 }
 
 bool replica_refuses(const cJSON *args, enum kea_service svc, char *why, size_t size)

@@ -5,7 +5,8 @@
  * arguments, {"Dhcp4": {...}}): the replicated part of a configuration, the
  * configuration a peer should have (its own server-local parts with the
  * source of truth's replicated part), and the drift between two
- * configurations in words. No I/O, no clock.
+ * configurations in words; the compact text the model keeps of a part, and
+ * its tree again. No I/O, no clock.
  */
 #ifndef KEAHA_REPLICA_H
 #define KEAHA_REPLICA_H
@@ -44,8 +45,24 @@ bool replica_ha_peer_key_is_local(const char *key);
  */
 cJSON *replica_part(const cJSON *args, enum kea_service svc, char *why, size_t size);
 
+/*
+ * The part's compact JSON (cJSON_PrintUnformatted: no spaces, Kea's own key
+ * order kept): what the model holds, several times smaller than the tree. Freed
+ * with cJSON_free.
+ */
+char *replica_text(const cJSON *part);
+/* FNV-1a of a compact text; replica_hash(p) == replica_text_hash(replica_text(p)). */
+uint64_t replica_text_hash(const char *text);
 /* FNV-1a of the part's compact JSON: equal parts, equal hashes. */
 uint64_t replica_hash(const cJSON *part);
+/*
+ * replica_text(replica_part(args)) without copying the configuration (the
+ * part's members point at args' while it is printed): what the poller keeps
+ * of every config-get. NULL with why as replica_part.
+ */
+char *replica_part_text(const cJSON *args, enum kea_service svc, char *why, size_t size);
+/* The tree of a replica_text() again (a new tree, the caller's), or NULL for NULL. */
+cJSON *replica_parse(const char *text);
 
 /* Why a configuration is never replicated (a config-control section), or false. */
 bool replica_refuses(const cJSON *args, enum kea_service svc, char *why, size_t size);

@@ -40,11 +40,14 @@ static void give_config(struct model *m, int s, const cJSON *args)
 	struct kea_config c;
 	char err[DECODE_ERR_LEN], why[REPLICA_WHY_LEN];
 	cJSON *part;
+	char *text;
 
 	assert_true(decode_config(args, KEA_DHCP4, &c, err, sizeof(err)));
 	model_apply_config(m, s, KEA_DHCP4, &c, NOW);
 	part = replica_part(args, KEA_DHCP4, why, sizeof(why));
-	model_apply_replica(m, s, KEA_DHCP4, part, replica_hash(part), NOW);
+	text = replica_text(part);
+	cJSON_Delete(part);
+	model_apply_replica(m, s, KEA_DHCP4, text, replica_text_hash(text), NOW);
 }
 
 static void give_status(struct model *m, int s, const char *fixture)
@@ -126,6 +129,76 @@ static void test_in_line_then_drift(void **state)
 	gen = m.generation;
 	drift_update_all(&m);
 	assert_int_equal(m.generation, gen);
+	cJSON_Delete(b);
+	model_free(&m);
+}
+
+/* The replica held for a daemon: its entry in model.replicas, or NULL. */
+static const struct replica_ref *entry_of(const struct model *m, int s)
+{
+	for (int i = 0; i < m->nreplicas; i++)
+		if (m->replicas[i].text == m->servers[s].d[KEA_DHCP4].replica)
+			return &m->replicas[i];
+	return NULL;
+}
+
+/*
+ * The model keeps each distinct replicated part once, as compact text with its
+ * hash: equal parts share one entry (counted), a change gets its own, going
+ * back shares again and frees the other; the same text again changes nothing.
+ */
+static void test_replicas_held_as_shared_text(void **state)
+{
+	struct model m;
+	cJSON *b, *orig, *tree;
+	const struct replica_ref *e;
+	char why[REPLICA_WHY_LEN], *text;
+	unsigned gen;
+
+	(void)state;
+	build(&m, &b, "status-get.direct.lb-secondary.normal");
+	orig = cJSON_Duplicate(b, true);
+	e = entry_of(&m, 0);
+	assert_non_null(e);
+	assert_ptr_equal(entry_of(&m, 1), e);
+	assert_int_equal(e->refs, 2);
+	assert_true(e->hash == m.servers[1].d[KEA_DHCP4].replica_hash);
+	/* The text is the part's compact form; parsed on demand, it is the part. */
+	tree = replica_part(b, KEA_DHCP4, why, sizeof(why));
+	text = replica_text(tree);
+	assert_string_equal(e->text, text);
+	assert_true(e->hash == replica_hash(tree));
+	cJSON_free(text);
+	text = NULL;
+	{
+		cJSON *again = replica_parse(e->text);
+		assert_true(cJSON_Compare(again, tree, true));
+		cJSON_Delete(again);
+	}
+	cJSON_Delete(tree);
+	/* A change on the secondary: two entries, one holder each. */
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"), "valid-lifetime",
+					       cJSON_CreateNumber(999));
+	give_config(&m, 1, b);
+	assert_int_equal(m.nreplicas, 2);
+	assert_int_equal(entry_of(&m, 0)->refs, 1);
+	assert_int_equal(entry_of(&m, 1)->refs, 1);
+	assert_true(m.servers[0].d[KEA_DHCP4].replica_hash != m.servers[1].d[KEA_DHCP4].replica_hash);
+	/* Back as it was: shared again, the changed one freed. */
+	give_config(&m, 1, orig);
+	assert_int_equal(m.nreplicas, 1);
+	assert_ptr_equal(m.servers[0].d[KEA_DHCP4].replica, m.servers[1].d[KEA_DHCP4].replica);
+	assert_int_equal(entry_of(&m, 0)->refs, 2);
+	/* The same configuration read again: nothing changes, nothing to redraw. */
+	gen = m.generation;
+	tree = replica_part(orig, KEA_DHCP4, why, sizeof(why));
+	text = replica_text(tree);
+	model_apply_replica(&m, 1, KEA_DHCP4, text, replica_text_hash(text), NOW);
+	assert_int_equal(m.generation, gen);
+	assert_int_equal(m.nreplicas, 1);
+	assert_int_equal(entry_of(&m, 1)->refs, 2);
+	cJSON_Delete(tree);
+	cJSON_Delete(orig);
 	cJSON_Delete(b);
 	model_free(&m);
 }
@@ -301,6 +374,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_line_then_drift),
+		cmocka_unit_test(test_replicas_held_as_shared_text),
 		cmocka_unit_test(test_update_changed),
 		cmocka_unit_test(test_pinned_source),
 		cmocka_unit_test(test_autorepl_decisions),

@@ -163,6 +163,138 @@ static void test_real_peers_do_not_drift(void **state)
 	}
 }
 
+/* ---- the compact text the model keeps ----------------------------------- */
+
+/* FNV-1a of cJSON's compact print: what replica_hash has always meant (and what
+ * replication records keep as the hash last made everyone's). */
+static uint64_t fnv_of_print(const cJSON *part)
+{
+	char *s = cJSON_PrintUnformatted(part);
+	uint64_t h = 14695981039346656037ull;
+
+	for (const char *p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	cJSON_free(s);
+	return h;
+}
+
+static cJSON *args_named(const char *name)
+{
+	return name[0] == '3' ? configs_args3(name + 2) : configs_args(name + 2);
+}
+
+/* Text, tree again and hash agree on every captured configuration, Kea 2.2 and 3.0. */
+static void test_text_round_trip(void **state)
+{
+	static const struct { const char *name; enum kea_service svc; } cases[] = {
+		{ "2:config-get.dhcp4.lb-primary", KEA_DHCP4 },
+		{ "2:config-get.dhcp4.lb-primary.tls", KEA_DHCP4 },
+		{ "2:config-get.dhcp4.bk-backup", KEA_DHCP4 },
+		{ "2:config-get.dhcp4.plain-a.no-ha", KEA_DHCP4 },
+		{ "2:config-get.dhcp6.lb-primary", KEA_DHCP6 },
+		{ "3:config-get.direct.lb-primary.normal", KEA_DHCP4 },
+		{ "3:config-get.direct.hs-standby.normal", KEA_DHCP4 },
+		{ "3:config-get.direct.hub.normal", KEA_DHCP4 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		cJSON *a = args_named(cases[i].name), *a2 = args_named(cases[i].name), *tree;
+		char why[REPLICA_WHY_LEN];
+		cJSON *part = replica_part(a, cases[i].svc, why, sizeof(why));
+		cJSON *part2 = replica_part(a2, cases[i].svc, why, sizeof(why));
+		char *text, *again, *pretty;
+
+		assert_non_null(part);
+		assert_non_null(part2);
+		text = replica_text(part);
+		pretty = cJSON_Print(part);
+		/* Compact: no layout, a good part smaller than the printed form. */
+		assert_null(strchr(text, '\n'));
+		assert_true(strlen(text) < strlen(pretty));
+		assert_non_null(strstr(text, "\"subnet"));
+		/* The tree made again is the part, and prints to the same text. */
+		tree = replica_parse(text);
+		if (!cJSON_Compare(tree, part, true))
+			fail_msg("%s: the parsed text is not the part", cases[i].name);
+		again = replica_text(tree);
+		assert_string_equal(again, text);
+		/* One hash for part, text and tree; its meaning unchanged; a second
+		 * read of the same configuration gives the same text and hash. */
+		assert_true(replica_text_hash(text) == replica_hash(part));
+		assert_true(replica_hash(tree) == replica_hash(part));
+		assert_true(replica_hash(part) == fnv_of_print(part));
+		assert_true(replica_hash(part2) == replica_hash(part));
+		cJSON_free(again);
+		/* Printed straight from the configuration: the same text, the
+		 * configuration untouched (its members were only borrowed). */
+		again = replica_part_text(a, cases[i].svc, why, sizeof(why));
+		assert_non_null(again);
+		assert_string_equal(again, text);
+		assert_true(cJSON_Compare(a, a2, true));
+		cJSON_free(again);
+		again = replica_text(part2);
+		assert_string_equal(again, text);
+		cJSON_free(again);
+		cJSON_free(pretty);
+		cJSON_free(text);
+		cJSON_Delete(tree);
+		cJSON_Delete(part);
+		cJSON_Delete(part2);
+		cJSON_Delete(a);
+		cJSON_Delete(a2);
+	}
+	{
+		cJSON *none = cJSON_Parse("{\"Dhcp6\": {}}");
+		char why[REPLICA_WHY_LEN];
+		assert_null(replica_part_text(none, KEA_DHCP4, why, sizeof(why)));
+		assert_string_equal(why, "no Dhcp4 configuration");
+		cJSON_Delete(none);
+	}
+	assert_null(replica_parse(NULL));
+	assert_true(replica_text_hash(NULL) == replica_hash(NULL));
+}
+
+/* The words from trees made again out of the texts are the words from the parts. */
+static void test_drift_words_from_texts(void **state)
+{
+	cJSON *a = configs_args3(LB_PRIMARY), *b = configs_args3(LB_SECONDARY);
+	cJSON *pa, *pb, *ta, *tb;
+	char why[REPLICA_WHY_LEN], *xa, *xb;
+	struct sbuf w1, w2;
+	int n1, n2;
+
+	(void)state;
+	set(b, "Dhcp4", "valid-lifetime", cJSON_CreateNumber(1234));
+	set(b, "Dhcp4.subnet4.0", "t1-percent", cJSON_CreateNumber(0.6)); /* a double */
+	append(b, "Dhcp4.subnet4.0.pools", cJSON_Parse("{\"pool\": \"10.9.9.1-10.9.9.9\"}"));
+	set(b, HA3, "heartbeat-delay", cJSON_CreateNumber(12345));
+	pa = replica_part(a, KEA_DHCP4, why, sizeof(why));
+	pb = replica_part(b, KEA_DHCP4, why, sizeof(why));
+	xa = replica_text(pa);
+	xb = replica_text(pb);
+	ta = replica_parse(xa);
+	tb = replica_parse(xb);
+	sbuf_init(&w1);
+	sbuf_init(&w2);
+	n1 = replica_drift(pa, pb, KEA_DHCP4, "lb-primary", "lb-secondary", &w1);
+	n2 = replica_drift(ta, tb, KEA_DHCP4, "lb-primary", "lb-secondary", &w2);
+	assert_true(n1 >= 3);
+	assert_int_equal(n2, n1);
+	assert_string_equal(w2.s, w1.s);
+	assert_true(replica_text_hash(xa) != replica_text_hash(xb));
+	sbuf_free(&w1);
+	sbuf_free(&w2);
+	cJSON_free(xa);
+	cJSON_free(xb);
+	cJSON_Delete(ta);
+	cJSON_Delete(tb);
+	cJSON_Delete(pa);
+	cJSON_Delete(pb);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 /* ---- drift in words ---------------------------------------------------- */
 
 static cJSON *parse(const char *json)
@@ -469,6 +601,8 @@ int main(void)
 		cmocka_unit_test(test_readme_lists_the_table),
 		cmocka_unit_test(test_part_leaves_out_local_parts),
 		cmocka_unit_test(test_real_peers_do_not_drift),
+		cmocka_unit_test(test_text_round_trip),
+		cmocka_unit_test(test_drift_words_from_texts),
 		cmocka_unit_test(test_drift_words),
 		cmocka_unit_test(test_drift_subnets_classes_ha_and_order),
 		cmocka_unit_test(test_drift_pools),

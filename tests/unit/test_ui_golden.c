@@ -1019,10 +1019,13 @@ static void test_drift_screen(void **state)
 	int ri, p = server_of(&r->model, "lb-primary"), q = server_of(&r->model, "lb-secondary");
 	cJSON *a = replica_of("config-get.dhcp4.lb-primary", false);
 	cJSON *b = replica_of("config-get.dhcp4.lb-primary", true);
+	char *ta = replica_text(a), *tb = replica_text(b);
 
 	(void)state;
-	model_apply_replica(&r->model, p, KEA_DHCP4, a, replica_hash(a), T_LAST);
-	model_apply_replica(&r->model, q, KEA_DHCP4, b, replica_hash(b), T_LAST);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	model_apply_replica(&r->model, p, KEA_DHCP4, ta, replica_text_hash(ta), T_LAST);
+	model_apply_replica(&r->model, q, KEA_DHCP4, tb, replica_text_hash(tb), T_LAST);
 	drift_update_all(&r->model);
 	ri = model_find_rel(&r->model, "lb-primary+lb-secondary/dhcp4");
 	assert_true(ri >= 0);
