@@ -17,7 +17,6 @@
 
 #include "util.h"
 
-#define MAX_ARGS 48
 #define RETRY_FIRST 30.0     /* seconds after a failed sync */
 #define RETRY_MAX 600.0
 
@@ -113,7 +112,7 @@ static struct track *track_of(struct autorepl *a, const char *name)
 	a->t = xrealloc(a->t, (size_t)(a->nt + 1) * sizeof(*a->t));
 	memset(&a->t[a->nt], 0, sizeof(a->t[0]));
 	strlcpy_(a->t[a->nt].name, name, sizeof(a->t[0].name));
-	replstate_load(a->o.state_dir, name, &a->t[a->nt].st);
+	replstate_load(a->o.child.state_dir, name, &a->t[a->nt].st);
 	return &a->t[a->nt++];
 }
 
@@ -139,7 +138,7 @@ static void note_agreement(struct autorepl *a, const struct model *m, const stru
 		return;
 	t->st.has_in_sync = true;
 	t->st.in_sync = sd->replica_hash;
-	replstate_save(a->o.state_dir, r->name, &t->st);
+	replstate_save(a->o.child.state_dir, r->name, &t->st);
 }
 
 static void on_close(uv_handle_t *h)
@@ -158,7 +157,7 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int signal)
 	uv_close((uv_handle_t *)p, on_close);
 	if (!t)
 		return;
-	replstate_load(a->o.state_dir, t->name, &t->st);
+	replstate_load(a->o.child.state_dir, t->name, &t->st);
 	if (a->o.events)
 		events_replication(a->o.events, util_wallclock(), t->name,
 				   status == 0 && signal == 0 ? REPL_FINISHED : REPL_FAILED,
@@ -185,38 +184,19 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int signal)
 	a->running_track = -1;
 }
 
-/* argv of the child: keaha [--config F] --state-dir D sync REL --yes [URL...] */
-static void child_args(const struct autorepl *a, const char *rel, char **argv)
-{
-	int k = 0;
-
-	argv[k++] = (char *)a->o.exe;
-	if (a->o.config_path) {
-		argv[k++] = (char *)"--config";
-		argv[k++] = (char *)a->o.config_path;
-	}
-	argv[k++] = (char *)"--state-dir";
-	argv[k++] = (char *)a->o.state_dir;
-	argv[k++] = (char *)"sync";
-	argv[k++] = (char *)rel;
-	argv[k++] = (char *)"--yes";
-	for (int i = 0; i < a->o.nurls && k < MAX_ARGS - 1; i++)
-		argv[k++] = (char *)a->o.urls[i];
-	argv[k] = NULL;
-}
-
 static bool start_child(struct autorepl *a, int track)
 {
-	char *argv[MAX_ARGS], log[1024];
+	const char *words[] = { "sync", a->t[track].name, "--yes", NULL };
+	char **argv, log[1024];
 	uv_stdio_container_t io[3];
 	uv_process_options_t po;
 	int fd, rc;
 
-	snprintf(log, sizeof(log), "%s/replication.log", a->o.state_dir);
+	snprintf(log, sizeof(log), "%s/replication.log", a->o.child.state_dir);
 	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return false;
-	child_args(a, a->t[track].name, argv);
+	argv = child_argv(&a->o.child, words);
 	{
 		char when[32];
 		time_t now = time(NULL);
@@ -229,7 +209,7 @@ static bool start_child(struct autorepl *a, int track)
 	io[0].flags = UV_IGNORE;
 	io[1].flags = io[2].flags = UV_INHERIT_FD;
 	io[1].data.fd = io[2].data.fd = fd;
-	po.file = a->o.exe;
+	po.file = argv[0];
 	po.args = argv;
 	po.stdio = io;
 	po.stdio_count = 3;
@@ -237,6 +217,7 @@ static bool start_child(struct autorepl *a, int track)
 	a->proc.data = a;
 	rc = uv_spawn(a->loop, &a->proc, &po);
 	close(fd);
+	free(argv);
 	if (rc != 0)
 		return false;
 	a->running = true;
@@ -249,7 +230,7 @@ void autorepl_tick(struct autorepl *a, struct model *m, double now)
 	char why[200];
 
 	a->m = m;
-	if (!a->o.enabled || !a->o.state_dir)
+	if (!a->o.enabled || !a->o.child.state_dir)
 		return;
 	for (int i = 0; i < m->nrels; i++) {
 		struct relationship *r = &m->rels[i];

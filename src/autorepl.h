@@ -17,6 +17,7 @@
 
 #include <uv.h>
 
+#include "child.h"
 #include "events.h"
 #include "model.h"
 #include "replstate.h"
@@ -40,11 +41,9 @@ enum autorepl_decision autorepl_decide(const struct model *m, const struct relat
 struct autorepl_opts {
 	bool enabled;             /* keaReplicateConfig and not --readonly */
 	bool source_edits;        /* keaReplicateSourceEdits */
-	const char *exe;          /* the keaha binary: /proc/self/exe */
-	const char *config_path;  /* --config of the child, NULL for none */
-	const char *state_dir;    /* NULL: no records, no automatic replication */
-	const char *const *urls;  /* servers given on the command line */
-	int nurls;
+	/* The child's binary, --config and servers; its state_dir is also where the
+	 * records and replication.log live (NULL: no records, no automatic replication). */
+	struct child_opts child;
 	struct events *events;    /* each run started, finished or failed; NULL: none */
 };
 

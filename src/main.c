@@ -121,7 +121,6 @@ static const char usage_text[] =
 
 struct cli {
 	const char *config_path;
-	const char *child_args[6];  /* for a dashboard's changes: keaha's options that name the servers */
 	bool json;
 	double timeout;
 	char state_dir[512];
@@ -282,28 +281,10 @@ static int cmd_edit(const struct keaha_config *cfg, struct cli *c)
 	return edit_cmd_run(cfg, &o, c->rel.name);
 }
 
-/* A change made from the dashboard runs as a child keaha that must see the same servers and state. */
-static void child_args(struct cli *c)
-{
-	int n = 0;
-
-	if (c->config_path) {
-		c->child_args[n++] = "--config";
-		c->child_args[n++] = c->config_path;
-	}
-	if (c->no_state) {
-		c->child_args[n++] = "--no-state";
-	} else {
-		c->child_args[n++] = "--state-dir";
-		c->child_args[n++] = c->state_dir;
-	}
-	c->child_args[n] = NULL;
-	c->ui.child_args = c->child_args;
-}
-
 static int cmd_dashboard(const struct keaha_config *cfg, struct cli *c)
 {
-	child_args(c);
+	/* A change made from the dashboard runs as a child keaha with the same -c and state. */
+	c->ui.config_path = c->config_path;
 	c->ui.state_dir = state_dir(c);
 	c->ui.events_file = c->events_file;
 	return app_run(cfg, &c->ui);

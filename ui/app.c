@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include "autorepl.h"
+#include "child.h"
 #include "chrome.h"
 #include "draw.h"
 #include "drift.h"
@@ -124,6 +125,14 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
 	va_end(ap);
 	ui->message_is_error = error;
+}
+
+char **ui_child_argv(const struct ui *ui, const char *const *words)
+{
+	struct child_opts co = { .config_path = ui->o->config_path, .state_dir = ui->o->state_dir,
+				 .urls = ui->o->urls };
+
+	return child_argv(&co, words);
 }
 
 bool ui_navigate(struct view *v, enum action a, int n, int page)
@@ -581,15 +590,17 @@ static void cleanup(struct app *a)
 static void start_autorepl(struct app *a, const struct keaha_config *cfg, const struct ui_opts *o)
 {
 	struct autorepl_opts ro = { .enabled = cfg->replicate && !o->readonly,
-				    .source_edits = cfg->replicate_source_edits, .exe = "/proc/self/exe",
-				    .config_path = cfg->source[0] ? cfg->source : NULL,
-				    .state_dir = o->state_dir, .events = &a->events };
+				    .source_edits = cfg->replicate_source_edits,
+				    .child = { .config_path = cfg->source[0] ? cfg->source : NULL,
+					       .state_dir = o->state_dir },
+				    .events = &a->events };
+	int n = 0;
 
 	a->urls = xcalloc((size_t)cfg->nservers + 1, sizeof(*a->urls));
 	for (int i = 0; i < cfg->nservers; i++)
 		if (cfg->servers[i].auto_name)
-			a->urls[ro.nurls++] = cfg->servers[i].url;
-	ro.urls = a->urls;
+			a->urls[n++] = cfg->servers[i].url;
+	ro.child.urls = a->urls;
 	a->repl = autorepl_new(&a->loop, &ro);
 }
 

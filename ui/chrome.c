@@ -393,8 +393,8 @@ static enum ui_result open_edit(struct ui *ui)
 	const struct relationship *r = looked_at(ui);
 	const char *target = r ? r->name : v->ops == &servers_view_ops && v->sel < ui->model->nservers ?
 			     ui->model->servers[v->sel].name : NULL;
-	const char *argv[16];
-	int n = 0;
+	const char *words[3] = { "edit", target, NULL };
+	char **argv;
 
 	if (!target) {
 		ui_message(ui, true, "select a relationship or a server first");
@@ -406,15 +406,9 @@ static enum ui_result open_edit(struct ui *ui)
 	}
 	if (!can_change(ui))
 		return UI_REDRAW;
-	argv[n++] = "/proc/self/exe";
-	for (const char *const *p = ui->o->child_args; p && *p && n < 8; p++)
-		argv[n++] = *p;
-	argv[n++] = "edit";
-	argv[n++] = target;
-	for (const char *const *p = ui->o->urls; p && *p && n < 15; p++)
-		argv[n++] = *p;
-	argv[n] = NULL;
-	ui->run_foreground(ui, argv, target);
+	argv = ui_child_argv(ui, words);
+	ui->run_foreground(ui, (const char *const *)argv, target);
+	free(argv);
 	return UI_REDRAW;
 }
 

@@ -140,28 +140,25 @@ static void set_phase(struct change *c, enum change_phase p)
 	phase_form(c);
 }
 
-/* The child: keaha with the dashboard's own servers and state, the command, the URLs. */
+/* The child: keaha with the dashboard's own servers and state (ui_child_argv), the command. */
 static bool start_job(struct ui *ui, struct change *c, bool dry_run)
 {
 	struct change_args a = { .n = 0 };
-	char err[300];
+	char err[300], **argv;
+	bool ok;
 
-	change_arg(&a, "/proc/self/exe");
-	for (const char *const *p = ui->o->child_args; p && *p; p++)
-		change_arg(&a, *p);
 	c->ops->command(ui, c, dry_run, &a);
 	change_arg(&a, dry_run ? "--dry-run" : "--yes");
-	for (const char *const *p = ui->o->urls; p && *p; p++)
-		change_arg(&a, *p);
 	if (!ui->job) {
 		ui_message(ui, true, "changes need the dashboard's loop (not available here)");
 		return false;
 	}
-	if (!job_start(ui->job, a.argv, c, err, sizeof(err))) {
+	argv = ui_child_argv(ui, a.argv);
+	ok = job_start(ui->job, (const char *const *)argv, c, err, sizeof(err));
+	free(argv);
+	if (!ok)
 		ui_message(ui, true, "%s", err);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 static void try_next(struct ui *ui, struct change *c)

@@ -18,10 +18,10 @@
 
 struct ui_opts {
 	bool readonly;          /* hide every action that changes a server */
-	/* For changes run as a child keaha: the global options that make it see
-	 * the same servers and state (-c FILE, --state-dir DIR or --no-state)
-	 * and the URLs given on the command line; both NULL-terminated. */
-	const char *const *child_args;
+	/* For changes run as a child keaha (ui_child_argv): with state_dir below,
+	 * what makes it see the same servers and state: -c FILE (NULL: none) and
+	 * the URLs given on the command line (NULL-terminated). */
+	const char *config_path;
 	const char *const *urls;
 	bool no_color;
 	bool ascii;
@@ -115,6 +115,8 @@ void ui_pop(struct ui *ui);
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Moves v->sel by an action over n rows, keeping it on screen (page = visible rows). */
 bool ui_navigate(struct view *v, enum action a, int n, int page);
+/* A child keaha's argv with the dashboard's servers and state, words its subcommand: free() it. */
+char **ui_child_argv(const struct ui *ui, const char *const *words);
 
 /* The views. */
 extern const struct view_ops failover_view_ops;

@@ -55,7 +55,9 @@ AUTH_REALM=keaha-lab
 KEAHA_USER=keaha
 HA_USER=kea-ha
 
-# Messages, bounded waits, host checks and the PID check are in common.sh.
+# Messages, bounded waits, host checks, the PID check, the lab number and
+# starting/stopping processes by PID (wait_launched, stop_items, restart_dhcp)
+# are in common.sh.
 
 # ---------------------------------------------------------------- the model
 
@@ -170,41 +172,11 @@ launch() {
 		;;
 	esac
 	# shellcheck disable=SC2016 # $$ and $1 belong to the inner sh
-	setsid -f sh -c 'echo $$ >"$1"; shift; exec env "$@"' sh "$dir/$proc.launch" \
+	setsid -f sh -c 'echo $$ >"$1"; shift; exec env "$@"' sh "$dir/$proc.launch.pid" \
 		"${envs[@]}" "${cmd[@]}" >>"$dir/$bin.out" 2>&1 </dev/null
 	LAUNCHED+=("$host:$proc")
 }
 
-# Wait (bounded) until every process in LAUNCHED wrote its pid file; a process
-# that died meanwhile is reported with the end of its output and log.
-wait_launched() {
-	local deadline=$(($(now_ms) + LAUNCH_TIMEOUT * 1000)) item host proc lpid pending failed=0 i
-	for ((i = 0; i < LAUNCH_TIMEOUT * 20; i++)); do
-		pending=()
-		for item in "${LAUNCHED[@]}"; do
-			host=${item%%:*} proc=${item#*:}
-			proc_pid "$host" "$proc" >/dev/null && continue
-			lpid=$(cat "$(host_dir "$host")/$proc.launch" 2>/dev/null || true)
-			if [ -n "$lpid" ] && ! kill -0 "$lpid" 2>/dev/null; then
-				say "$host $proc exited at start-up:"
-				tail -n 5 "$(host_dir "$host")/$(proc_bin "$proc").out" >&2 || true
-				tail -n 5 "$(host_dir "$host")/$(proc_bin "$proc").log" >&2 2>/dev/null || true
-				failed=1
-				continue
-			fi
-			pending+=("$item")
-		done
-		[ ${#pending[@]} -eq 0 ] && break
-		[ "$(now_ms)" -lt "$deadline" ] || break
-		sleep 0.05
-	done
-	for item in "${pending[@]}"; do
-		say "$item did not write its pid file within ${LAUNCH_TIMEOUT}s"
-		failed=1
-	done
-	LAUNCHED=()
-	return $failed
-}
 
 # Send a signal to some processes of a host (those running); quiet if none.
 signal_procs() {
@@ -220,48 +192,10 @@ signal_procs() {
 	done
 }
 
-# Stop processes gracefully: SIGTERM (+SIGCONT, a frozen process cannot act on
-# it), bounded wait, then SIGKILL. Pid files of dead processes are removed.
-# Arguments: host:proc items.
-stop_items() {
-	local item host proc pid i deadline
-	local -a alive=() still
-	for item in "$@"; do
-		host=${item%%:*} proc=${item#*:}
-		if pid=$(proc_pid "$host" "$proc"); then
-			kill -TERM "$pid" 2>/dev/null || true
-			kill -CONT "$pid" 2>/dev/null || true
-			alive+=("$item")
-		fi
-	done
-	deadline=$(($(now_ms) + STOP_TIMEOUT * 1000))
-	for ((i = 0; i < STOP_TIMEOUT * 20 && ${#alive[@]} > 0; i++)); do
-		sleep 0.05
-		still=()
-		for item in "${alive[@]}"; do
-			proc_pid "${item%%:*}" "${item#*:}" >/dev/null && still+=("$item")
-		done
-		alive=("${still[@]+"${still[@]}"}")
-		[ "$(now_ms)" -lt "$deadline" ] || break
-	done
-	for item in "${alive[@]+"${alive[@]}"}"; do
-		if pid=$(proc_pid "${item%%:*}" "${item#*:}"); then
-			say "$item (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s: SIGKILL"
-			kill -KILL "$pid" 2>/dev/null || true
-		fi
-	done
-	for item in "$@"; do
-		host=${item%%:*} proc=${item#*:}
-		wait_gone "$host" "$proc"
-		rm -f "$(proc_pidfile "$host" "$proc")"
-	done
-}
 
 # Is a lab process not running (any more)?
-proc_gone() { ! proc_pid "$1" "$2" >/dev/null; }
 
 # Wait (bounded, 5 s) until a process is gone, e.g. after SIGKILL.
-wait_gone() { wait_until 5 proc_gone "$1" "$2" || { say "$1 $2 still running"; return 1; }; }
 
 # ---------------------------------------------------------------- talking to Kea
 
@@ -522,15 +456,7 @@ write_lab_files() {
 
 # The lab number: the one stored by start (LAB_NET, if given, must agree), or
 # with "new" (start) LAB_NET, default 0.
-load_net() {
-	local stored=""
-	[ "${1:-}" != new ] && [ -r "$LAB_DIR/lab.net" ] && stored=$(cat "$LAB_DIR/lab.net")
-	if [ -n "$stored" ] && [ -n "${LAB_NET:-}" ] && [ "$stored" != "$LAB_NET" ]; then
-		die "LAB_NET=$LAB_NET but the lab in $LAB_DIR uses $stored"
-	fi
-	LAB_NET=${stored:-${LAB_NET:-0}}
-	if ! [[ $LAB_NET =~ ^[0-9]+$ ]] || [ "$LAB_NET" -gt 255 ]; then die "LAB_NET must be 0..255"; fi
-}
+load_net() { lab_net_load LAB_NET 0 "$@"; }
 
 # Running processes of any known host in LAB_DIR, as host:proc lines.
 running_items() {
@@ -639,18 +565,10 @@ cmd_start() {
 	cmd_hosts
 }
 
-# Wait (bounded, 5 s) until dead processes left the process table: an init
-# that reaps late (PID 1 in some containers/VMs takes ~2 s) leaves zombies that
-# `pgrep kea` still lists right after a stop.
-wait_reaped() {
-	local pid
-	for pid in "$@"; do wait_until 5 test ! -e "/proc/$pid" || true; done
-}
 
 # stop: every process of this lab by its pid file; logs and leases stay.
 cmd_stop() {
-	local -a items pids=()
-	local item
+	local -a items
 	[ -d "$LAB_DIR/hosts" ] || { say "no lab in $LAB_DIR"; return 0; }
 	load_net
 	mapfile -t items < <(running_items)
@@ -658,9 +576,7 @@ cmd_stop() {
 		say "nothing running in $LAB_DIR"
 	else
 		say "stopping ${#items[@]} processes"
-		for item in "${items[@]}"; do pids+=("$(proc_pid "${item%%:*}" "${item#*:}")"); done
 		stop_items "${items[@]}"
-		wait_reaped "${pids[@]}"
 	fi
 	[ -z "$(running_items)" ] || die "some processes survived: $(running_items | tr '\n' ' ')"
 	say "lab in $LAB_DIR stopped (logs kept)"
@@ -737,16 +653,6 @@ cmd_start_host() {
 	say "$host: started ${started[*]}"
 }
 
-# Restart a host's DHCP daemons (not its agent) after changing its clock skew.
-restart_dhcp() {
-	local host=$1 s
-	local -a items=()
-	for s in $(host_services "$host"); do items+=("$host:$s"); done
-	stop_items "${items[@]}"
-	LAUNCHED=()
-	for s in $(host_services "$host"); do launch "$host" "$s"; done
-	wait_launched || die "$host: restart failed"
-}
 
 # skew HOST OFFSET: run the host's DHCP daemons under libfaketime.
 cmd_skew() {

@@ -19,31 +19,14 @@ pass=0 fail=0 failed_names=""
 cleanup() { "$LAB" stop >/dev/null 2>&1; rm -rf "$STATE"; }
 trap cleanup EXIT INT TERM
 
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-nok()  { fail=$((fail + 1)); failed_names="$failed_names $1"; echo "FAIL - $1: $2"; }
+# ok, nok, expect, rel, srv, wait_status, wait_event, fresh_replication, tests_summary.
+# shellcheck source=tests/lab/common.sh
+. "$here/common.sh"
 
 # keaha status --json on the primaries-only config, into $OUT and $RC.
 status() {
 	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-primaries.conf" status --json --timeout "${1:-8}")
 	RC=$?
-}
-
-# rel NAME FIELD: a field of one relationship in the last status.
-rel() { jq -r --arg n "$1" ".relationships[] | select(.name == \$n) | $2" <<<"$OUT"; }
-
-expect() { # NAME ACTUAL WANTED
-	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi
-}
-
-# Polls keaha (bounded) until relationship REL has status WANT.
-wait_status() { # REL WANT SECONDS
-	local i
-	for ((i = 0; i < $3 * 2; i++)); do
-		status 4
-		[ "$(rel "$1" .status)" = "$2" ] && return 0
-		sleep 0.5
-	done
-	return 1
 }
 
 restart_lab() { # [TOPO...], default lb hs bk
@@ -79,6 +62,4 @@ for t in "${scenarios[@]}"; do
 	rm -f "$STATE/audit.log"
 	$t
 done
-[ -n "$failed_names" ] && echo "failed:$failed_names"
-echo "lab: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tests_summary lab

@@ -112,7 +112,7 @@ resolve_procs() {
 # Config (inside the chroot) and pid file (outside) of a host's process;
 # Kea names its pid file <config basename>.<program>.pid.
 conf_in() { echo "$(host_cdir "$1")/$(proc_bin "${2:-dhcp4}").conf"; }
-pidfile() { local b; b=$(proc_bin "${2:-dhcp4}"); echo "$(host_dir "$1")/$b.$b.pid"; }
+proc_pidfile() { local b; b=$(proc_bin "${2:-dhcp4}"); echo "$(host_dir "$1")/$b.$b.pid"; }
 
 # ---------------------------------------------------------------- the chroot
 
@@ -161,8 +161,7 @@ cmd_build() {
 
 # PID of a running (or frozen) process of a host (default its kea-dhcp4),
 # trusted only if alive, not a zombie, and running this host's config file.
-proc_pid() { live_pid "$(pidfile "$1" "${2:-dhcp4}")" "$(conf_in "$1" "${2:-dhcp4}")"; }
-proc_gone() { ! proc_pid "$1" "${2:-dhcp4}" >/dev/null; }
+proc_pid() { live_pid "$(proc_pidfile "$1" "${2:-dhcp4}")" "$(conf_in "$1" "${2:-dhcp4}")"; }
 host_running() { local p; for p in $(host_procs "$1"); do proc_pid "$1" "$p" >/dev/null && return 0; done; return 1; }
 
 # Start one process of a host in the chroot, detached, with the path
@@ -176,7 +175,7 @@ launch() {
 	d=$(host_dir "$h") cd=$(host_cdir "$h") bin=$(proc_bin "$p")
 	[ -f "$d/$bin.conf" ] || die "$h: no $bin config: run '$PROG start' first"
 	if proc_pid "$h" "$p" >/dev/null; then say "$h $p already running"; return 0; fi
-	rm -f "$(pidfile "$h" "$p")"
+	rm -f "$(proc_pidfile "$h" "$p")"
 	args=(-c "$(conf_in "$h" "$p")")
 	if [ "$p" != agent ]; then
 		args+=(-p "$(dhcp_port "$h" server "$p")" -P "$(dhcp_port "$h" client "$p")")
@@ -195,70 +194,7 @@ launch() {
 # Launch every process of a host: DHCP daemons first, then the agent.
 launch_host() { local p; for p in $(host_procs "$1"); do launch "$1" "$p"; done; }
 
-# Wait (bounded) until every process in LAUNCHED wrote its pid file; one
-# that died meanwhile is reported with the end of its output and log.
-wait_launched() {
-	local deadline=$(($(now_ms) + LAUNCH_TIMEOUT * 1000)) item h p bin lpid failed=0 i
-	local -a pending=()
-	for ((i = 0; i < LAUNCH_TIMEOUT * 20; i++)); do
-		pending=()
-		for item in "${LAUNCHED[@]}"; do
-			h=${item%%:*} p=${item#*:}
-			proc_pid "$h" "$p" >/dev/null && continue
-			lpid=$(cat "$(host_dir "$h")/$p.launch.pid" 2>/dev/null || true)
-			if [ -n "$lpid" ] && ! kill -0 "$lpid" 2>/dev/null; then
-				bin=$(proc_bin "$p")
-				say "$h $bin exited at start-up:"
-				tail -n 5 "$(host_dir "$h")/$bin.out" >&2 || true
-				tail -n 5 "$(host_dir "$h")/$bin.log" >&2 2>/dev/null || true
-				failed=1
-				continue
-			fi
-			pending+=("$item")
-		done
-		[ ${#pending[@]} -eq 0 ] && break
-		[ "$(now_ms)" -lt "$deadline" ] || break
-		sleep 0.05
-	done
-	for item in "${pending[@]+"${pending[@]}"}"; do say "${item/:/ } did not write its pid file within ${LAUNCH_TIMEOUT}s"; failed=1; done
-	LAUNCHED=()
-	return $failed
-}
 
-# Stop processes: SIGTERM (+SIGCONT), bounded wait, then SIGKILL; then wait
-# until the PIDs left the process table (bounded). args: HOST (every process
-# of it) or HOST:PROC, any number
-stop_hosts() {
-	local h p pid i deadline item
-	local -a items=() alive=() still pids=()
-	for item in "$@"; do
-		if [[ $item == *:* ]]; then items+=("$item"); else for p in $(host_procs "$item"); do items+=("$item:$p"); done; fi
-	done
-	for item in "${items[@]}"; do
-		if pid=$(proc_pid "${item%%:*}" "${item#*:}"); then
-			kill -TERM "$pid" 2>/dev/null || true
-			kill -CONT "$pid" 2>/dev/null || true
-			alive+=("$item") pids+=("$pid")
-		fi
-	done
-	deadline=$(($(now_ms) + STOP_TIMEOUT * 1000))
-	for ((i = 0; i < STOP_TIMEOUT * 20 && ${#alive[@]} > 0; i++)); do
-		sleep 0.05
-		still=()
-		for item in "${alive[@]}"; do proc_pid "${item%%:*}" "${item#*:}" >/dev/null && still+=("$item"); done
-		alive=("${still[@]+"${still[@]}"}")
-		[ "$(now_ms)" -lt "$deadline" ] || break
-	done
-	for item in "${alive[@]+"${alive[@]}"}"; do
-		if pid=$(proc_pid "${item%%:*}" "${item#*:}"); then say "${item/:/ } (pid $pid) ignored SIGTERM: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; fi
-	done
-	for item in "${items[@]}"; do
-		h=${item%%:*} p=${item#*:}
-		wait_until 5 proc_gone "$h" "$p" || say "$h $p still running"
-		rm -f "$(pidfile "$h" "$p")"
-	done
-	for pid in "${pids[@]+"${pids[@]}"}"; do wait_until 5 test ! -e "/proc/$pid" || true; done
-}
 
 # ---------------------------------------------------------------- talking to Kea
 
@@ -466,15 +402,7 @@ write_lab_files() {
 
 # ---------------------------------------------------------------- lab state
 
-load_net() {
-	local stored=""
-	[ "${1:-}" != new ] && [ -r "$LAB_DIR/lab.net" ] && stored=$(cat "$LAB_DIR/lab.net")
-	if [ -n "$stored" ] && [ -n "${LAB3_NET:-}" ] && [ "$stored" != "$LAB3_NET" ]; then
-		die "LAB3_NET=$LAB3_NET but the lab in $LAB_DIR uses $stored"
-	fi
-	LAB_NET=${stored:-${LAB3_NET:-4}}
-	if ! [[ $LAB_NET =~ ^[0-9]+$ ]] || [ "$LAB_NET" -gt 255 ]; then die "LAB3_NET must be 0..255"; fi
-}
+load_net() { lab_net_load LAB3_NET 4 "$@"; }
 running_hosts() {
 	local h
 	[ -r "$LAB_DIR/hosts.tsv" ] || return 0
@@ -558,7 +486,7 @@ cmd_stop() {
 	[ -r "$LAB_DIR/hosts.tsv" ] || { say "no lab in $LAB_DIR"; return 0; }
 	load_net
 	mapfile -t hs < <(running_hosts)
-	if [ ${#hs[@]} -eq 0 ]; then say "nothing running in $LAB_DIR"; else say "stopping ${hs[*]}"; stop_hosts "${hs[@]}"; fi
+	if [ ${#hs[@]} -eq 0 ]; then say "nothing running in $LAB_DIR"; else say "stopping ${hs[*]}"; stop_items "${hs[@]}"; fi
 	[ -z "$(running_hosts)" ] || die "some processes survived: $(running_hosts | tr '\n' ' ')"
 	say "lab in $LAB_DIR stopped (logs kept)"
 }
@@ -598,7 +526,7 @@ cmd_stop_host() {
 	local -a items
 	check_host "${1:-}"
 	mapfile -t items < <(host_items "$1" "${2:-all}")
-	stop_hosts "${items[@]}"
+	stop_items "${items[@]}"
 	say "$1: stopped ${items[*]#*:}"
 }
 
@@ -612,16 +540,6 @@ cmd_start_host() {
 	say "$1: started"
 }
 
-# Restart a host's DHCP daemons (not an agent: it keeps the real clock).
-restart_dhcp() {
-	local h=$1 s
-	local -a items=()
-	for s in $(host_services "$h"); do items+=("$h:$s"); done
-	stop_hosts "${items[@]}"
-	LAUNCHED=()
-	for s in $(host_services "$h"); do launch "$h" "$s"; done
-	wait_launched || die "$h: restart failed"
-}
 
 cmd_skew() {
 	local h=${1:-} off=${2:-}

@@ -19,8 +19,9 @@ pass=0 fail=0 failed_names=""
 cleanup() { tmux -L "keaha-lab3-$$" kill-server >/dev/null 2>&1; "$LAB" stop >/dev/null 2>&1; rm -rf "$STATE"; }
 trap cleanup EXIT INT TERM
 
-ok()   { pass=$((pass + 1)); echo "ok   - $1"; }
-nok()  { fail=$((fail + 1)); failed_names="$failed_names [$1]"; echo "FAIL - $1: $2"; }
+# ok, nok, expect, expect_not, rel, srv, wait_status, wait_event, fresh_replication, tests_summary.
+# shellcheck source=tests/lab/common.sh
+. "$here/../lab/common.sh"
 
 # keaha status --json, into $OUT and $RC. CONF: managed (every server by its
 # control URL, the default) or primaries (the rest found by discovery).
@@ -28,24 +29,6 @@ CONF=managed
 status() {
 	OUT=$("$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-$CONF.conf" status --json --timeout "${1:-8}" 2>/dev/null)
 	RC=$?
-}
-rel() { jq -r --arg n "$1" ".relationships[] | select(.name == \$n) | $2" <<<"$OUT"; }
-srv() { jq -r --arg n "$1" ".servers[] | select(.name == \$n) | $2" <<<"$OUT"; }
-expect() { # NAME ACTUAL WANTED
-	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi
-}
-expect_not() { # NAME ACTUAL UNWANTED
-	if [ "$2" != "$3" ]; then ok "$1 ($2)"; else nok "$1" "got '$2'"; fi
-}
-# Polls keaha (bounded) until relationship REL has status WANT.
-wait_status() { # REL WANT SECONDS
-	local i
-	for ((i = 0; i < $3 * 2; i++)); do
-		status 4
-		[ "$(rel "$1" .status)" = "$2" ] && return 0
-		sleep 0.5
-	done
-	return 1
 }
 # Keep the JSON of a failed scenario for the report.
 keep() { cat <<<"$OUT" >"$LAB_DIR.$1.json" 2>/dev/null; }
@@ -302,16 +285,6 @@ editor3() {
 	echo "$STATE/$1.sh"
 }
 peer3() { rel "$1" ".peers[] | select(.name == \"$2\") | $3"; }
-fresh3() { mkdir -p "$STATE"; rm -rf "$STATE/replication" "$STATE/backups" "$STATE"/*.jsonl; }
-# Waits (bounded) until FILE has an event of KIND going to TO; 0 when it came.
-wait_event() { # FILE KIND TO SECONDS
-	local i
-	for ((i = 0; i < $4 * 2; i++)); do
-		[ -n "$(jq -r --arg k "$2" --arg t "$3" 'select(.kind == $k and .to == $t) | .to' "$1" 2>/dev/null)" ] && return 0
-		sleep 0.5
-	done
-	return 1
-}
 LOCAL3='[.["control-sockets"], .["lease-database"], .loggers, .["interfaces-config"], (.["hooks-libraries"][] | select(.library | test("libdhcp_ha")) | .parameters["high-availability"][0] | [.["this-server-name"], .["multi-threading"]])]'
 # The pool, an option and a reservation changed on the primary, by an editor script.
 LB3_EDIT='.Dhcp4.subnet4[0].pools[0].pool |= sub("250$"; "200")
@@ -320,7 +293,7 @@ LB3_EDIT='.Dhcp4.subnet4[0].pools[0].pool |= sub("250$"; "200")
 
 t_replication_edit3() {
 	local ed local_before pool hash_before
-	fresh3
+	fresh_replication
 	pool=$(dhcp4_of lb-primary '.subnet4[0].pools[0].pool')
 	local_before=$(dhcp4_of lb-secondary "$LOCAL3")
 	hash_before=$("$LAB" cmd lb-secondary config-hash-get 2>/dev/null | jq -r '.[0].arguments.hash')
@@ -352,7 +325,7 @@ t_replication_edit3() {
 # brings it back (backup kept), and watch sees the drift resolved.
 t_replication_sync3() {
 	local wpid ev=$STATE/watch.jsonl
-	fresh3
+	fresh_replication
 	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf" watch --events "$ev" --duration 40 \
 		</dev/null >/dev/null 2>&1 &
 	wpid=$!
@@ -393,7 +366,7 @@ t_replication_sync3() {
 # the returned primary gets it from the secondary, never the other way round.
 t_replication_primary_away3() {
 	local ed
-	fresh3
+	fresh_replication
 	"$LAB" kill lb-primary >/dev/null 2>&1
 	"$LAB" wait-state lb-secondary partner-down 15 >/dev/null 2>&1
 	ed=$(editor3 lifetime '.Dhcp4["valid-lifetime"] = 1800 | .Dhcp4["max-valid-lifetime"] = 1800')
@@ -421,7 +394,7 @@ t_replication_primary_away3() {
 # automatic replication, started then finished.
 t_replication_dashboard3() {
 	local dpid ev=$STATE/dash.jsonl
-	fresh3
+	fresh_replication
 	repl3 sync $LB --yes   # the record: what keaha made everyone's
 	"$KEAHA" --state-dir "$STATE" -c "$LAB_DIR/keaha-managed.conf" --headless 120x40 --rounds 40 \
 		--events "$ev" --dump "$STATE/dash.txt" </dev/null >/dev/null 2>&1 &
@@ -686,6 +659,4 @@ for t in "${scenarios[@]}"; do
 	CONF=managed
 	$t
 done
-[ -n "$failed_names" ] && echo "failed:$failed_names"
-echo "kea3: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tests_summary kea3

@@ -6,10 +6,14 @@
  * its own clock) or one of its fault modes; each test checks what the model
  * learnt and that the run ends, within its deadline, with a clear message.
  * Callbacks only record; assertions run after the loop; every loop run is
- * bounded; the fake is stopped by its PID in the teardown.
+ * bounded; the fake is stopped by its PID in the teardown. Continuous mode
+ * (watch, the dashboard) is run for a few seconds: what later rounds ask,
+ * and the update callback coalesced to one per 20 ms, judged on the loop's
+ * own clock and by counts, never by wall-clock speed.
  *
  *   $KEAHA_FAKEAGENT  the fake's binary, default build/fakeagent
  *   $KEAHA_FIXTURES   the captured bodies (fixture.h)
+ *   $KEAHA_COALESCE_TRACE  set: the coalescing test prints its counts
  */
 #include <ctype.h>
 #include <math.h>
@@ -658,6 +662,246 @@ static void test_no_config_hash_for_kea2(void **state)
 	assert_int_equal(e->m.servers[0].transport, TRANSPORT_AGENT);
 }
 
+/* ---- continuous mode: the update callback coalesced (poller.h: at most one per 20 ms) ---- */
+
+#define GAP_MS 20u               /* poller.h's promise; NOTIFY_GAP_MS in poller.c */
+#define QUIET_MS 60u             /* no model change for this long: every change must have been told */
+#define ANSWER_MS 250u           /* the fake answers this long, then is held (SIGSTOP) for a quiet spell */
+#define HOLD_MAX_MS 2000u        /* a spell that never gets quiet: given up (and the test fails) */
+#define COALESCE_ENDPOINTS 16
+#define COALESCE_REC 4096
+
+/*
+ * What the update callbacks and the model did, on the loop's own clock (ms):
+ * each callback with the generation it saw, and each loop pass that changed
+ * the model (a uv_check handle runs after the pass's replies were applied).
+ * The fake is held now and then (SIGSTOP, by its PID) so that quiet spells
+ * come whatever the poller's round schedule is.
+ */
+struct coalesce {
+	struct env *e;
+	uv_check_t check;
+	uv_timer_t tick;
+	uint64_t t0, run_ms, last_change, phase_start;
+	unsigned seen_gen;
+	bool held;                       /* the fake is stopped: a quiet spell is awaited */
+	bool armed;                      /* quiet at the last tick too: judged at this one */
+	int armed_ncb;
+	int ncb, nch;
+	uint64_t cb_t[COALESCE_REC], ch_t[COALESCE_REC];
+	unsigned cb_gen[COALESCE_REC], ch_gen[COALESCE_REC];
+	uint64_t spell_t[COALESCE_REC];  /* when each quiet spell was judged */
+	int quiet_spells, never_quiet, lost;
+	unsigned lost_gen, lost_told;
+	bool overflow, ended;
+};
+
+static void on_update_coalesce(void *ctx)
+{
+	struct coalesce *c = ctx;
+
+	if (c->ncb == COALESCE_REC) {
+		c->overflow = true;
+		return;
+	}
+	c->cb_t[c->ncb] = uv_now(&c->e->loop);
+	c->cb_gen[c->ncb++] = c->e->m.generation;
+}
+
+static void on_pass(uv_check_t *h)
+{
+	struct coalesce *c = h->data;
+	uint64_t now = uv_now(h->loop);
+
+	if (c->e->m.generation == c->seen_gen)
+		return;
+	if (c->nch == COALESCE_REC) {
+		c->overflow = true;
+		return;
+	}
+	c->ch_t[c->nch] = now;
+	c->ch_gen[c->nch++] = c->e->m.generation;
+	c->seen_gen = c->e->m.generation;
+	c->last_change = now;
+	c->armed = false;
+}
+
+/* A quiet spell, seen at two ticks in a row (so a callback due meanwhile has run): judged. */
+static bool judge_quiet(struct coalesce *c, uint64_t now)
+{
+	unsigned gen = c->e->m.generation;
+
+	if (gen != c->seen_gen || now - c->last_change < QUIET_MS) {
+		c->armed = false;
+		return false;
+	}
+	if (!c->armed || c->armed_ncb != c->ncb) {
+		c->armed = true;
+		c->armed_ncb = c->ncb;
+		return false;
+	}
+	c->armed = false;
+	c->spell_t[c->quiet_spells++] = now;
+	if (c->ncb == 0 || c->cb_gen[c->ncb - 1] != gen) {
+		c->lost++;
+		c->lost_gen = gen;
+		c->lost_told = c->ncb ? c->cb_gen[c->ncb - 1] : 0;
+	}
+	return true;
+}
+
+static void hold_fake(struct coalesce *c, bool hold, uint64_t now)
+{
+	kill(c->e->fake.pid, hold ? SIGSTOP : SIGCONT);
+	c->held = hold;
+	c->armed = false;
+	c->phase_start = now;
+}
+
+/* Every 10 ms: the fake answers for a while, then is held until the model is quiet and judged. */
+static void on_tick(uv_timer_t *t)
+{
+	struct coalesce *c = t->data;
+	uint64_t now = uv_now(t->loop);
+
+	if (!c->held) {
+		if (now - c->phase_start >= ANSWER_MS)
+			hold_fake(c, true, now);
+		return;
+	}
+	if (!judge_quiet(c, now)) {
+		if (now - c->phase_start >= HOLD_MAX_MS) {
+			c->never_quiet++;
+			hold_fake(c, false, now);
+		}
+		return;
+	}
+	if (now - c->t0 >= c->run_ms) {
+		/* Stopped in a quiet spell, so no callback can still be due. */
+		c->ended = true;
+		poller_stop(c->e->p);
+		uv_timer_stop(t);
+		uv_check_stop(&c->check);
+		return;
+	}
+	hold_fake(c, false, now);
+}
+
+/* The poller as the dashboard runs it, recorded until a quiet spell after run_ms. */
+static void run_recorded(struct env *e, struct coalesce *c, double interval, uint64_t run_ms)
+{
+	struct poller_opts po = { .interval = interval, .timeout = 5.0, .heartbeat_interval = 600 };
+
+	c->e = e;
+	c->run_ms = run_ms;
+	e->p = poller_new(&e->loop, &e->m, &e->cfg, &po);
+	poller_on_update(e->p, on_update_coalesce, c);
+	uv_check_init(&e->loop, &c->check);
+	uv_timer_init(&e->loop, &c->tick);
+	c->check.data = c->tick.data = c;
+	uv_update_time(&e->loop);
+	c->t0 = c->last_change = c->phase_start = uv_now(&e->loop);
+	c->seen_gen = e->m.generation;
+	uv_check_start(&c->check, on_pass);
+	uv_timer_start(&c->tick, on_tick, 10, 10);
+	uv_timer_start(&e->guard, on_guard, run_ms + 30000, 0);
+	uv_unref((uv_handle_t *)&e->guard);
+	poller_start(e->p);
+	uv_run(&e->loop, UV_RUN_DEFAULT);
+	uv_timer_stop(&e->guard);
+	kill(e->fake.pid, SIGCONT);
+	uv_close((uv_handle_t *)&c->check, NULL);
+	uv_close((uv_handle_t *)&c->tick, NULL);
+	assert_false(e->guard_fired);
+	assert_true(c->ended);
+	assert_false(c->overflow);
+}
+
+/*
+ * Quiet spells after which the first callback came no later than the first
+ * change: the first reply after the gap was told at once (a reply that
+ * changed nothing may be that one), not held back for 20 ms.
+ */
+static int told_at_once(const struct coalesce *c)
+{
+	int n = 0, k = 0, i = 0;
+
+	for (int j = 0; j < c->quiet_spells; j++) {
+		while (k < c->ncb && c->cb_t[k] <= c->spell_t[j])
+			k++;
+		while (i < c->nch && c->ch_t[i] <= c->spell_t[j])
+			i++;
+		if (k < c->ncb && i < c->nch && c->cb_t[k] <= c->ch_t[i])
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Sixteen agents on one fake, polled every 0.2 s for about 3 s, the fake
+ * held now and then for a quiet spell. Shown on the loop's clock, not the
+ * wall's: no two callbacks within 20 ms however many replies arrive (a
+ * burst is told once, plus its trailing change), far fewer callbacks than
+ * replies, the first change after a quiet spell told in its own pass, and
+ * in every quiet spell (the last one too) the last callback saw the model as
+ * it is: the trailing change of a burst is never lost.
+ */
+static void test_update_coalescing(void **state)
+{
+	struct env *e = *state;
+	struct coalesce *c = calloc(1, sizeof(*c));
+	struct poller_stats ps;
+	struct args a;
+	char err[200];
+
+	assert_non_null(c);
+	args_agent(&a, e, "0");
+	a.v[a.n++] = "--count";
+	a.v[a.n++] = "16";
+	fake_start_at(&e->fake, "127.0.6.1", a.v, a.n);
+	for (int i = 0; i < COALESCE_ENDPOINTS; i++) {
+		char url[64];
+		snprintf(url, sizeof(url), "http://127.0.6.%d:%d/", i + 1, e->fake.port);
+		assert_true(config_add_url(&e->cfg, url, err, sizeof(err)));
+		model_add_server(&e->m, e->cfg.servers[i].name, e->cfg.servers[i].url, ORIGIN_CONFIG);
+		e->m.servers[i].auto_name = e->cfg.servers[i].auto_name;
+	}
+	run_recorded(e, c, 0.2, 3000);
+	poller_get_stats(e->p, &ps);
+	if (getenv("KEAHA_COALESCE_TRACE"))
+		fprintf(stderr, "%d callbacks, %d changing passes, %lu requests, %d quiet spells, "
+			"%d told at once\n", c->ncb, c->nch, ps.requests, c->quiet_spells, told_at_once(c));
+
+	/* Every endpoint answered, round after round. */
+	for (int i = 0; i < COALESCE_ENDPOINTS; i++)
+		assert_int_equal(e->m.servers[i].reach, REACH_OK);
+	assert_true(ps.requests >= COALESCE_ENDPOINTS * 4);
+	/* At most one callback per 20 ms of loop time, whatever arrives in between. */
+	assert_true(c->ncb >= 2);
+	for (int k = 1; k < c->ncb; k++) {
+		if (c->cb_t[k] - c->cb_t[k - 1] < GAP_MS)
+			fail_msg("callbacks %d and %d %llu ms apart (at most one per %u ms)", k - 1, k,
+				 (unsigned long long)(c->cb_t[k] - c->cb_t[k - 1]), GAP_MS);
+		assert_true(c->cb_gen[k] >= c->cb_gen[k - 1]);
+	}
+	/* Many replies, few callbacks: not one callback per reply. */
+	if ((unsigned long)c->ncb * 2 >= ps.requests)
+		fail_msg("%d callbacks for %lu requests: not coalesced", c->ncb, ps.requests);
+	/* No update lost: in every quiet spell (the end too) the model was as last told. */
+	assert_int_equal(c->never_quiet, 0);
+	assert_true(c->quiet_spells >= 3);
+	if (c->lost)
+		fail_msg("%d of %d quiet spells with a change never told (generation %u, last told %u)",
+			 c->lost, c->quiet_spells, c->lost_gen, c->lost_told);
+	assert_int_equal(c->cb_gen[c->ncb - 1], e->m.generation);
+	/* A change after a gap is told at once, in the pass that brought it. */
+	assert_true(told_at_once(c) >= 1);
+	poller_free(e->p);
+	e->p = NULL;
+	loop_drain(&e->loop); /* the recorder's handles close before it goes */
+	free(c);
+}
+
 static void test_clear_text(void **state)
 {
 	(void)state;
@@ -691,6 +935,7 @@ int main(void)
 		T(test_huge_status),
 		T(test_config_hash_rounds),
 		T(test_no_config_hash_for_kea2),
+		T(test_update_coalescing),
 		cmocka_unit_test(test_clear_text),
 	};
 

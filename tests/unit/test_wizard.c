@@ -575,7 +575,7 @@ static void record_foreground(struct ui *ui, const char *const *argv, const char
 
 static void test_ha_and_edit_keys(void **state)
 {
-	static const char *const child[] = { "--state-dir", "/nonexistent/keaha-state", NULL };
+	static const char *const urls[] = { "http://127.0.0.1:8000/", NULL };
 	struct rig *r = rig_new(false);
 
 	(void)state;
@@ -601,11 +601,13 @@ static void test_ha_and_edit_keys(void **state)
 	/* E: without a terminal it says so; with one, keaha edit on the selected relationship. */
 	type(r, "E");
 	assert_string_equal(r->ui.message, "edit needs a terminal (an editor runs in it)");
-	r->opts.child_args = child;
+	r->opts.config_path = "/nonexistent/keaha.conf";
+	r->opts.urls = urls;
 	r->ui.run_foreground = record_foreground;
 	type(r, "E");
-	assert_string_equal(edit_argv, "/proc/self/exe --state-dir /nonexistent/keaha-state edit "
-			    "hs-primary+hs-standby/dhcp4 (hs-primary+hs-standby/dhcp4)");
+	assert_string_equal(edit_argv, "/proc/self/exe --config /nonexistent/keaha.conf --state-dir "
+			    "/nonexistent/keaha-state edit hs-primary+hs-standby/dhcp4 "
+			    "http://127.0.0.1:8000/ (hs-primary+hs-standby/dhcp4)");
 	rig_free(r);
 	/* Read-only: none of them. */
 	r = rig_new(true);

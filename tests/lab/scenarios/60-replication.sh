@@ -54,18 +54,6 @@ wait_drift() { # REL PEER WANT SECONDS
 	return 1
 }
 
-fresh_replication() { mkdir -p "$STATE"; rm -rf "$STATE/replication" "$STATE/backups" "$STATE"/*.jsonl; }
-
-# Waits (bounded) until the JSON-lines events FILE has an event of KIND going to TO.
-wait_event() { # FILE KIND TO SECONDS
-	local i
-	for ((i = 0; i < $4 * 2; i++)); do
-		[ -n "$(jq -r --arg k "$2" --arg t "$3" 'select(.kind == $k and .to == $t) | .to' "$1" 2>/dev/null)" ] && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
 LB_EDIT='.Dhcp4.subnet4[0].pools[0].pool = "10.1.1.10-10.1.1.200"
  | .Dhcp4["option-data"] += [{"name": "domain-name-servers", "data": "10.1.0.53"}]
  | .Dhcp4.subnet4[0].reservations += [{"hw-address": "aa:bb:cc:00:01:01", "ip-address": "10.1.7.1", "hostname": "printer1"}]'
