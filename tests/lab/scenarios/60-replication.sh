@@ -268,3 +268,7 @@ t_replication_switches() {
 	expect "config-control: edit refused (2)" "$RC" 2
 	expect "config-control: nothing changed" "$(kea_conf lb-primary dhcp4 '.["valid-lifetime"]')" 3600
 }
+
+LAB_SCENARIOS+=(t_replication_edit t_replication_external_drift_sync t_replication_dashboard_auto
+	t_replication_secondary_down_during_edit t_replication_primary_away t_replication_backup
+	t_replication_switches)
