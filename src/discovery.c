@@ -177,7 +177,7 @@ static void init_rel(struct relationship *r, const struct ha_rel_config *c, enum
 {
 	memset(r, 0, sizeof(*r));
 	r->service = svc;
-	r->conf = *c;
+	model_conf_copy(&r->conf, c);
 	r->conf_known = true;
 	r->conf_from = from;
 	r->npeers = c->npeers;
@@ -496,6 +496,7 @@ static int carry_over(struct model *m, struct relationship **freshp, int n)
 		fresh[n] = m->rels[o];
 		m->rels[o].peer = NULL; /* moved: fresh[n] owns them now */
 		m->rels[o].fault = NULL;
+		m->rels[o].conf.peer = NULL;
 		fresh[n].judged_gen = fresh[n].drifted_gen = 0; /* its peers are mapped again */
 		fresh[n++].remembered = true;
 	}

@@ -83,8 +83,11 @@ void model_free(struct model *m)
 {
 	for (int s = 0; s < m->nservers; s++) {
 		for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
+			struct daemon_config *c = &m->servers[s].d[k].config;
 			free(m->servers[s].d[k].status.rel);
-			free(m->servers[s].d[k].config.rel);
+			for (int i = 0; c->rel && i < c->nrels; i++)
+				model_conf_free(&c->rel[i]);
+			free(c->rel);
 			free(m->servers[s].d[k].hb);
 		}
 	}
@@ -362,13 +365,34 @@ void model_apply_clock(struct model *m, int s, enum kea_service svc, double offs
 	d->clock_at = now;
 }
 
+void model_conf_copy(struct ha_rel_config *dst, const struct ha_rel_config *src)
+{
+	*dst = *src;
+	dst->peer = xcalloc(src->npeers ? (size_t)src->npeers : 1, sizeof(*dst->peer));
+	if (src->npeers)
+		memcpy(dst->peer, src->peer, (size_t)src->npeers * sizeof(*dst->peer));
+}
+
+void model_conf_free(struct ha_rel_config *c)
+{
+	free(c->peer);
+	c->peer = NULL;
+	c->npeers = 0;
+}
+
 void model_apply_config(struct model *m, int s, enum kea_service svc,
 			const struct kea_config *c, double now)
 {
 	struct daemon *d = &m->servers[s].d[svc];
+	struct daemon_config *dc = &d->config;
 
-	copy_record(&d->config, (void **)&d->config.rel, c, c->rel, offsetof(struct kea_config, rel),
-		    sizeof(c->rel[0]), c->nrels, d->has_config ? d->config.nrels : 0);
+	/* Each relationship's peers are its own copy, sized to what Kea lists. */
+	for (int i = 0; dc->rel && i < dc->nrels; i++)
+		model_conf_free(&dc->rel[i]);
+	memcpy(dc, c, offsetof(struct kea_config, rel));
+	dc->rel = xrealloc(dc->rel, (size_t)(c->nrels ? c->nrels : 1) * sizeof(*dc->rel));
+	for (int i = 0; i < c->nrels; i++)
+		model_conf_copy(&dc->rel[i], &c->rel[i]);
 	d->has_config = true;
 	d->config_at = now;
 	d->config_wanted = false;
@@ -498,6 +522,7 @@ int model_add_rel(struct model *m)
 	}
 	memset(&m->rels[m->nrels], 0, sizeof(m->rels[0]));
 	m->rels[m->nrels].peer = xcalloc(HA_MAX_PEERS, sizeof(struct rel_peer));
+	m->rels[m->nrels].conf.peer = xcalloc(HA_MAX_PEERS, sizeof(struct ha_peer_config));
 	changed(m);
 	return m->nrels++;
 }
@@ -506,6 +531,7 @@ void model_rel_free(struct relationship *r)
 {
 	free(r->peer);
 	free(r->fault);
+	model_conf_free(&r->conf);
 	r->peer = NULL;
 	r->fault = NULL;
 	r->npeers = r->nfaults = 0;

@@ -309,9 +309,16 @@ bool model_watches_hash(const struct daemon *d);
 void model_apply_pool(struct model *m, int s, enum kea_service svc,
 		      const struct kea_pool_usage *p, double now);
 
+/*
+ * An HA relationship's configuration as the model keeps it: dst gets its own
+ * heap copy of src's npeers peers; free releases them, leaving no peers.
+ */
+void model_conf_copy(struct ha_rel_config *dst, const struct ha_rel_config *src);
+void model_conf_free(struct ha_rel_config *c);
+
 /* Appends a relationship slot (zeroed, room for HA_MAX_PEERS peers) and returns its index. */
 int model_add_rel(struct model *m);
-/* Frees what a relationship owns (its peers and faults), leaving it empty. */
+/* Frees what a relationship owns (its peers, faults and conf's peers), leaving it empty. */
 void model_rel_free(struct relationship *r);
 /* Whether two management URLs name the same endpoint. */
 bool model_url_same(const char *a, const char *b);

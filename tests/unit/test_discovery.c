@@ -127,10 +127,13 @@ static void assert_peer(const struct model *m, const struct relationship *r, int
 static void test_derive_name(void **state)
 {
 	struct ha_rel_config c;
+	struct ha_peer_config peers[2];
 	char out[160];
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
+	memset(peers, 0, sizeof(peers));
+	c.peer = peers;
 	strcpy(c.this_server_name, "b");
 	c.npeers = 2;
 	strcpy(c.peer[0].name, "b");
