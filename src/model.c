@@ -74,6 +74,21 @@ bool transport_kind_parse(const char *s, enum transport_kind *out)
 	return false;
 }
 
+/* The error texts: "" is this one array, anything else a heap copy of at most MODEL_ERR_LEN - 1. */
+static char text_unset[] = "";
+
+static void set_text(char **field, const char *v)
+{
+	char cut[MODEL_ERR_LEN];
+
+	if (*field && strcmp(*field, v) == 0)
+		return;
+	if (*field != text_unset)
+		free(*field);
+	strlcpy_(cut, v, sizeof(cut));
+	*field = cut[0] ? xstrdup(cut) : text_unset;
+}
+
 void model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -84,6 +99,7 @@ void model_free(struct model *m)
 	for (int s = 0; s < m->nservers; s++) {
 		for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
 			struct daemon_config *c = &m->servers[s].d[k].config;
+			set_text(&m->servers[s].d[k].error, "");
 			free(m->servers[s].d[k].status.rel);
 			for (int i = 0; c->rel && i < c->nrels; i++)
 				model_conf_free(&c->rel[i]);
@@ -91,6 +107,8 @@ void model_free(struct model *m)
 			free(m->servers[s].d[k].hb);
 		}
 	}
+	for (int s = 0; s < m->nservers; s++)
+		set_text(&m->servers[s].error, "");
 	free(m->servers);
 	for (int i = 0; i < m->nreplicas; i++)
 		cJSON_Delete(m->replicas[i].tree);
@@ -168,6 +186,9 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 	memset(s, 0, sizeof(*s));
 	strlcpy_(s->name, name, sizeof(s->name));
 	strlcpy_(s->url, url, sizeof(s->url));
+	s->error = text_unset;
+	for (int k = 0; k < KEA_SERVICE_COUNT; k++)
+		s->d[k].error = text_unset;
 	s->origin = origin;
 	model_touch(m, m->nservers);
 	return m->nservers++;
@@ -204,7 +225,7 @@ void model_endpoint_ok(struct model *m, int s, double now)
 	if (sv->reach != REACH_OK || sv->fault != FAULT_NONE) {
 		sv->reach = REACH_OK;
 		sv->fault = FAULT_NONE;
-		sv->error[0] = '\0';
+		set_text(&sv->error, "");
 		model_touch(m, s);
 	}
 }
@@ -222,7 +243,7 @@ static void set_daemon_reach(struct model *m, int s, struct daemon *d, enum reac
 		model_touch(m, s);
 	d->reach = r;
 	d->fault = f;
-	strlcpy_(d->error, msg ? msg : "", sizeof(d->error));
+	set_text(&d->error, msg ? msg : "");
 }
 
 /*
@@ -241,7 +262,7 @@ void model_endpoint_fault(struct model *m, int s, enum fault f, const char *msg,
 		model_touch(m, s);
 	sv->reach = known_down ? REACH_DOWN : REACH_UNKNOWN;
 	sv->fault = f;
-	strlcpy_(sv->error, msg ? msg : fault_text(f), sizeof(sv->error));
+	set_text(&sv->error, msg ? msg : fault_text(f));
 	for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
 		struct daemon *d = &sv->d[i];
 		if (d->present || !sv->probed)

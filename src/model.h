@@ -79,7 +79,7 @@ struct daemon {
 	bool present;            /* the endpoint serves this service */
 	enum reach reach;
 	enum fault fault;
-	char error[MODEL_ERR_LEN];
+	char *error;             /* never NULL: "" when none (heap, at most MODEL_ERR_LEN - 1) */
 	double reach_since;      /* when reach last changed */
 	double first_failure;    /* start of the current run of failures, 0 when fine */
 
@@ -143,7 +143,7 @@ struct server {
 
 	enum reach reach;           /* of the endpoint itself */
 	enum fault fault;
-	char error[MODEL_ERR_LEN];
+	char *error;                /* never NULL: "" when none (as the daemon's) */
 	double last_answer;         /* last time the endpoint answered at all */
 	double last_round;          /* last complete poll round */
 	bool probed;                /* endpoint kind known */
