@@ -159,19 +159,6 @@ static void add_fault(struct relationship *r, const char *fmt, const char *a, co
 	}
 }
 
-/* The relationship with this service and primary, through the index of keys. */
-static struct relationship *find_key(struct relationship *rels, const struct index *x,
-				     enum kea_service svc, const char *primary)
-{
-	for (size_t i = hash_key(primary, (int)svc, false) & x->mask; x->slot[i] >= 0;
-	     i = (i + 1) & x->mask) {
-		struct relationship *r = &rels[x->slot[i]];
-		if (r->service == svc && r->conf_known && strcmp(primary_name(&r->conf), primary) == 0)
-			return r;
-	}
-	return NULL;
-}
-
 static void init_rel(struct relationship *r, const struct ha_rel_config *c, enum kea_service svc,
 		     int from)
 {
@@ -222,43 +209,82 @@ static int count_configs(const struct model *m)
 	return n;
 }
 
-/* Collects every relationship described by any daemon, reporting disagreements. */
-static int collect(const struct model *m, struct relationship **out)
-{
-	struct relationship *rels = NULL;
-	int n = 0, cap = count_configs(m);
-	struct index keys;
+/* One relationship configuration a daemon holds, and which relationship it describes. */
+struct visit {
+	const struct ha_rel_config *c;
+	int server;
+	enum kea_service svc;
+	int rel;
+};
 
-	index_init(&keys, (size_t)cap);
-	rels = xrealloc(NULL, (size_t)(cap ? cap : 1) * sizeof(*rels));
+static int list_configs(const struct model *m, struct visit *v)
+{
+	int n = 0;
+
 	for (int s = 0; s < m->nservers; s++) {
 		for (int svc = 0; svc < KEA_SERVICE_COUNT; svc++) {
 			const struct daemon *d = &m->servers[s].d[svc];
-			if (!d->has_config)
-				continue;
-			for (int k = 0; k < d->config.nrels; k++) {
-				const struct ha_rel_config *c = &d->config.rel[k];
-				struct relationship *r = find_key(rels, &keys, (enum kea_service)svc,
-								  primary_name(c));
-				char diff[MODEL_ERR_LEN];
-				if (!r) {
-					r = &rels[n];
-					init_rel(r, c, (enum kea_service)svc, s);
-					index_add(&keys, hash_key(primary_name(c), svc, false), n++);
-				} else {
-					conf_diff(&r->conf, c, diff, sizeof(diff));
-					if (diff[0])
-						add_fault(r, "%s and %s disagree: %s",
-							  m->servers[r->conf_from].name,
-							  m->servers[s].name, diff);
-				}
-				check_own_view(m, s, r, c);
-			}
+			for (int k = 0; d->has_config && k < d->config.nrels; k++)
+				v[n++] = (struct visit){ &d->config.rel[k], s, (enum kea_service)svc, -1 };
+		}
+	}
+	return n;
+}
+
+/*
+ * Numbers the relationships in the order first met, keyed by service and
+ * primary through an index of their first visits; returns how many. Counted
+ * before any is built, so the array is allocated once at its final size.
+ */
+static int number_rels(struct visit *v, int nv)
+{
+	struct index keys;
+	int n = 0;
+
+	index_init(&keys, (size_t)nv);
+	for (int i = 0; i < nv; i++) {
+		const char *primary = primary_name(v[i].c);
+		size_t h = hash_key(primary, (int)v[i].svc, false);
+		for (size_t j = h & keys.mask; keys.slot[j] >= 0 && v[i].rel < 0; j = (j + 1) & keys.mask) {
+			const struct visit *f = &v[keys.slot[j]];
+			if (f->svc == v[i].svc && strcmp(primary_name(f->c), primary) == 0)
+				v[i].rel = f->rel;
+		}
+		if (v[i].rel < 0) {
+			v[i].rel = n++;
+			index_add(&keys, h, i);
 		}
 	}
 	index_free(&keys);
-	/* Sized to what was found: a relationship is some 8 KB. */
-	*out = xrealloc(rels, (size_t)(n ? n : 1) * sizeof(*rels));
+	return n;
+}
+
+/* Collects every relationship described by any daemon, reporting disagreements. */
+static int collect(const struct model *m, struct relationship **out)
+{
+	int cap = count_configs(m), nv, n, made = 0;
+	struct visit *v = xcalloc(cap ? (size_t)cap : 1, sizeof(*v));
+	struct relationship *rels;
+
+	nv = list_configs(m, v);
+	n = number_rels(v, nv);
+	rels = xcalloc(n ? (size_t)n : 1, sizeof(*rels));
+	for (int i = 0; i < nv; i++) {
+		struct relationship *r = &rels[v[i].rel];
+		char diff[MODEL_ERR_LEN];
+		if (v[i].rel == made) {
+			init_rel(r, v[i].c, v[i].svc, v[i].server);
+			made++;
+		} else {
+			conf_diff(&r->conf, v[i].c, diff, sizeof(diff));
+			if (diff[0])
+				add_fault(r, "%s and %s disagree: %s", m->servers[r->conf_from].name,
+					  m->servers[v[i].server].name, diff);
+		}
+		check_own_view(m, v[i].server, r, v[i].c);
+	}
+	free(v);
+	*out = rels;
 	return n;
 }
 
