@@ -159,16 +159,30 @@ static void add_fault(struct relationship *r, const char *fmt, const char *a, co
 	}
 }
 
+/*
+ * A fresh relationship from its first configuration. donor, when not NULL,
+ * is the one of the same name it replaces: its peer arrays are taken over,
+ * so a rebuild does not hold every relationship's peers twice (bench/).
+ */
 static void init_rel(struct relationship *r, const struct ha_rel_config *c, enum kea_service svc,
-		     int from)
+		     int from, struct relationship *donor)
 {
+	struct rel_peer *peers = donor ? donor->peer : NULL;
+	size_t n = c->npeers ? (size_t)c->npeers : 1;
+
 	memset(r, 0, sizeof(*r));
+	if (donor) {
+		r->conf.peer = donor->conf.peer;
+		donor->peer = NULL;
+		donor->conf.peer = NULL;
+	}
 	r->service = svc;
 	model_conf_copy(&r->conf, c);
 	r->conf_known = true;
 	r->conf_from = from;
 	r->npeers = c->npeers;
-	r->peer = xcalloc(c->npeers ? (size_t)c->npeers : 1, sizeof(*r->peer));
+	r->peer = xrealloc(peers, n * sizeof(*r->peer));
+	memset(r->peer, 0, n * sizeof(*r->peer));
 	for (int i = 0; i < c->npeers; i++) {
 		strlcpy_(r->peer[i].name, c->peer[i].name, KEA_NAME_LEN);
 		strlcpy_(r->peer[i].ha_url, c->peer[i].url, KEA_URL_LEN);
@@ -207,6 +221,24 @@ static int count_configs(const struct model *m)
 			if (m->servers[s].d[svc].has_config)
 				n += m->servers[s].d[svc].config.nrels;
 	return n;
+}
+
+/* The lowest index in rels with this name, through x (an index of their names), or -1. */
+static int find_name(const struct relationship *rels, const struct index *x, const char *name)
+{
+	int best = -1;
+
+	for (size_t i = hash_key(name, 0, false) & x->mask; x->slot[i] >= 0; i = (i + 1) & x->mask)
+		if ((best < 0 || x->slot[i] < best) && strcmp(rels[x->slot[i]].name, name) == 0)
+			best = x->slot[i];
+	return best;
+}
+
+static void index_names(struct index *x, const struct relationship *rels, int n)
+{
+	index_init(x, (size_t)n);
+	for (int i = 0; i < n; i++)
+		index_add(x, hash_key(rels[i].name, 0, false), i);
 }
 
 /* One relationship configuration a daemon holds, and which relationship it describes. */
@@ -259,21 +291,43 @@ static int number_rels(struct visit *v, int nv)
 	return n;
 }
 
-/* Collects every relationship described by any daemon, reporting disagreements. */
-static int collect(const struct model *m, struct relationship **out)
+/* The relationship of this name a fresh one replaces (as carry_over finds it), if not yet taken. */
+static struct relationship *donor(struct model *m, const struct index *old, bool *taken,
+				  const struct ha_rel_config *c, enum kea_service svc)
+{
+	char name[sizeof(m->rels[0].name)];
+	int o;
+
+	discovery_derive_name(c, svc, name, sizeof(name));
+	o = find_name(m->rels, old, name);
+	if (o < 0 || taken[o])
+		return NULL;
+	taken[o] = true;
+	return &m->rels[o];
+}
+
+/*
+ * Collects every relationship described by any daemon, reporting
+ * disagreements. The model's relationships stay for carry_over, less the
+ * peer arrays the fresh ones of the same name took over.
+ */
+static int collect(struct model *m, struct relationship **out)
 {
 	int cap = count_configs(m), nv, n, made = 0;
 	struct visit *v = xcalloc(cap ? (size_t)cap : 1, sizeof(*v));
+	bool *taken = xcalloc(m->nrels ? (size_t)m->nrels : 1, sizeof(*taken));
 	struct relationship *rels;
+	struct index old;
 
 	nv = list_configs(m, v);
 	n = number_rels(v, nv);
 	rels = xcalloc(n ? (size_t)n : 1, sizeof(*rels));
+	index_names(&old, m->rels, m->nrels);
 	for (int i = 0; i < nv; i++) {
 		struct relationship *r = &rels[v[i].rel];
 		char diff[MODEL_ERR_LEN];
 		if (v[i].rel == made) {
-			init_rel(r, v[i].c, v[i].svc, v[i].server);
+			init_rel(r, v[i].c, v[i].svc, v[i].server, donor(m, &old, taken, v[i].c, v[i].svc));
 			made++;
 		} else {
 			conf_diff(&r->conf, v[i].c, diff, sizeof(diff));
@@ -283,6 +337,8 @@ static int collect(const struct model *m, struct relationship **out)
 		}
 		check_own_view(m, v[i].server, r, v[i].c);
 	}
+	index_free(&old);
+	free(taken);
 	free(v);
 	*out = rels;
 	return n;
@@ -456,24 +512,6 @@ static bool still_unconfirmed(const struct model *m, const struct relationship *
 			return false;
 	}
 	return true;
-}
-
-/* The lowest index in rels with this name, through x (an index of their names), or -1. */
-static int find_name(const struct relationship *rels, const struct index *x, const char *name)
-{
-	int best = -1;
-
-	for (size_t i = hash_key(name, 0, false) & x->mask; x->slot[i] >= 0; i = (i + 1) & x->mask)
-		if ((best < 0 || x->slot[i] < best) && strcmp(rels[x->slot[i]].name, name) == 0)
-			best = x->slot[i];
-	return best;
-}
-
-static void index_names(struct index *x, const struct relationship *rels, int n)
-{
-	index_init(x, (size_t)n);
-	for (int i = 0; i < n; i++)
-		index_add(x, hash_key(rels[i].name, 0, false), i);
 }
 
 /* A repeated name gets "#2", "#3"...: the first free one (bounded by n). */

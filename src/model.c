@@ -388,8 +388,10 @@ void model_apply_clock(struct model *m, int s, enum kea_service svc, double offs
 
 void model_conf_copy(struct ha_rel_config *dst, const struct ha_rel_config *src)
 {
+	struct ha_peer_config *peers = dst->peer;
+
 	*dst = *src;
-	dst->peer = xcalloc(src->npeers ? (size_t)src->npeers : 1, sizeof(*dst->peer));
+	dst->peer = xrealloc(peers, (size_t)(src->npeers ? src->npeers : 1) * sizeof(*dst->peer));
 	if (src->npeers)
 		memcpy(dst->peer, src->peer, (size_t)src->npeers * sizeof(*dst->peer));
 }
@@ -412,8 +414,10 @@ void model_apply_config(struct model *m, int s, enum kea_service svc,
 		model_conf_free(&dc->rel[i]);
 	memcpy(dc, c, offsetof(struct kea_config, rel));
 	dc->rel = xrealloc(dc->rel, (size_t)(c->nrels ? c->nrels : 1) * sizeof(*dc->rel));
-	for (int i = 0; i < c->nrels; i++)
+	for (int i = 0; i < c->nrels; i++) {
+		dc->rel[i].peer = NULL;
 		model_conf_copy(&dc->rel[i], &c->rel[i]);
+	}
 	d->has_config = true;
 	d->config_at = now;
 	d->config_wanted = false;

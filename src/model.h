@@ -311,7 +311,8 @@ void model_apply_pool(struct model *m, int s, enum kea_service svc,
 
 /*
  * An HA relationship's configuration as the model keeps it: dst gets its own
- * heap copy of src's npeers peers; free releases them, leaving no peers.
+ * heap copy of src's npeers peers, in dst->peer's array when that is not NULL
+ * (one the model holds: reused, not doubled); free releases them.
  */
 void model_conf_copy(struct ha_rel_config *dst, const struct ha_rel_config *src);
 void model_conf_free(struct ha_rel_config *c);
