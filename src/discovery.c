@@ -185,7 +185,7 @@ static void init_rel(struct relationship *r, const struct ha_rel_config *c, enum
 	memset(r->peer, 0, n * sizeof(*r->peer));
 	for (int i = 0; i < c->npeers; i++) {
 		strlcpy_(r->peer[i].name, c->peer[i].name, KEA_NAME_LEN);
-		strlcpy_(r->peer[i].ha_url, c->peer[i].url, KEA_URL_LEN);
+		r->peer[i].ha_url = r->conf.peer[i].url;
 		r->peer[i].role = c->peer[i].role;
 		r->peer[i].auto_failover = c->peer[i].auto_failover;
 		r->peer[i].server = -1;

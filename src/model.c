@@ -94,21 +94,26 @@ void model_init(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* What a server owns: its texts and each daemon's records. */
+static void server_free(struct server *sv)
+{
+	for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
+		struct daemon_config *c = &sv->d[k].config;
+		set_text(&sv->d[k].error, "");
+		free(sv->d[k].status.rel);
+		for (int i = 0; c->rel && i < c->nrels; i++)
+			model_conf_free(&c->rel[i]);
+		free(c->rel);
+		free(sv->d[k].hb);
+	}
+	set_text(&sv->error, "");
+	free(sv->url);
+}
+
 void model_free(struct model *m)
 {
-	for (int s = 0; s < m->nservers; s++) {
-		for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
-			struct daemon_config *c = &m->servers[s].d[k].config;
-			set_text(&m->servers[s].d[k].error, "");
-			free(m->servers[s].d[k].status.rel);
-			for (int i = 0; c->rel && i < c->nrels; i++)
-				model_conf_free(&c->rel[i]);
-			free(c->rel);
-			free(m->servers[s].d[k].hb);
-		}
-	}
 	for (int s = 0; s < m->nservers; s++)
-		set_text(&m->servers[s].error, "");
+		server_free(&m->servers[s]);
 	free(m->servers);
 	for (int i = 0; i < m->nreplicas; i++)
 		cJSON_Delete(m->replicas[i].tree);
@@ -185,7 +190,7 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 	s = &m->servers[m->nservers];
 	memset(s, 0, sizeof(*s));
 	strlcpy_(s->name, name, sizeof(s->name));
-	strlcpy_(s->url, url, sizeof(s->url));
+	s->url = xstrdup(url);
 	s->error = text_unset;
 	for (int k = 0; k < KEA_SERVICE_COUNT; k++)
 		s->d[k].error = text_unset;

@@ -134,7 +134,7 @@ struct server_auth {
 
 struct server {
 	char name[KEA_NAME_LEN];
-	char url[KEA_URL_LEN];      /* the management URL keaha uses */
+	char *url;                  /* the management URL keaha uses (heap, never NULL) */
 	enum server_origin origin;
 	bool auto_name;             /* named after its URL: renamed to its this-server-name */
 	enum transport_kind transport_conf;
@@ -156,7 +156,7 @@ struct server {
 
 struct rel_peer {
 	char name[KEA_NAME_LEN];
-	char ha_url[KEA_URL_LEN];
+	const char *ha_url;         /* the relationship's conf.peer[i].url (same i): not a copy */
 	enum ha_role role;
 	bool auto_failover;
 	int server;                 /* index in model.servers, -1 when none */

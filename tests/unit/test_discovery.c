@@ -523,7 +523,7 @@ static void remember(struct model *m, const char *name, const char *a, const cha
 	r->conf.peer[1].role = HA_ROLE_SECONDARY;
 	for (int i = 0; i < 2; i++) {
 		strcpy(r->peer[i].name, r->conf.peer[i].name);
-		strcpy(r->peer[i].ha_url, r->conf.peer[i].url);
+		r->peer[i].ha_url = r->conf.peer[i].url;
 		r->peer[i].role = r->conf.peer[i].role;
 		r->peer[i].server = -1;
 	}
