@@ -176,6 +176,14 @@ int model_find_rel(const struct model *m, const char *name)
 	return -1;
 }
 
+void model_reserve_servers(struct model *m, int n)
+{
+	if (n > m->cap_servers) {
+		m->cap_servers = n;
+		m->servers = xrealloc(m->servers, (size_t)n * sizeof(*m->servers));
+	}
+}
+
 int model_add_server(struct model *m, const char *name, const char *url, enum server_origin origin)
 {
 	struct server *s;
@@ -183,10 +191,8 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 
 	if (i >= 0)
 		return i;
-	if (m->nservers == m->cap_servers) {
-		m->cap_servers = m->cap_servers ? m->cap_servers * 2 : 16;
-		m->servers = xrealloc(m->servers, (size_t)m->cap_servers * sizeof(*m->servers));
-	}
+	if (m->nservers == m->cap_servers)
+		model_reserve_servers(m, m->cap_servers ? m->cap_servers * 2 : 16);
 	s = &m->servers[m->nservers];
 	memset(s, 0, sizeof(*s));
 	strlcpy_(s->name, name, sizeof(s->name));

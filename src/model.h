@@ -267,6 +267,8 @@ struct model {
 void model_init(struct model *m);
 void model_free(struct model *m);
 
+/* Room for n servers in all, for callers that know the count: no doubling slack. */
+void model_reserve_servers(struct model *m, int n);
 /* Adds a server (or returns the existing one with that name); index. */
 int model_add_server(struct model *m, const char *name, const char *url, enum server_origin origin);
 int model_find_server(const struct model *m, const char *name);

@@ -288,6 +288,25 @@ static void test_model_error_texts(void **state)
 	model_free(&m);
 }
 
+/* A known count of servers is allocated as it is; beyond it the array doubles. */
+static void test_model_reserve(void **state)
+{
+	struct model m;
+	char name[32], url[64];
+
+	(void)state;
+	model_init(&m);
+	model_reserve_servers(&m, 40);
+	for (int i = 0; i < 41; i++) {
+		snprintf(name, sizeof(name), "s%d", i);
+		snprintf(url, sizeof(url), "http://127.0.1.%d:8000/", i + 1);
+		assert_int_equal(model_add_server(&m, name, url, ORIGIN_CONFIG), i);
+		assert_int_equal(m.cap_servers, i < 40 ? 40 : 80);
+	}
+	assert_string_equal(m.servers[39].url, "http://127.0.1.40:8000/");
+	model_free(&m);
+}
+
 /* ---- backups -------------------------------------------------------------- */
 
 static void test_backups_discovered(void **state)
@@ -788,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_lb_v4_v6),
 		cmocka_unit_test(test_model_owns_peers),
 		cmocka_unit_test(test_model_error_texts),
+		cmocka_unit_test(test_model_reserve),
 		cmocka_unit_test(test_backups_discovered),
 		cmocka_unit_test(test_passive_backup),
 		cmocka_unit_test(test_peer_matched_by_url),
