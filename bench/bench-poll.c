@@ -490,6 +490,7 @@ int main(int argc, char **argv)
 		return 2;
 	model_init(&b.model);
 	events_init(&b.events, 1000);
+	model_reserve_servers(&b.model, b.cfg.nservers);
 	for (int i = 0; i < b.cfg.nservers; i++) {
 		int s = model_add_server(&b.model, b.cfg.servers[i].name, b.cfg.servers[i].url,
 					 ORIGIN_CONFIG);

@@ -317,7 +317,8 @@ static unsigned decode_pauses(const cJSON *sm)
 	return bits;
 }
 
-static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config *out)
+static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config *out,
+			      struct ha_peer_config *peers)
 {
 	const cJSON *mt = get(h, "multi-threading");
 	const cJSON *uc = get(get(h, "user-context"), "keaha");
@@ -338,6 +339,7 @@ static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config
 				  get_bool(mt, "http-dedicated-listener", false);
 	out->has_state_machine = get(h, "state-machine") != NULL;
 	out->pause_states = decode_pauses(get(h, "state-machine"));
+	out->peer = peers;
 	cJSON_ArrayForEach(p, get_list(h, "peers")) {
 		if (out->npeers >= HA_MAX_PEERS)
 			break;
@@ -383,7 +385,9 @@ static bool decode_hooks(const cJSON *hooks, bool dhcp_mt, struct kea_config *ou
 				set_err(err, errlen, "high-availability entry is not a map");
 				return false;
 			}
-			decode_rel_config(rel, dhcp_mt, &out->rel[out->nrels++]);
+			decode_rel_config(rel, dhcp_mt, &out->rel[out->nrels],
+					  out->peer_store[out->nrels]);
+			out->nrels++;
 		}
 	}
 	return true;

@@ -139,8 +139,14 @@ struct ha_rel_config {
 	bool dedicated_listener;        /* HA listener of its own (3.0 default with MT) */
 	bool has_state_machine;         /* pauses configured: status-get cannot show them */
 	unsigned pause_states;          /* bit (1u << enum ha_state) per state paused "always"/"once" */
+	/*
+	 * npeers of them (at most HA_MAX_PEERS). In a decoded kea_config they
+	 * are its own peer_store; in the model a heap array the model owns
+	 * (model_conf_copy / model_conf_free): 8 fixed peers were 2.7 KB per
+	 * relationship per daemon, kept twice (bench/).
+	 */
 	int npeers;
-	struct ha_peer_config peer[HA_MAX_PEERS];
+	struct ha_peer_config *peer;
 };
 
 /* The HA-relevant part of one DHCP daemon's config-get (shared as above). */
@@ -154,11 +160,16 @@ struct ha_rel_config {
 	char hash[72];                  /* Kea 3.0 config hash, "" before */ \
 	int nrels;
 
+/*
+ * rel[k].peer points into peer_store[k]: a kea_config is filled by
+ * decode_config and passed by pointer, never copied by value.
+ */
 struct kea_config {
 	KEA_CONFIG_FIELDS
 	struct ha_rel_config rel[HA_MAX_RELS];
 	/* After rel: decoded, not kept by the model (256 bytes a daemon nobody reads there). */
 	char ha_library[KEA_URL_LEN];
+	struct ha_peer_config peer_store[HA_MAX_RELS][HA_MAX_PEERS];
 };
 
 /* What answered a config-get sent without "service". */

@@ -159,32 +159,33 @@ static void add_fault(struct relationship *r, const char *fmt, const char *a, co
 	}
 }
 
-/* The relationship with this service and primary, through the index of keys. */
-static struct relationship *find_key(struct relationship *rels, const struct index *x,
-				     enum kea_service svc, const char *primary)
-{
-	for (size_t i = hash_key(primary, (int)svc, false) & x->mask; x->slot[i] >= 0;
-	     i = (i + 1) & x->mask) {
-		struct relationship *r = &rels[x->slot[i]];
-		if (r->service == svc && r->conf_known && strcmp(primary_name(&r->conf), primary) == 0)
-			return r;
-	}
-	return NULL;
-}
-
+/*
+ * A fresh relationship from its first configuration. donor, when not NULL,
+ * is the one of the same name it replaces: its peer arrays are taken over,
+ * so a rebuild does not hold every relationship's peers twice (bench/).
+ */
 static void init_rel(struct relationship *r, const struct ha_rel_config *c, enum kea_service svc,
-		     int from)
+		     int from, struct relationship *donor)
 {
+	struct rel_peer *peers = donor ? donor->peer : NULL;
+	size_t n = c->npeers ? (size_t)c->npeers : 1;
+
 	memset(r, 0, sizeof(*r));
+	if (donor) {
+		r->conf.peer = donor->conf.peer;
+		donor->peer = NULL;
+		donor->conf.peer = NULL;
+	}
 	r->service = svc;
-	r->conf = *c;
+	model_conf_copy(&r->conf, c);
 	r->conf_known = true;
 	r->conf_from = from;
 	r->npeers = c->npeers;
-	r->peer = xcalloc(c->npeers ? (size_t)c->npeers : 1, sizeof(*r->peer));
+	r->peer = xrealloc(peers, n * sizeof(*r->peer));
+	memset(r->peer, 0, n * sizeof(*r->peer));
 	for (int i = 0; i < c->npeers; i++) {
 		strlcpy_(r->peer[i].name, c->peer[i].name, KEA_NAME_LEN);
-		strlcpy_(r->peer[i].ha_url, c->peer[i].url, KEA_URL_LEN);
+		r->peer[i].ha_url = r->conf.peer[i].url;
 		r->peer[i].role = c->peer[i].role;
 		r->peer[i].auto_failover = c->peer[i].auto_failover;
 		r->peer[i].server = -1;
@@ -222,43 +223,124 @@ static int count_configs(const struct model *m)
 	return n;
 }
 
-/* Collects every relationship described by any daemon, reporting disagreements. */
-static int collect(const struct model *m, struct relationship **out)
+/* The lowest index in rels with this name, through x (an index of their names), or -1. */
+static int find_name(const struct relationship *rels, const struct index *x, const char *name)
 {
-	struct relationship *rels = NULL;
-	int n = 0, cap = count_configs(m);
-	struct index keys;
+	int best = -1;
 
-	index_init(&keys, (size_t)cap);
-	rels = xrealloc(NULL, (size_t)(cap ? cap : 1) * sizeof(*rels));
+	for (size_t i = hash_key(name, 0, false) & x->mask; x->slot[i] >= 0; i = (i + 1) & x->mask)
+		if ((best < 0 || x->slot[i] < best) && strcmp(rels[x->slot[i]].name, name) == 0)
+			best = x->slot[i];
+	return best;
+}
+
+static void index_names(struct index *x, const struct relationship *rels, int n)
+{
+	index_init(x, (size_t)n);
+	for (int i = 0; i < n; i++)
+		index_add(x, hash_key(rels[i].name, 0, false), i);
+}
+
+/* One relationship configuration a daemon holds, and which relationship it describes. */
+struct visit {
+	const struct ha_rel_config *c;
+	int server;
+	enum kea_service svc;
+	int rel;
+};
+
+static int list_configs(const struct model *m, struct visit *v)
+{
+	int n = 0;
+
 	for (int s = 0; s < m->nservers; s++) {
 		for (int svc = 0; svc < KEA_SERVICE_COUNT; svc++) {
 			const struct daemon *d = &m->servers[s].d[svc];
-			if (!d->has_config)
-				continue;
-			for (int k = 0; k < d->config.nrels; k++) {
-				const struct ha_rel_config *c = &d->config.rel[k];
-				struct relationship *r = find_key(rels, &keys, (enum kea_service)svc,
-								  primary_name(c));
-				char diff[MODEL_ERR_LEN];
-				if (!r) {
-					r = &rels[n];
-					init_rel(r, c, (enum kea_service)svc, s);
-					index_add(&keys, hash_key(primary_name(c), svc, false), n++);
-				} else {
-					conf_diff(&r->conf, c, diff, sizeof(diff));
-					if (diff[0])
-						add_fault(r, "%s and %s disagree: %s",
-							  m->servers[r->conf_from].name,
-							  m->servers[s].name, diff);
-				}
-				check_own_view(m, s, r, c);
-			}
+			for (int k = 0; d->has_config && k < d->config.nrels; k++)
+				v[n++] = (struct visit){ &d->config.rel[k], s, (enum kea_service)svc, -1 };
+		}
+	}
+	return n;
+}
+
+/*
+ * Numbers the relationships in the order first met, keyed by service and
+ * primary through an index of their first visits; returns how many. Counted
+ * before any is built, so the array is allocated once at its final size.
+ */
+static int number_rels(struct visit *v, int nv)
+{
+	struct index keys;
+	int n = 0;
+
+	index_init(&keys, (size_t)nv);
+	for (int i = 0; i < nv; i++) {
+		const char *primary = primary_name(v[i].c);
+		size_t h = hash_key(primary, (int)v[i].svc, false);
+		for (size_t j = h & keys.mask; keys.slot[j] >= 0 && v[i].rel < 0; j = (j + 1) & keys.mask) {
+			const struct visit *f = &v[keys.slot[j]];
+			if (f->svc == v[i].svc && strcmp(primary_name(f->c), primary) == 0)
+				v[i].rel = f->rel;
+		}
+		if (v[i].rel < 0) {
+			v[i].rel = n++;
+			index_add(&keys, h, i);
 		}
 	}
 	index_free(&keys);
-	/* Sized to what was found: a relationship is some 8 KB. */
-	*out = xrealloc(rels, (size_t)(n ? n : 1) * sizeof(*rels));
+	return n;
+}
+
+/* The relationship of this name a fresh one replaces (as carry_over finds it), if not yet taken. */
+static struct relationship *donor(struct model *m, const struct index *old, bool *taken,
+				  const struct ha_rel_config *c, enum kea_service svc)
+{
+	char name[sizeof(m->rels[0].name)];
+	int o;
+
+	discovery_derive_name(c, svc, name, sizeof(name));
+	o = find_name(m->rels, old, name);
+	if (o < 0 || taken[o])
+		return NULL;
+	taken[o] = true;
+	return &m->rels[o];
+}
+
+/*
+ * Collects every relationship described by any daemon, reporting
+ * disagreements. The model's relationships stay for carry_over, less the
+ * peer arrays the fresh ones of the same name took over.
+ */
+static int collect(struct model *m, struct relationship **out)
+{
+	int cap = count_configs(m), nv, n, made = 0;
+	struct visit *v = xcalloc(cap ? (size_t)cap : 1, sizeof(*v));
+	bool *taken = xcalloc(m->nrels ? (size_t)m->nrels : 1, sizeof(*taken));
+	struct relationship *rels;
+	struct index old;
+
+	nv = list_configs(m, v);
+	n = number_rels(v, nv);
+	rels = xcalloc(n ? (size_t)n : 1, sizeof(*rels));
+	index_names(&old, m->rels, m->nrels);
+	for (int i = 0; i < nv; i++) {
+		struct relationship *r = &rels[v[i].rel];
+		char diff[MODEL_ERR_LEN];
+		if (v[i].rel == made) {
+			init_rel(r, v[i].c, v[i].svc, v[i].server, donor(m, &old, taken, v[i].c, v[i].svc));
+			made++;
+		} else {
+			conf_diff(&r->conf, v[i].c, diff, sizeof(diff));
+			if (diff[0])
+				add_fault(r, "%s and %s disagree: %s", m->servers[r->conf_from].name,
+					  m->servers[v[i].server].name, diff);
+		}
+		check_own_view(m, v[i].server, r, v[i].c);
+	}
+	index_free(&old);
+	free(taken);
+	free(v);
+	*out = rels;
 	return n;
 }
 
@@ -432,24 +514,6 @@ static bool still_unconfirmed(const struct model *m, const struct relationship *
 	return true;
 }
 
-/* The lowest index in rels with this name, through x (an index of their names), or -1. */
-static int find_name(const struct relationship *rels, const struct index *x, const char *name)
-{
-	int best = -1;
-
-	for (size_t i = hash_key(name, 0, false) & x->mask; x->slot[i] >= 0; i = (i + 1) & x->mask)
-		if ((best < 0 || x->slot[i] < best) && strcmp(rels[x->slot[i]].name, name) == 0)
-			best = x->slot[i];
-	return best;
-}
-
-static void index_names(struct index *x, const struct relationship *rels, int n)
-{
-	index_init(x, (size_t)n);
-	for (int i = 0; i < n; i++)
-		index_add(x, hash_key(rels[i].name, 0, false), i);
-}
-
 /* A repeated name gets "#2", "#3"...: the first free one (bounded by n). */
 static void unique_names(struct relationship *rels, int n)
 {
@@ -496,6 +560,7 @@ static int carry_over(struct model *m, struct relationship **freshp, int n)
 		fresh[n] = m->rels[o];
 		m->rels[o].peer = NULL; /* moved: fresh[n] owns them now */
 		m->rels[o].fault = NULL;
+		m->rels[o].conf.peer = NULL;
 		fresh[n].judged_gen = fresh[n].drifted_gen = 0; /* its peers are mapped again */
 		fresh[n++].remembered = true;
 	}

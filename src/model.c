@@ -74,20 +74,46 @@ bool transport_kind_parse(const char *s, enum transport_kind *out)
 	return false;
 }
 
+/* The error texts: "" is this one array, anything else a heap copy of at most MODEL_ERR_LEN - 1. */
+static char text_unset[] = "";
+
+static void set_text(char **field, const char *v)
+{
+	char cut[MODEL_ERR_LEN];
+
+	if (*field && strcmp(*field, v) == 0)
+		return;
+	if (*field != text_unset)
+		free(*field);
+	strlcpy_(cut, v, sizeof(cut));
+	*field = cut[0] ? xstrdup(cut) : text_unset;
+}
+
 void model_init(struct model *m)
 {
 	memset(m, 0, sizeof(*m));
 }
 
+/* What a server owns: its texts and each daemon's records. */
+static void server_free(struct server *sv)
+{
+	for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
+		struct daemon_config *c = &sv->d[k].config;
+		set_text(&sv->d[k].error, "");
+		free(sv->d[k].status.rel);
+		for (int i = 0; c->rel && i < c->nrels; i++)
+			model_conf_free(&c->rel[i]);
+		free(c->rel);
+		free(sv->d[k].hb);
+	}
+	set_text(&sv->error, "");
+	free(sv->url);
+}
+
 void model_free(struct model *m)
 {
-	for (int s = 0; s < m->nservers; s++) {
-		for (int k = 0; k < KEA_SERVICE_COUNT; k++) {
-			free(m->servers[s].d[k].status.rel);
-			free(m->servers[s].d[k].config.rel);
-			free(m->servers[s].d[k].hb);
-		}
-	}
+	for (int s = 0; s < m->nservers; s++)
+		server_free(&m->servers[s]);
 	free(m->servers);
 	for (int i = 0; i < m->nreplicas; i++)
 		cJSON_free(m->replicas[i].text);
@@ -150,6 +176,14 @@ int model_find_rel(const struct model *m, const char *name)
 	return -1;
 }
 
+void model_reserve_servers(struct model *m, int n)
+{
+	if (n > m->cap_servers) {
+		m->cap_servers = n;
+		m->servers = xrealloc(m->servers, (size_t)n * sizeof(*m->servers));
+	}
+}
+
 int model_add_server(struct model *m, const char *name, const char *url, enum server_origin origin)
 {
 	struct server *s;
@@ -157,14 +191,15 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 
 	if (i >= 0)
 		return i;
-	if (m->nservers == m->cap_servers) {
-		m->cap_servers = m->cap_servers ? m->cap_servers * 2 : 16;
-		m->servers = xrealloc(m->servers, (size_t)m->cap_servers * sizeof(*m->servers));
-	}
+	if (m->nservers == m->cap_servers)
+		model_reserve_servers(m, m->cap_servers ? m->cap_servers * 2 : 16);
 	s = &m->servers[m->nservers];
 	memset(s, 0, sizeof(*s));
 	strlcpy_(s->name, name, sizeof(s->name));
-	strlcpy_(s->url, url, sizeof(s->url));
+	s->url = xstrdup(url);
+	s->error = text_unset;
+	for (int k = 0; k < KEA_SERVICE_COUNT; k++)
+		s->d[k].error = text_unset;
 	s->origin = origin;
 	model_touch(m, m->nservers);
 	return m->nservers++;
@@ -201,7 +236,7 @@ void model_endpoint_ok(struct model *m, int s, double now)
 	if (sv->reach != REACH_OK || sv->fault != FAULT_NONE) {
 		sv->reach = REACH_OK;
 		sv->fault = FAULT_NONE;
-		sv->error[0] = '\0';
+		set_text(&sv->error, "");
 		model_touch(m, s);
 	}
 }
@@ -219,7 +254,7 @@ static void set_daemon_reach(struct model *m, int s, struct daemon *d, enum reac
 		model_touch(m, s);
 	d->reach = r;
 	d->fault = f;
-	strlcpy_(d->error, msg ? msg : "", sizeof(d->error));
+	set_text(&d->error, msg ? msg : "");
 }
 
 /*
@@ -238,7 +273,7 @@ void model_endpoint_fault(struct model *m, int s, enum fault f, const char *msg,
 		model_touch(m, s);
 	sv->reach = known_down ? REACH_DOWN : REACH_UNKNOWN;
 	sv->fault = f;
-	strlcpy_(sv->error, msg ? msg : fault_text(f), sizeof(sv->error));
+	set_text(&sv->error, msg ? msg : fault_text(f));
 	for (int i = 0; i < KEA_SERVICE_COUNT; i++) {
 		struct daemon *d = &sv->d[i];
 		if (d->present || !sv->probed)
@@ -362,13 +397,38 @@ void model_apply_clock(struct model *m, int s, enum kea_service svc, double offs
 	d->clock_at = now;
 }
 
+void model_conf_copy(struct ha_rel_config *dst, const struct ha_rel_config *src)
+{
+	struct ha_peer_config *peers = dst->peer;
+
+	*dst = *src;
+	dst->peer = xrealloc(peers, (size_t)(src->npeers ? src->npeers : 1) * sizeof(*dst->peer));
+	if (src->npeers)
+		memcpy(dst->peer, src->peer, (size_t)src->npeers * sizeof(*dst->peer));
+}
+
+void model_conf_free(struct ha_rel_config *c)
+{
+	free(c->peer);
+	c->peer = NULL;
+	c->npeers = 0;
+}
+
 void model_apply_config(struct model *m, int s, enum kea_service svc,
 			const struct kea_config *c, double now)
 {
 	struct daemon *d = &m->servers[s].d[svc];
+	struct daemon_config *dc = &d->config;
 
-	copy_record(&d->config, (void **)&d->config.rel, c, c->rel, offsetof(struct kea_config, rel),
-		    sizeof(c->rel[0]), c->nrels, d->has_config ? d->config.nrels : 0);
+	/* Each relationship's peers are its own copy, sized to what Kea lists. */
+	for (int i = 0; dc->rel && i < dc->nrels; i++)
+		model_conf_free(&dc->rel[i]);
+	memcpy(dc, c, offsetof(struct kea_config, rel));
+	dc->rel = xrealloc(dc->rel, (size_t)(c->nrels ? c->nrels : 1) * sizeof(*dc->rel));
+	for (int i = 0; i < c->nrels; i++) {
+		dc->rel[i].peer = NULL;
+		model_conf_copy(&dc->rel[i], &c->rel[i]);
+	}
 	d->has_config = true;
 	d->config_at = now;
 	d->config_wanted = false;
@@ -498,6 +558,7 @@ int model_add_rel(struct model *m)
 	}
 	memset(&m->rels[m->nrels], 0, sizeof(m->rels[0]));
 	m->rels[m->nrels].peer = xcalloc(HA_MAX_PEERS, sizeof(struct rel_peer));
+	m->rels[m->nrels].conf.peer = xcalloc(HA_MAX_PEERS, sizeof(struct ha_peer_config));
 	changed(m);
 	return m->nrels++;
 }
@@ -506,6 +567,7 @@ void model_rel_free(struct relationship *r)
 {
 	free(r->peer);
 	free(r->fault);
+	model_conf_free(&r->conf);
 	r->peer = NULL;
 	r->fault = NULL;
 	r->npeers = r->nfaults = 0;

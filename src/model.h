@@ -79,7 +79,7 @@ struct daemon {
 	bool present;            /* the endpoint serves this service */
 	enum reach reach;
 	enum fault fault;
-	char error[MODEL_ERR_LEN];
+	char *error;             /* never NULL: "" when none (heap, at most MODEL_ERR_LEN - 1) */
 	double reach_since;      /* when reach last changed */
 	double first_failure;    /* start of the current run of failures, 0 when fine */
 
@@ -135,7 +135,7 @@ struct server_auth {
 
 struct server {
 	char name[KEA_NAME_LEN];
-	char url[KEA_URL_LEN];      /* the management URL keaha uses */
+	char *url;                  /* the management URL keaha uses (heap, never NULL) */
 	enum server_origin origin;
 	bool auto_name;             /* named after its URL: renamed to its this-server-name */
 	enum transport_kind transport_conf;
@@ -144,7 +144,7 @@ struct server {
 
 	enum reach reach;           /* of the endpoint itself */
 	enum fault fault;
-	char error[MODEL_ERR_LEN];
+	char *error;                /* never NULL: "" when none (as the daemon's) */
 	double last_answer;         /* last time the endpoint answered at all */
 	double last_round;          /* last complete poll round */
 	bool probed;                /* endpoint kind known */
@@ -157,7 +157,7 @@ struct server {
 
 struct rel_peer {
 	char name[KEA_NAME_LEN];
-	char ha_url[KEA_URL_LEN];
+	const char *ha_url;         /* the relationship's conf.peer[i].url (same i): not a copy */
 	enum ha_role role;
 	bool auto_failover;
 	int server;                 /* index in model.servers, -1 when none */
@@ -216,7 +216,7 @@ struct relationship {
 	/*
 	 * Sized to what the relationship has (discovery: npeers of them;
 	 * model_add_rel: room for HA_MAX_PEERS), owned by the model: a
-	 * relationship was 8 KB with fixed arrays, 5 KB now (bench/).
+	 * relationship was 8 KB with fixed arrays, 1.7 KB now (bench/).
 	 */
 	int npeers;
 	struct rel_peer *peer;
@@ -272,6 +272,8 @@ struct model {
 void model_init(struct model *m);
 void model_free(struct model *m);
 
+/* Room for n servers in all, for callers that know the count: no doubling slack. */
+void model_reserve_servers(struct model *m, int n);
 /* Adds a server (or returns the existing one with that name); index. */
 int model_add_server(struct model *m, const char *name, const char *url, enum server_origin origin);
 int model_find_server(const struct model *m, const char *name);
@@ -317,9 +319,17 @@ bool model_watches_hash(const struct daemon *d);
 void model_apply_pool(struct model *m, int s, enum kea_service svc,
 		      const struct kea_pool_usage *p, double now);
 
+/*
+ * An HA relationship's configuration as the model keeps it: dst gets its own
+ * heap copy of src's npeers peers, in dst->peer's array when that is not NULL
+ * (one the model holds: reused, not doubled); free releases them.
+ */
+void model_conf_copy(struct ha_rel_config *dst, const struct ha_rel_config *src);
+void model_conf_free(struct ha_rel_config *c);
+
 /* Appends a relationship slot (zeroed, room for HA_MAX_PEERS peers) and returns its index. */
 int model_add_rel(struct model *m);
-/* Frees what a relationship owns (its peers and faults), leaving it empty. */
+/* Frees what a relationship owns (its peers, faults and conf's peers), leaving it empty. */
 void model_rel_free(struct relationship *r);
 /* Whether two management URLs name the same endpoint. */
 bool model_url_same(const char *a, const char *b);

@@ -60,6 +60,7 @@ static void on_deadline(uv_timer_t *t)
 
 static void add_configured(struct model *m, const struct keaha_config *cfg)
 {
+	model_reserve_servers(m, cfg->nservers);
 	for (int i = 0; i < cfg->nservers; i++) {
 		int s = model_add_server(m, cfg->servers[i].name, cfg->servers[i].url, ORIGIN_CONFIG);
 		m->servers[s].auto_name = cfg->servers[i].auto_name;

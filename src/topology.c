@@ -82,7 +82,7 @@ static void load_rel(struct model *m, const cJSON *j)
 		strlcpy_(pc->url, str(p, "ha-url"), sizeof(pc->url));
 		pc->role = ha_role_parse(str(p, "role"));
 		strlcpy_(r->peer[r->npeers].name, pc->name, KEA_NAME_LEN);
-		strlcpy_(r->peer[r->npeers].ha_url, pc->url, KEA_URL_LEN);
+		r->peer[r->npeers].ha_url = pc->url;
 		r->peer[r->npeers].role = pc->role;
 		r->peer[r->npeers].auto_failover = true;
 		r->peer[r->npeers++].server = -1;

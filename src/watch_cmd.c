@@ -119,6 +119,7 @@ int watch_cmd_run(const struct keaha_config *cfg, const struct watch_opts *o)
 		events_free(&w.events);
 		return 64;
 	}
+	model_reserve_servers(&w.model, cfg->nservers);
 	for (int i = 0; i < cfg->nservers; i++) {
 		int s = model_add_server(&w.model, cfg->servers[i].name, cfg->servers[i].url, ORIGIN_CONFIG);
 		w.model.servers[s].auto_name = cfg->servers[i].auto_name;

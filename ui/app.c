@@ -534,6 +534,7 @@ static void add_servers(struct app *a)
 {
 	const struct keaha_config *cfg = a->ui.cfg;
 
+	model_reserve_servers(&a->model, cfg->nservers);
 	for (int i = 0; i < cfg->nservers; i++) {
 		int s = model_add_server(&a->model, cfg->servers[i].name, cfg->servers[i].url,
 					 ORIGIN_CONFIG);

@@ -127,10 +127,13 @@ static void assert_peer(const struct model *m, const struct relationship *r, int
 static void test_derive_name(void **state)
 {
 	struct ha_rel_config c;
+	struct ha_peer_config peers[2];
 	char out[160];
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
+	memset(peers, 0, sizeof(peers));
+	c.peer = peers;
 	strcpy(c.this_server_name, "b");
 	c.npeers = 2;
 	strcpy(c.peer[0].name, "b");
@@ -188,6 +191,119 @@ static void test_lb_v4_v6(void **state)
 	assert_int_equal(discovery_rebuild(&m), 0);
 	assert_int_equal(m.nrels, 2);
 	assert_int_equal(m.nservers, 2);
+	model_free(&m);
+}
+
+/* ---- what the model holds ------------------------------------------------ */
+
+static void add_backup(cJSON *args, const char *name, const char *url)
+{
+	cJSON *peers = cJSON_GetObjectItemCaseSensitive(ha_entry(args, KEA_DHCP4, 0), "peers");
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "name", name);
+	cJSON_AddStringToObject(p, "url", url);
+	cJSON_AddStringToObject(p, "role", "backup");
+	cJSON_AddItemToArray(peers, p);
+}
+
+/*
+ * The model's copies of the peers outlive the decoded record; a rebuild that
+ * grows or shrinks a relationship's peers keeps its verdict and every peer
+ * right; a peer's ha_url is its conf's URL.
+ */
+static void test_model_owns_peers(void **state)
+{
+	struct model m;
+	struct kea_config *c = calloc(1, sizeof(*c));
+	cJSON *args = config_args(false, "config-get.dhcp4.lb-primary");
+	char err[DECODE_ERR_LEN];
+	const struct relationship *r;
+	int p;
+
+	(void)state;
+	assert_non_null(c);
+	model_init(&m);
+	p = server(&m, "lb-primary", "http://127.0.0.11:8001/");
+	assert_true(decode_config(args, KEA_DHCP4, c, err, sizeof(err)));
+	model_apply_config(&m, p, KEA_DHCP4, c, T0);
+	memset(c, 0xa5, sizeof(*c));
+	free(c);
+	assert_int_equal(m.servers[p].d[KEA_DHCP4].config.rel[0].npeers, 2);
+	assert_string_equal(m.servers[p].d[KEA_DHCP4].config.rel[0].peer[1].name, "lb-secondary");
+	assert_string_equal(m.servers[p].d[KEA_DHCP4].config.rel[0].peer[1].url,
+			    "http://127.0.0.12:8002/");
+	discovery_rebuild(&m);
+	m.rels[0].verdict.status = REL_IMPAIRED;
+
+	add_backup(args, "lb-backup", "http://127.0.0.13:8003/");
+	apply_args(&m, p, KEA_DHCP4, args);
+	discovery_rebuild(&m);
+	r = rel(&m, "lb-primary+lb-secondary/dhcp4");
+	assert_int_equal(r->verdict.status, REL_IMPAIRED);
+	assert_int_equal(r->npeers, 3);
+	assert_int_equal(r->conf.npeers, 3);
+	assert_peer(&m, r, 1, "lb-secondary", HA_ROLE_SECONDARY, "lb-secondary");
+	assert_peer(&m, r, 2, "lb-backup", HA_ROLE_BACKUP, "lb-backup");
+	for (int i = 0; i < r->npeers; i++)
+		assert_ptr_equal(r->peer[i].ha_url, r->conf.peer[i].url);
+	assert_string_equal(r->peer[2].ha_url, "http://127.0.0.13:8003/");
+
+	cJSON_DeleteItemFromArray(cJSON_GetObjectItemCaseSensitive(ha_entry(args, KEA_DHCP4, 0),
+								    "peers"), 2);
+	apply_args(&m, p, KEA_DHCP4, args);
+	discovery_rebuild(&m);
+	r = rel(&m, "lb-primary+lb-secondary/dhcp4");
+	assert_int_equal(r->verdict.status, REL_IMPAIRED);
+	assert_int_equal(r->npeers, 2);
+	assert_peer(&m, r, 0, "lb-primary", HA_ROLE_PRIMARY, "lb-primary");
+	assert_string_equal(r->peer[1].ha_url, "http://127.0.0.12:8002/");
+	cJSON_Delete(args);
+	model_free(&m);
+}
+
+/* Error texts: "" when none (never NULL), cut to MODEL_ERR_LEN - 1 like the arrays were. */
+static void test_model_error_texts(void **state)
+{
+	struct model m;
+	char long_msg[MODEL_ERR_LEN + 100];
+	int s;
+
+	(void)state;
+	model_init(&m);
+	s = server(&m, "a", "http://127.0.0.11:8001/");
+	assert_string_equal(m.servers[s].error, "");
+	assert_string_equal(m.servers[s].d[KEA_DHCP6].error, "");
+	memset(long_msg, 'x', sizeof(long_msg) - 1);
+	long_msg[sizeof(long_msg) - 1] = '\0';
+	model_endpoint_fault(&m, s, FAULT_HTTP, long_msg, T0);
+	assert_int_equal(strlen(m.servers[s].error), MODEL_ERR_LEN - 1);
+	assert_int_equal(strlen(m.servers[s].d[KEA_DHCP4].error), MODEL_ERR_LEN - 1);
+	model_endpoint_fault(&m, s, FAULT_TIMEOUT, NULL, T0 + 1);
+	assert_string_equal(m.servers[s].error, "timeout");
+	model_endpoint_ok(&m, s, T0 + 2);
+	assert_string_equal(m.servers[s].error, "");
+	model_daemon_fault(&m, s, KEA_DHCP4, FAULT_NOT_RUNNING, "offline", T0 + 2);
+	assert_string_equal(m.servers[s].d[KEA_DHCP4].error, "offline");
+	model_free(&m);
+}
+
+/* A known count of servers is allocated as it is; beyond it the array doubles. */
+static void test_model_reserve(void **state)
+{
+	struct model m;
+	char name[32], url[64];
+
+	(void)state;
+	model_init(&m);
+	model_reserve_servers(&m, 40);
+	for (int i = 0; i < 41; i++) {
+		snprintf(name, sizeof(name), "s%d", i);
+		snprintf(url, sizeof(url), "http://127.0.1.%d:8000/", i + 1);
+		assert_int_equal(model_add_server(&m, name, url, ORIGIN_CONFIG), i);
+		assert_int_equal(m.cap_servers, i < 40 ? 40 : 80);
+	}
+	assert_string_equal(m.servers[39].url, "http://127.0.1.40:8000/");
 	model_free(&m);
 }
 
@@ -520,7 +636,7 @@ static void remember(struct model *m, const char *name, const char *a, const cha
 	r->conf.peer[1].role = HA_ROLE_SECONDARY;
 	for (int i = 0; i < 2; i++) {
 		strcpy(r->peer[i].name, r->conf.peer[i].name);
-		strcpy(r->peer[i].ha_url, r->conf.peer[i].url);
+		r->peer[i].ha_url = r->conf.peer[i].url;
 		r->peer[i].role = r->conf.peer[i].role;
 		r->peer[i].server = -1;
 	}
@@ -689,6 +805,9 @@ int main(void)
 		cmocka_unit_test(test_derive_name),
 		cmocka_unit_test(test_many_pairs),
 		cmocka_unit_test(test_lb_v4_v6),
+		cmocka_unit_test(test_model_owns_peers),
+		cmocka_unit_test(test_model_error_texts),
+		cmocka_unit_test(test_model_reserve),
 		cmocka_unit_test(test_backups_discovered),
 		cmocka_unit_test(test_passive_backup),
 		cmocka_unit_test(test_peer_matched_by_url),
