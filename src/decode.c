@@ -333,6 +333,7 @@ static void decode_rel_config(const cJSON *h, bool dhcp_mt, struct ha_rel_config
 	out->max_ack_delay = get_long(h, "max-ack-delay", 10000);
 	out->max_unacked_clients = get_long(h, "max-unacked-clients", 10);
 	out->delayed_updates_limit = get_long(h, "delayed-updates-limit", 0);
+	out->sync_timeout = get_long(h, "sync-timeout", 60000);
 	/* Kea turns HA multi-threading (and so the listener) off when the
 	 * DHCP server itself runs single-threaded (HA_CONFIG_DHCP_MT_DISABLED). */
 	out->dedicated_listener = dhcp_mt && get_bool(mt, "enable-multi-threading", false) &&

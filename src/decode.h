@@ -136,6 +136,7 @@ struct ha_rel_config {
 	long max_ack_delay;
 	long max_unacked_clients;
 	long delayed_updates_limit;
+	long sync_timeout;              /* ms a lease sync may take (syncing) */
 	bool dedicated_listener;        /* HA listener of its own (3.0 default with MT) */
 	bool has_state_machine;         /* pauses configured: status-get cannot show them */
 	unsigned pause_states;          /* bit (1u << enum ha_state) per state paused "always"/"once" */

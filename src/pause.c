@@ -4,8 +4,7 @@
  * section 5: waiting -> syncing -> ready -> normal in 3-4 s with a 1 s
  * heartbeat; partner-down ~4 s after the last good heartbeat): two
  * heartbeats plus max-response-delay is generous for all of them, and a
- * sync may take sync-timeout more (Kea's default, 60 s, as keaha does not
- * read it).
+ * sync may take the relationship's sync-timeout more (Kea's default 60 s).
  */
 #include "pause.h"
 
@@ -13,8 +12,6 @@
 #include <string.h>
 
 #include "model.h"
-
-#define SYNC_ALLOWANCE 60.0   /* s: Kea's default sync-timeout */
 
 /* Peer i's own HA configuration of this relationship, or NULL. */
 static const struct ha_rel_config *own_config(const struct relationship *r, const struct peer_view *v)
@@ -76,7 +73,7 @@ static void judge_passing(const struct relationship *r, int i, const struct peer
 	out->due = ha_state_normal(r->conf.mode, r->peer[i].role);
 	out->due_for = out->held;
 	if (v->state == HA_STATE_SYNCING)
-		out->bound += SYNC_ALLOWANCE;
+		out->bound += (r->conf_known ? r->conf.sync_timeout : 60000) / 1000.0;
 	snprintf(out->why, sizeof(out->why), "%s passes in seconds", ha_state_name(v->state));
 }
 

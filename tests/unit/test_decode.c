@@ -1106,6 +1106,7 @@ static void test_config_lb_primary(void **state)
 		assert_int_equal(r->max_ack_delay, 2000);
 		assert_int_equal(r->max_unacked_clients, 0);
 		assert_int_equal(r->delayed_updates_limit, 100);
+		assert_int_equal(r->sync_timeout, 15000); /* the lab's; pauses in syncing are told by it */
 		assert_false(r->dedicated_listener);
 		assert_false(r->has_state_machine);
 		assert_int_equal(r->npeers, 2);
