@@ -594,6 +594,8 @@ t_ca_dhcp4_frozen() {
 	if wait_status $CA6 impaired 20 && [ "$(rel $CA6 '."source-of-truth"')" = ca-secondary ]; then
 		ok "ca dhcp4 frozen: DHCPv6 follows Kea (partner-down through the stuck agent): impaired, ca-secondary serving"
 	else keep ca_dhcp4_frozen_v6; nok "ca dhcp4 frozen: DHCPv6 impaired, ca-secondary serving" "$(rel $CA6 .status): $(rel $CA6 .reason)"; fi
+	expect "ca dhcp4 frozen: DHCPv6 still calls ca-primary unknown (its kea-dhcp6 runs), never down" \
+		"$(rel $CA6 '.peers[] | select(.name == "ca-primary") | .reach')/$(rel $CA6 .reason | grep -c 'ca-primary down')" unknown/0
 	expect "ca dhcp4 frozen: exit 1 (impaired)" "$RC" 1
 	"$LAB" thaw ca-primary dhcp4 >/dev/null 2>&1
 	if wait_status $CA4 ok 30 && wait_status $CA6 ok 15; then ok "ca dhcp4 thawed: both relationships ok"
