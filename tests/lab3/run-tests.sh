@@ -552,6 +552,57 @@ t_ca_agent_stopped() {
 	else keep ca_agent_back; nok "ca agent back: both relationships ok" "$(rel $CA4 .status)/$(rel $CA6 .status)"; fi
 }
 
+# The kea-dhcp4 behind ca-primary's agent frozen (SIGSTOP) while the agent runs. Kea 3.0's
+# agent forwards one command at a time and waits 60 s for the hung daemon ("Operation
+# canceled"), so it answers nobody meanwhile: not keaha, not its own commands, not the
+# partner's DHCPv6 heartbeats. Seen on Kea 3.0.4: ca-secondary goes partner-down in BOTH
+# families after ~11 s, though ca-primary's kea-dhcp6 runs. keaha must not hang, must call
+# ca-primary unknown (timeout), never down (it cannot know whether the daemons serve), and
+# follow the partner's view; all OK again soon after thaw.
+t_ca_dhcp4_frozen() {
+	local t0 t1
+	"$LAB" freeze ca-primary dhcp4 >/dev/null 2>&1
+	t0=$(date +%s.%N)
+	status 5
+	t1=$(date +%s.%N)
+	keep ca_dhcp4_frozen
+	if awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 7) }'; then ok "ca dhcp4 frozen: status returns within --timeout 5 + 2 s"
+	else nok "ca dhcp4 frozen: status returns within --timeout 5 + 2 s" "took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') s"; fi
+	expect "ca dhcp4 frozen: ca-primary (its agent) unreachable, timeout" "$(srv ca-primary '"\(.reachable)/\(.fault)/\(.reach)"')" false/timeout/unknown
+	expect "ca dhcp4 frozen: its DHCPv4 peer unknown, not down" "$(rel $CA4 '.peers[] | select(.name == "ca-primary") | "\(.reach)/\(.error)"')" unknown/timeout
+	expect "ca dhcp4 frozen: the reason says unreachable (timeout), not down" \
+		"$(rel $CA4 .reason | grep -c '^ca-primary unreachable (timeout)') $(rel $CA4 .reason | grep -c 'ca-primary down')" "1 0"
+	expect "ca dhcp4 frozen: DHCPv6 peer unknown too (the agent is stuck), not down" \
+		"$(rel $CA6 '.peers[] | select(.name == "ca-primary") | .reach')" unknown
+	expect "ca dhcp4 frozen: only dhcp4 stopped, dhcp6 and the agent run" \
+		"$(test -n "$("$LAB" status 2>/dev/null | grep '^ca-primary' | grep -o 'dhcp4 frozen.*dhcp6 running.*agent running')" && echo yes)" yes
+	# Kea's side of it: the agent leaves even a DHCPv6 command to the running daemon unanswered.
+	expect "ca dhcp4 frozen: Kea's agent does not answer a DHCPv6 command either (curl 28)" \
+		"$(curl -s -o /dev/null -m 3 -X POST -H 'Content-Type: application/json' \
+			-d '{"command": "version-get", "service": ["dhcp6"]}' "http://127.0.$LAB3_NET.40:8110/"; echo $?)" 28
+	"$LAB" wait-state ca-secondary:dhcp4 partner-down 20 >/dev/null 2>&1
+	if wait_status $CA4 impaired 10 && [ "$(rel $CA4 '."source-of-truth"')" = ca-secondary ]; then
+		ok "ca dhcp4 frozen: DHCPv4 impaired, ca-secondary serving"
+	else keep ca_dhcp4_frozen_pd; nok "ca dhcp4 frozen: DHCPv4 impaired, ca-secondary serving" "$(rel $CA4 .status): $(rel $CA4 .reason)"; fi
+	expect "ca dhcp4 frozen: ca-secondary partner-down seen (Kea's own timing, ~11 s)" \
+		"$(rel $CA4 '.peers[] | select(.name == "ca-secondary") | .state')" partner-down
+	expect "ca dhcp4 frozen: said ca-secondary serves all clients" "$(rel $CA4 .reason | grep -c 'ca-secondary in partner-down serves all clients')" 1
+	expect "ca dhcp4 frozen: still unknown, never down" "$(rel $CA4 '.peers[] | select(.name == "ca-primary") | .reach')" unknown
+	# DHCPv6: Kea's partner fails over too (its heartbeats die in the stuck agent); the
+	# partner's sync may switch it off for a moment, so wait for it to serve.
+	"$LAB" wait-state ca-secondary:dhcp6 partner-down 20 >/dev/null 2>&1
+	if wait_status $CA6 impaired 20 && [ "$(rel $CA6 '."source-of-truth"')" = ca-secondary ]; then
+		ok "ca dhcp4 frozen: DHCPv6 follows Kea (partner-down through the stuck agent): impaired, ca-secondary serving"
+	else keep ca_dhcp4_frozen_v6; nok "ca dhcp4 frozen: DHCPv6 impaired, ca-secondary serving" "$(rel $CA6 .status): $(rel $CA6 .reason)"; fi
+	expect "ca dhcp4 frozen: DHCPv6 still calls ca-primary unknown (its kea-dhcp6 runs), never down" \
+		"$(rel $CA6 '.peers[] | select(.name == "ca-primary") | .reach')/$(rel $CA6 .reason | grep -c 'ca-primary down')" unknown/0
+	expect "ca dhcp4 frozen: exit 1 (impaired)" "$RC" 1
+	"$LAB" thaw ca-primary dhcp4 >/dev/null 2>&1
+	if wait_status $CA4 ok 30 && wait_status $CA6 ok 15; then ok "ca dhcp4 thawed: both relationships ok"
+	else keep ca_dhcp4_thawed; nok "ca dhcp4 thawed: both relationships ok" "$(rel $CA4 .status)/$(rel $CA6 .status): $(rel $CA4 .reason)"; fi
+	expect "ca dhcp4 thawed: ca-primary reachable through its agent again" "$(srv ca-primary '"\(.reachable)/\(.transport)"')" true/agent
+}
+
 # The wizard's engine through Kea 3.0 agents (ca-plain-a/-b: no hooks, the
 # same subnet): a DHCPv4 load-balancing and a DHCPv6 hot-standby relationship
 # added (keaha sends "service"; HA through the agents, the hook's
@@ -652,7 +703,7 @@ command -v jq >/dev/null || { echo "jq missing (scripts/deps.sh check)"; exit 1;
 scenarios=(${KEAHA_LAB3_TESTS:-t_all_ok t_lb_primary_killed t_hs_frozen t_lb_both_killed t_clock_skew
 	t_spoke1_killed t_spoke2_maintenance t_tui t_relationship_direct t_hub_spoke t_ha_hub_maintenance
 	t_ha_recover t_replication_edit3 t_replication_sync3 t_replication_primary_away3 t_replication_dashboard3
-	t_ca_all_ok t_ca_dhcp4_killed t_ca_agent_stopped t_caplain_relationship t_tui_tmux})
+	t_ca_all_ok t_ca_dhcp4_killed t_ca_dhcp4_frozen t_ca_agent_stopped t_caplain_relationship t_tui_tmux})
 "$LAB" build >/dev/null || { echo "Kea 3 chroot could not be built (needs root; see tests/lab3/README.md)"; echo "kea3: 0 passed, 1 failed"; exit 1; }
 for t in "${scenarios[@]}"; do
 	restart_lab "$t"
