@@ -5,7 +5,9 @@
  */
 #include "drift.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "replica.h"
@@ -150,13 +152,59 @@ void drift_update_changed(struct model *m)
 	}
 }
 
+/*
+ * The last words described, by the texts (shared, so their address and hash
+ * name them) and peer names: the details pane asks again on every redraw
+ * while a drift lasts, and parsing two configurations of a large server each
+ * second would cost milliseconds every time for the same answer.
+ */
+static struct {
+	const char *text_a, *text_b;
+	uint64_t hash_a, hash_b;
+	enum kea_service svc;
+	char name_a[KEA_NAME_LEN], name_b[KEA_NAME_LEN];
+	char *words;
+	int n;
+} memo;
+
+static bool memo_holds(const struct daemon *a, const struct daemon *b, enum kea_service svc,
+		       const char *name_a, const char *name_b)
+{
+	return memo.words && memo.text_a == a->replica && memo.text_b == b->replica &&
+	       memo.hash_a == a->replica_hash && memo.hash_b == b->replica_hash && memo.svc == svc &&
+	       strcmp(memo.name_a, name_a) == 0 && strcmp(memo.name_b, name_b) == 0;
+}
+
+static void memo_keep(const struct daemon *a, const struct daemon *b, enum kea_service svc,
+		      const char *name_a, const char *name_b, struct sbuf *said, int n)
+{
+	free(memo.words);
+	memo.words = sbuf_take(said);
+	memo.n = n;
+	memo.text_a = a->replica;
+	memo.text_b = b->replica;
+	memo.hash_a = a->replica_hash;
+	memo.hash_b = b->replica_hash;
+	memo.svc = svc;
+	strlcpy_(memo.name_a, name_a, sizeof(memo.name_a));
+	strlcpy_(memo.name_b, name_b, sizeof(memo.name_b));
+}
+
 int drift_describe(const struct model *m, const struct relationship *r, int i, struct sbuf *out)
 {
 	int src = r->drift.source;
 	const struct daemon *sd = src >= 0 ? peer_daemon(m, r, src) : NULL;
 	const struct daemon *pd = i >= 0 && i < r->npeers ? peer_daemon(m, r, i) : NULL;
+	struct sbuf said;
+	int n;
 
 	if (i == src || !sd || !pd || !sd->replica || !pd->replica)
 		return 0;
-	return words(sd, pd, r->service, r->peer[src].name, r->peer[i].name, out);
+	if (!memo_holds(sd, pd, r->service, r->peer[src].name, r->peer[i].name)) {
+		sbuf_init(&said);
+		n = words(sd, pd, r->service, r->peer[src].name, r->peer[i].name, &said);
+		memo_keep(sd, pd, r->service, r->peer[src].name, r->peer[i].name, &said, n);
+	}
+	sbuf_puts(out, memo.words);
+	return memo.n;
 }

@@ -124,11 +124,23 @@ static void test_in_line_then_drift(void **state)
 	sbuf_init(&words);
 	assert_int_equal(drift_describe(&m, r, sec, &words), 1);
 	assert_string_equal(words.s, "valid-lifetime differs\n");
+	/* Asked again (every redraw of the pane): the same words, appended. */
+	assert_int_equal(drift_describe(&m, r, sec, &words), 1);
+	assert_string_equal(words.s, "valid-lifetime differs\nvalid-lifetime differs\n");
 	sbuf_free(&words);
 	/* Nothing new: nothing recounted, nothing to redraw. */
 	gen = m.generation;
 	drift_update_all(&m);
 	assert_int_equal(m.generation, gen);
+	/* Another change on the secondary: new words, not the remembered ones. */
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "Dhcp4"),
+					       "decline-probation-period", cJSON_CreateNumber(77));
+	give_config(&m, 1, b);
+	drift_update_all(&m);
+	sbuf_init(&words);
+	assert_int_equal(drift_describe(&m, r, sec, &words), 2);
+	assert_non_null(strstr(words.s, "decline-probation-period differs"));
+	sbuf_free(&words);
 	cJSON_Delete(b);
 	model_free(&m);
 }
