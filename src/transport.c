@@ -25,9 +25,6 @@
 #define ENDPOINTS_PER_SHARD 128
 #define BUFFER_SIZE 1024 /* Kea's status replies are under 1 KB */
 #define IDLE_HANDLES 16  /* easy handles a shard keeps for its next transfers */
-#define REPLY_KEEP 2048  /* a reply buffer larger than this is not kept between requests:
-                          * status-get and ha-heartbeat fit (1 KB), a config-get (4 KB on
-                          * the lab, 8 KB kept per endpoint otherwise) does not */
 
 /*
  * An easy handle and what curl writes into it. Handles are lent to an
@@ -253,7 +250,7 @@ static void finish(struct endpoint *e, CURLcode rc)
 {
 	struct transport *t = e->shard->t;
 	struct transport_reply r;
-	struct sbuf large;
+	struct sbuf body = e->reply;
 	transport_done_fn fn = e->fn;
 	void *ctx = e->ctx;
 
@@ -265,8 +262,8 @@ static void finish(struct endpoint *e, CURLcode rc)
 	else if (rc != CURLE_OK)
 		strlcpy_(r.message, e->h->errbuf[0] ? e->h->errbuf : curl_easy_strerror(rc), sizeof(r.message));
 	curl_easy_getinfo(e->h->easy, CURLINFO_RESPONSE_CODE, &r.http_status);
-	r.body = e->reply.s ? e->reply.s : "";
-	r.body_len = e->reply.len;
+	r.body = body.s ? body.s : "";
+	r.body_len = body.len;
 	r.has_date = e->has_date;
 	r.date = e->date;
 	r.sent_at = e->sent_at;
@@ -275,18 +272,14 @@ static void finish(struct endpoint *e, CURLcode rc)
 	if (r.error != TRANSPORT_OK)
 		t->stats.failed++;
 	/*
-	 * A large reply (a config-get) leaves the endpoint now and is freed once
-	 * read: kept until the next request, every endpoint's config-get at
-	 * start would stay resident together (8 KB each on the lab's).
+	 * The reply leaves the endpoint now and is freed once read: a buffer kept
+	 * between requests was 1 KB per endpoint for a malloc saved per request
+	 * (and a config-get's, kept, 8 KB per endpoint after the start).
 	 */
-	sbuf_init(&large);
-	if (e->reply.cap > REPLY_KEEP) {
-		large = e->reply;
-		sbuf_init(&e->reply);
-	}
+	sbuf_init(&e->reply);
 	if (fn)
 		fn(ctx, &r);
-	sbuf_free(&large);
+	sbuf_free(&body);
 }
 
 /* Reports every finished transfer; called after each curl_multi_socket_action. */
@@ -585,16 +578,7 @@ bool transport_send(struct endpoint *e, const char *body, long timeout_ms, size_
 		return false;
 	free(e->body);
 	e->body = xstrdup(body);
-	/*
-	 * A config-get of a real server is tens of KB; kept for every endpoint
-	 * until its next reply that would cost far more than the status replies
-	 * that follow. Small buffers are reused.
-	 */
-	if (e->reply.cap > REPLY_KEEP)
-		sbuf_free(&e->reply);
-	e->reply.len = 0;
-	if (e->reply.s)
-		e->reply.s[0] = '\0';
+	sbuf_free(&e->reply); /* what a cancelled transfer left */
 	e->max_body = max_body;
 	e->too_large = false;
 	e->has_date = false;
