@@ -26,16 +26,6 @@ void config_defaults(struct keaha_config *c)
 	strlcpy_(c->theme, "default", sizeof(c->theme));
 }
 
-/* The one "" every unset auth string points at (never freed). */
-static char auth_unset[] = "";
-
-static void auth_set(char **field, const char *v)
-{
-	if (*field != auth_unset)
-		free(*field);
-	*field = *v ? xstrdup(v) : auth_unset;
-}
-
 void config_free(struct keaha_config *c)
 {
 	for (int i = 0; i < c->nservers; i++) {
@@ -43,7 +33,7 @@ void config_free(struct keaha_config *c)
 		char **fields[] = { &a->user, &a->password_file, &a->ca_file, &a->cert_file,
 				    &a->key_file, &a->proxy };
 		for (size_t f = 0; f < ARRAY_LEN(fields); f++)
-			auth_set(fields[f], "");
+			util_text_set(fields[f], "", 0);
 		if (c->servers[i].password) {
 			memset(c->servers[i].password, 0, strlen(c->servers[i].password));
 			free(c->servers[i].password);
@@ -253,7 +243,7 @@ static bool set_server_key(struct keaha_config *c, struct server_conf *s, const 
 			*why = "value too long";
 			if (strlen(v) >= KEA_URL_LEN)
 				return false;
-			auth_set(field, v);
+			util_text_set(field, v, 0);
 			return strcmp(k, "password-file") != 0 || read_password(s, why);
 		}
 	}
@@ -271,8 +261,8 @@ static struct server_conf *add_server(struct keaha_config *c, const char *name)
 	c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof(*c->servers));
 	s = &c->servers[c->nservers++];
 	memset(s, 0, sizeof(*s));
-	s->auth = (struct server_auth){ auth_unset, auth_unset, auth_unset, auth_unset, auth_unset,
-					auth_unset };
+	s->auth = (struct server_auth){ util_text_unset, util_text_unset, util_text_unset,
+					util_text_unset, util_text_unset, util_text_unset };
 	strlcpy_(s->name, name, sizeof(s->name));
 	return s;
 }

@@ -74,19 +74,10 @@ bool transport_kind_parse(const char *s, enum transport_kind *out)
 	return false;
 }
 
-/* The error texts: "" is this one array, anything else a heap copy of at most MODEL_ERR_LEN - 1. */
-static char text_unset[] = "";
-
+/* The error texts: at most MODEL_ERR_LEN - 1 bytes, "" when none (util_text_set). */
 static void set_text(char **field, const char *v)
 {
-	char cut[MODEL_ERR_LEN];
-
-	if (*field && strcmp(*field, v) == 0)
-		return;
-	if (*field != text_unset)
-		free(*field);
-	strlcpy_(cut, v, sizeof(cut));
-	*field = cut[0] ? xstrdup(cut) : text_unset;
+	util_text_set(field, v, MODEL_ERR_LEN);
 }
 
 void model_init(struct model *m)
@@ -197,9 +188,9 @@ int model_add_server(struct model *m, const char *name, const char *url, enum se
 	memset(s, 0, sizeof(*s));
 	strlcpy_(s->name, name, sizeof(s->name));
 	s->url = xstrdup(url);
-	s->error = text_unset;
+	s->error = util_text_unset;
 	for (int k = 0; k < KEA_SERVICE_COUNT; k++)
-		s->d[k].error = text_unset;
+		s->d[k].error = util_text_unset;
 	s->origin = origin;
 	model_touch(m, m->nservers);
 	return m->nservers++;

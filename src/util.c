@@ -162,6 +162,21 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+char util_text_unset[] = "";
+
+void util_text_set(char **field, const char *v, size_t max)
+{
+	size_t n = strlen(v);
+
+	if (max && n >= max)
+		n = max - 1;
+	if (*field && strncmp(*field, v, n) == 0 && (*field)[n] == '\0')
+		return;
+	if (*field != util_text_unset)
+		free(*field);
+	*field = n ? xstrndup(v, n) : util_text_unset;
+}
+
 char *sbuf_take(struct sbuf *b)
 {
 	char *s = b->s ? b->s : xstrdup("");

@@ -40,6 +40,14 @@ void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 /* Takes the string out of the buffer; the buffer is empty afterwards. */
 char *sbuf_take(struct sbuf *b);
 
+/*
+ * Optional texts on the heap, never NULL: "" is the one array util_text_unset
+ * (most are unset, and a fixed array each cost a struct hundreds of bytes).
+ * util_text_set keeps at most max - 1 bytes of v (max 0: all of it).
+ */
+extern char util_text_unset[];
+void util_text_set(char **field, const char *v, size_t max);
+
 /* Wall clock in seconds (with fractions) and a monotonic clock in seconds. */
 double util_wallclock(void);
 double util_monotonic(void);
